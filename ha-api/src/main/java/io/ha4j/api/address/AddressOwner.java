@@ -1,0 +1,41 @@
+package io.ha4j.api.address;
+
+import io.ha4j.api.VirtualAddress;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Owns virtual addresses on this host: adds and removes them and announces a move to the
+ * neighbours (gratuitous ARP, unsolicited neighbour advertisement). Implemented by {@code ha-vip}
+ * for Linux.
+ *
+ * <p>Only addresses of the configured VIP set are ever touched; any other address fails with
+ * {@link AddressException.Reason#NOT_MANAGED}.
+ */
+public interface AddressOwner extends AutoCloseable {
+
+  /** Adds {@code address}; succeeds if it is already there. */
+  void add(VirtualAddress address);
+
+  /** Removes {@code address}; succeeds if it is not there. */
+  void remove(VirtualAddress address);
+
+  /** The managed addresses that are present on their interfaces now. */
+  List<VirtualAddress> list();
+
+  /**
+   * Tells the neighbours that {@code address} is here now (a burst of gratuitous ARPs or
+   * unsolicited neighbour advertisements). Used at takeover and to heal a split brain.
+   */
+  void announce(VirtualAddress address);
+
+  /**
+   * Registers {@code listener} for address and link changes on the managed interfaces. Listeners
+   * are called on the owner's notification thread or scheduler, never concurrently.
+   */
+  default void watch(Consumer<AddressEvent> listener) {}
+
+  /** Removes every managed address that is present and releases resources. */
+  @Override
+  void close();
+}

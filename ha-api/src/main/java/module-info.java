@@ -1,0 +1,15 @@
+/**
+ * ha4j API: the value types, the service-provider interfaces the other modules implement, injected
+ * time, the health-check engine and the desired-state reconciler. No native code lives here.
+ */
+module io.ha4j.api {
+  requires static org.jspecify;
+  requires org.slf4j;
+  requires java.net.http;
+
+  exports io.ha4j.api;
+  exports io.ha4j.api.table;
+  exports io.ha4j.api.address;
+  exports io.ha4j.api.election;
+  exports io.ha4j.api.transport;
+}
