@@ -12,4 +12,5 @@ module io.ha4j.api {
   exports io.ha4j.api.address;
   exports io.ha4j.api.election;
   exports io.ha4j.api.transport;
+  exports io.ha4j.api.health;
 }
