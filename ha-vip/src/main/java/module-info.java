@@ -9,10 +9,11 @@
 module io.ha4j.vip {
   requires static org.jspecify;
   requires transitive io.ha4j.api;
+  requires transitive io.ha4j.ipvs;
   requires org.slf4j;
   requires com.sun.jna;
 
-  // exports io.ha4j.vip;
+  exports io.ha4j.vip;
   exports io.ha4j.vip.codec;
   // exports io.ha4j.vip.linux;
 }

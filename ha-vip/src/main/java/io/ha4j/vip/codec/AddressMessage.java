@@ -1,6 +1,11 @@
 package io.ha4j.vip.codec;
 
 import io.ha4j.api.AddressFamily;
+import io.ha4j.netlink.Attributes;
+import io.ha4j.netlink.MessageBuilder;
+import io.ha4j.netlink.NetlinkException;
+import io.ha4j.netlink.NetlinkMessage;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -9,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The payload of {@code RTM_NEWADDR}, {@code RTM_DELADDR} and {@code RTM_GETADDR}: {@code struct
- * ifaddrmsg} followed by {@code IFA_*} attributes (linux/if_addr.h), in host byte order.
+ * ifaddrmsg} followed by {@code IFA_*} attributes (linux/if_addr.h), encoded and decoded with the
+ * netlink core's {@link MessageBuilder} and {@link Attributes}.
  *
  * <p>Encoding follows iproute2 6.1 byte for byte (checked against its captured requests): attributes
  * in the order IFA_LOCAL, IFA_LABEL, IFA_FLAGS, IFA_ADDRESS; flags that fit in eight bits go in
@@ -17,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param family AF_INET or AF_INET6
  * @param prefixLength the prefix length (0 in a dump request)
- * @param flags IFA_F_* flags, all 32 bits (merged from ifa_flags and IFA_FLAGS when decoding)
+ * @param flags IFA_F_* flags, all 32 bits (IFA_FLAGS wins over ifa_flags when decoding)
  * @param scope RT_SCOPE_* (0 = universe)
  * @param index interface index (0 in a dump request for all interfaces)
  * @param local IFA_LOCAL, or null
@@ -36,10 +42,6 @@ public record AddressMessage(
 
   /** IFA_F_NODAD: skip duplicate address detection (IPv6). */
   public static final int IFA_F_NODAD = 0x02;
-  /** IFA_F_DADFAILED. */
-  public static final int IFA_F_DADFAILED = 0x08;
-  /** IFA_F_TENTATIVE. */
-  public static final int IFA_F_TENTATIVE = 0x40;
   /** IFA_F_PERMANENT. */
   public static final int IFA_F_PERMANENT = 0x80;
   /** IFA_F_NOPREFIXROUTE: do not add the prefix route. */
@@ -49,7 +51,8 @@ public record AddressMessage(
   static final int IFA_LOCAL = 2;
   static final int IFA_LABEL = 3;
   static final int IFA_FLAGS = 8;
-  private static final int HEADER = 8;
+  /** Bytes of struct ifaddrmsg. */
+  public static final int HEADER = 8;
 
   public AddressMessage {
     Objects.requireNonNull(family, "family");
@@ -72,7 +75,7 @@ public record AddressMessage(
     }
   }
 
-  /** A request to add or delete {@code address}/{@code prefixLength} on {@code index}, as iproute2 builds it (IFA_LOCAL = IFA_ADDRESS). */
+  /** An add or delete of {@code address}/{@code prefixLength} on {@code index}, as iproute2 builds it (IFA_LOCAL = IFA_ADDRESS). */
   public static AddressMessage of(InetAddress address, int prefixLength, int index, int flags, @Nullable String label) {
     return new AddressMessage(AddressFamily.of(address), prefixLength, flags, 0, index, address, address, label);
   }
@@ -87,101 +90,66 @@ public record AddressMessage(
     return local != null ? local : address;
   }
 
-  /** Encoded length of the payload. */
-  public int length() {
-    int n = HEADER;
-    if (address != null) {
-      n += RtAttributes.align(4 + address.getAddress().length);
+  /** A message of {@code type} with netlink flags {@code nlFlags} carrying this payload. */
+  public MessageBuilder toMessage(int type, int nlFlags) {
+    MessageBuilder m = new MessageBuilder(type, nlFlags);
+    // ifa_flags is only eight bits wide: wider flags travel in IFA_FLAGS alone, as iproute2 does.
+    m.putU8(family.number()).putU8(prefixLength).putU8(flags <= 0xff ? flags : 0).putU8(scope).putU32(index);
+    if (local != null) {
+      m.bytes(IFA_LOCAL, local.getAddress());
     }
     if (label != null) {
-      n += RtAttributes.align(4 + label.length() + 1);
+      m.string(IFA_LABEL, label);
     }
     if (flags > 0xff) {
-      n += 8;
-    }
-    if (local != null) {
-      n += RtAttributes.align(4 + local.getAddress().length);
-    }
-    return n;
-  }
-
-  /** Writes the payload; {@code out} must be in host (native) byte order. */
-  public void write(ByteBuffer out) {
-    out.put((byte) family.number());
-    out.put((byte) prefixLength);
-    out.put((byte) (flags <= 0xff ? flags : 0));
-    out.put((byte) scope);
-    out.putInt(index);
-    if (local != null) {
-      RtAttributes.put(out, IFA_LOCAL, local.getAddress());
-    }
-    if (label != null) {
-      RtAttributes.putString(out, IFA_LABEL, label);
-    }
-    if (flags > 0xff) {
-      RtAttributes.putInt(out, IFA_FLAGS, flags);
+      m.u32(IFA_FLAGS, flags);
     }
     if (address != null) {
-      RtAttributes.put(out, IFA_ADDRESS, address.getAddress());
+      m.bytes(IFA_ADDRESS, address.getAddress());
     }
+    return m;
   }
 
   /**
-   * Reads a payload up to the buffer's limit; unknown attributes are skipped.
+   * Decodes the payload of {@code m}; unknown attributes are skipped.
    *
-   * @throws MalformedFrameException on a short header, an unknown family or an overrunning attribute
+   * @throws NetlinkException of kind PROTOCOL on a short header, an unknown family or a bad attribute
    */
-  public static AddressMessage read(ByteBuffer in) {
-    if (in.remaining() < HEADER) {
-      throw new MalformedFrameException("ifaddrmsg needs 8 bytes, has " + in.remaining());
+  public static AddressMessage from(NetlinkMessage m) {
+    ByteBuffer p = m.payload();
+    if (p.remaining() < HEADER) {
+      throw NetlinkException.protocol("ifaddrmsg needs 8 bytes, has " + p.remaining());
     }
-    int af = in.get() & 0xff;
+    int at = p.position();
+    int af = Byte.toUnsignedInt(p.get(at));
     AddressFamily family;
     try {
       family = AddressFamily.ofNumber(af);
     } catch (IllegalArgumentException e) {
-      throw new MalformedFrameException("address family " + af + " is neither AF_INET nor AF_INET6");
+      throw NetlinkException.protocol("address family " + af + " is neither AF_INET nor AF_INET6");
     }
-    int prefix = in.get() & 0xff;
-    int headerFlags = in.get() & 0xff;
-    int scope = in.get() & 0xff;
-    int index = in.getInt();
-    Parsed p = new Parsed();
-    p.flags = headerFlags;
-    RtAttributes.forEach(in, (type, value) -> {
-      switch (type) {
-        case IFA_ADDRESS -> p.address = inet(family, value);
-        case IFA_LOCAL -> p.local = inet(family, value);
-        case IFA_LABEL -> p.label = RtAttributes.string(value);
-        case IFA_FLAGS -> {
-          if (value.remaining() >= 4) {
-            p.flags = value.getInt(value.position());
-          }
-        }
-        default -> { }
-      }
-    });
-    if (prefix > family.bits()) {
-      throw new MalformedFrameException("prefix length " + prefix + " is too long for " + family);
+    int prefix = Byte.toUnsignedInt(p.get(at + 1));
+    int headerFlags = Byte.toUnsignedInt(p.get(at + 2));
+    int scope = Byte.toUnsignedInt(p.get(at + 3));
+    int index = p.getInt(at + 4);
+    if (prefix > family.bits() || index < 0) {
+      throw NetlinkException.protocol("prefix length " + prefix + " / index " + index + " impossible for " + family);
     }
-    return new AddressMessage(family, prefix, p.flags, scope, index, p.local, p.address, p.label);
+    Attributes a = m.attributes(HEADER);
+    return new AddressMessage(family, prefix, a.u32(IFA_FLAGS, headerFlags), scope, index,
+        inet(family, a, IFA_LOCAL), inet(family, a, IFA_ADDRESS), a.stringOrNull(IFA_LABEL));
   }
 
-  private static final class Parsed {
-    int flags;
-    @Nullable InetAddress local;
-    @Nullable InetAddress address;
-    @Nullable String label;
-  }
-
-  private static InetAddress inet(AddressFamily family, ByteBuffer value) {
-    int n = family == AddressFamily.INET ? 4 : 16;
-    if (value.remaining() != n) {
-      throw new MalformedFrameException(family + " address attribute has " + value.remaining() + " bytes");
+  private static @Nullable InetAddress inet(AddressFamily family, Attributes a, int type) {
+    if (!a.has(type)) {
+      return null;
     }
-    byte[] b = RtAttributes.bytes(value);
+    byte[] b = a.bytes(type, -1);
+    if (b.length != family.bits() / 8) {
+      throw NetlinkException.protocol(family + " address attribute " + type + " has " + b.length + " bytes");
+    }
     try {
-      return n == 4 ? InetAddress.getByAddress(b) : java.net.Inet6Address.getByAddress(null, b, -1);
+      return b.length == 4 ? InetAddress.getByAddress(b) : Inet6Address.getByAddress(null, b, -1);
     } catch (UnknownHostException e) {
       throw new AssertionError("a 4 or 16 byte address is always valid", e);
     }
