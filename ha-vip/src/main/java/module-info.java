@@ -15,5 +15,7 @@ module io.ha4j.vip {
 
   exports io.ha4j.vip;
   exports io.ha4j.vip.codec;
-  // exports io.ha4j.vip.linux;
+  exports io.ha4j.vip.linux;
+  // JNA reads the fields of our Structures reflectively.
+  opens io.ha4j.vip.linux.internal to com.sun.jna;
 }
