@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,37 +62,68 @@ class VipMoveIT {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private void moveAndMeasure(VirtualAddress vip1, VirtualAddress vip2, String ping, String family) {
+  /**
+   * Starts {@code ip monitor OBJECT} in host {@code i} and waits until it provably listens: probe
+   * {@code k} (k = 1, 2, ...) makes a change whose notification contains {@code marker(k)}.
+   */
+  private IpMonitor monitor(int host, String object, IntFunction<String[]> probe, IntFunction<String> marker)
+      throws Exception {
+    IpMonitor m = new IpMonitor(rig.namespace(host), object);
+    long since = System.nanoTime();
+    for (int k = 1; ; k++) {
+      if (k > 50) {
+        m.close();
+        throw new AssertionError("ip monitor " + object + " in host " + host + " never showed a probe");
+      }
+      rig.exec(host, probe.apply(k)).orThrow();
+      if (m.seen(since, marker.apply(k))) {
+        return m;
+      }
+    }
+  }
+
+  /** @param literal the address as iproute2 prints it (IPv6 compressed) */
+  private void moveAndMeasure(VirtualAddress vip1, VirtualAddress vip2, String literal, String family) throws Exception {
     InetAddress a = vip1.address();
-    try (VipOwner n1 = owner(1, vip1); VipOwner n2 = owner(2, vip2)) {
+    boolean v6 = family.equals("IPv6");
+    try (VipOwner n1 = owner(1, vip1); VipOwner n2 = owner(2, vip2);
+        IpMonitor neigh = monitor(3, "neigh",
+            k -> new String[] {"ip", "neigh", "replace", "198.51.100.250", "lladdr", "02:00:00:00:01:" + (10 + k),
+                "dev", "veth3"},
+            k -> "02:00:00:00:01:" + (10 + k))) {
       n1.add(vip1);
       n1.announce(vip1);
-      assertTrue(rig.exec(3, ping, "-c", "1", "-W", "2", a.getHostAddress()).ok(), "n3 reaches the VIP on n1");
+      assertTrue(rig.exec(3, "ping", v6 ? "-6" : "-4", "-c", "1", "-W", "2", a.getHostAddress()).ok(),
+          "n3 reaches the VIP on n1");
       assertTrue(neighbour(3, a).contains(rig.mac(1)), "n3 has n1's MAC: " + neighbour(3, a));
 
       n1.remove(vip1);
       long t0 = System.nanoTime();
       n2.add(vip2);
       n2.announce(vip2);
-      long ms = millisUntil(t0, () -> neighbour(3, a).contains(rig.mac(2)), "n3's entry for " + a + " shows n2");
-      System.out.printf("%s VIP moved n1 -> n2: n3's neighbour entry showed n2's MAC after %d ms (%s)%n",
-          family, ms, neighbour(3, a));
+      long t1 = neigh.await(t0, l -> l.startsWith(literal + " ") && l.contains(rig.mac(2)),
+          "n3's entry for " + a + " with n2's MAC");
+      long ms = (t1 - t0) / 1_000_000;
+      System.out.printf("%s VIP moved n1 -> n2: n3's neighbour entry showed n2's MAC %d ms after n2 started adding"
+          + " it (%s)%n", family, ms, neighbour(3, a));
       assertTrue(ms < 100, family + " neighbour update took " + ms + " ms");
-      assertTrue(rig.exec(3, ping, "-c", "1", "-W", "2", a.getHostAddress()).ok(), "n3 reaches the VIP on n2");
+      assertTrue(rig.exec(3, "ping", v6 ? "-6" : "-4", "-c", "1", "-W", "2", a.getHostAddress()).ok(),
+          "n3 reaches the VIP on n2");
     }
-    assertTrue(rig.exec(2, "ip", "addr", "show").stdout().indexOf(a.getHostAddress() + "/") < 0, "close removed it");
+    String n2Addresses = rig.exec(2, "ip", "addr", "show").orThrow().stdout();
+    assertTrue(n2Addresses.contains(rig.mac(2)) && !n2Addresses.contains(literal + "/"), "close removed it: " + n2Addresses);
   }
 
   @Test
   void ipv4VipMovesWithGratuitousArpAndN3FollowsWithin100ms() throws Exception {
     InetAddress a = InetAddress.getByName("198.51.100.100");
-    moveAndMeasure(VirtualAddress.of(a, 24, "veth1"), VirtualAddress.of(a, 24, "veth2"), "ping", "IPv4");
+    moveAndMeasure(VirtualAddress.of(a, 24, "veth1"), VirtualAddress.of(a, 24, "veth2"), "198.51.100.100", "IPv4");
   }
 
   @Test
   void ipv6VipMovesWithUnsolicitedNeighbourAdvertisementAndN3FollowsWithin100ms() throws Exception {
     InetAddress a = InetAddress.getByName("2001:db8::100");
-    moveAndMeasure(VirtualAddress.of(a, 64, "veth1"), VirtualAddress.of(a, 64, "veth2"), "ping", "IPv6");
+    moveAndMeasure(VirtualAddress.of(a, 64, "veth1"), VirtualAddress.of(a, 64, "veth2"), "2001:db8::100", "IPv6");
   }
 
   @Test
@@ -99,16 +131,20 @@ class VipMoveIT {
     InetAddress a = InetAddress.getByName("198.51.100.100");
     VirtualAddress vip = VirtualAddress.of(a, 24, "veth1");
     List<AddressEvent> events = new CopyOnWriteArrayList<>();
-    try (VipOwner n1 = owner(1, vip)) {
+    try (VipOwner n1 = owner(1, vip);
+        IpMonitor addr = monitor(1, "address",
+            k -> new String[] {"ip", "addr", "add", "203.0.113." + k + "/32", "dev", "lo"},
+            k -> "203.0.113." + k + "/32")) {
       n1.watch(events::add);
       n1.add(vip);
       long t0 = System.nanoTime();
       assertTrue(rig.exec(1, "ip", "addr", "del", a.getHostAddress() + "/24", "dev", "veth1").ok());
-      long deleted = (System.nanoTime() - t0) / 1_000_000;
-      long ms = millisUntil(t0, () -> rig.exec(1, "ip", "-4", "addr", "show", "dev", "veth1").stdout()
-          .contains(a.getHostAddress() + "/24"), "VIP back on veth1");
-      System.out.printf("VIP deleted with 'ip addr del' (which took %d ms) was back after %d ms; events %s%n",
-          deleted, ms, events);
+      String needle = "inet " + a.getHostAddress() + "/24";
+      long deleted = addr.await(t0, l -> l.startsWith("Deleted") && l.contains(needle), "Deleted " + needle);
+      long back = addr.await(deleted, l -> !l.startsWith("Deleted") && l.contains(needle), "re-added " + needle);
+      long ms = (back - deleted) / 1_000_000;
+      System.out.printf("VIP deleted with 'ip addr del' was back %d ms after the kernel announced the deletion;"
+          + " events %s%n", ms, events);
       assertTrue(ms < 100, "restore took " + ms + " ms");
       assertEquals(List.of(new AddressEvent.AddressRemoved(vip)), events);
     }
