@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -44,9 +45,22 @@ final class IpMonitor implements AutoCloseable {
           return l.nanos();
         }
       }
-      Thread.onSpinWait();
+      LockSupport.parkNanos(500_000); // not a spin: this machine has two cores
     }
     throw new AssertionError("no '" + what + "' from ip monitor within 3 s; saw " + lines);
+  }
+
+  /** Fails if a line matching {@code p} arrives within {@code millis} after {@code sinceNanos}. */
+  void assertNone(long sinceNanos, Predicate<String> p, long millis, String what) {
+    long end = sinceNanos + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      LockSupport.parkNanos(500_000); // not a spin: this machine has two cores
+    }
+    for (Line l : lines) {
+      if (l.nanos() >= sinceNanos && l.nanos() <= end && p.test(l.text())) {
+        throw new AssertionError("unexpected '" + what + "' " + (l.nanos() - sinceNanos) / 1_000_000 + " ms in: " + l.text());
+      }
+    }
   }
 
   /** Whether a line containing {@code text} arrived after {@code sinceNanos}. */

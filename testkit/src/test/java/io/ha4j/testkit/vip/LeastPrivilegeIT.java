@@ -129,4 +129,16 @@ class LeastPrivilegeIT {
     assertTrue(r.stdout().contains("FAILED NOT_PERMITTED"), r.stdout());
     assertTrue(r.stdout().contains("CAP_NET_ADMIN and CAP_NET_RAW"), r.stdout());
   }
+
+  @Test
+  void shutdownHookReleasesTheVipWhenTheJvmExitsWithoutClose() throws Exception {
+    try (IpMonitor addr = new IpMonitor(rig.namespace(1), "address")) {
+      ExecResult r = probe("+net_admin,+net_raw", "exit", "veth1", "198.51.100.101", "24");
+      assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+      assertTrue(r.stdout().contains("ADDED [198.51.100.101/24 dev veth1]"), r.stdout());
+      long added = addr.await(0, l -> !l.startsWith("Deleted") && l.contains("inet 198.51.100.101/24"), "VIP added");
+      addr.await(added, l -> l.startsWith("Deleted") && l.contains("inet 198.51.100.101/24"), "VIP deleted by the hook");
+    }
+    assertTrue(!rig.exec(1, "ip", "addr", "show", "dev", "veth1").orThrow().stdout().contains("198.51.100.101/"));
+  }
 }

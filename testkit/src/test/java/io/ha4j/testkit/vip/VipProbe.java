@@ -11,7 +11,8 @@ import java.net.InetAddress;
 /**
  * A small main that {@link LeastPrivilegeIT} runs in a child JVM as an unprivileged user inside a
  * namespace. {@code cause} prints the availability; {@code cycle IFACE ADDRESS PREFIX} adds,
- * announces and removes a VIP in the current namespace, printing what the kernel lists.
+ * announces and removes a VIP in the current namespace, printing what the kernel lists; {@code exit
+ * IFACE ADDRESS PREFIX} adds one and exits, leaving it to the shutdown hook.
  */
 public final class VipProbe {
 
@@ -24,6 +25,14 @@ public final class VipProbe {
       return;
     }
     VirtualAddress vip = VirtualAddress.of(InetAddress.getByName(args[2]), Integer.parseInt(args[3]), args[1]);
+    if (args[0].equals("exit")) {
+      // Added, then the JVM exits without close(): the shutdown hook must take the VIP away.
+      SystemScheduler scheduler = new SystemScheduler("probe");
+      VipOwner owner = VipOwner.builder(LinuxAddressKernel.open(), scheduler).manage(vip).releaseOnShutdown(true).build();
+      owner.add(vip);
+      System.out.println("ADDED " + owner.list());
+      System.exit(0);
+    }
     try (SystemScheduler scheduler = new SystemScheduler("probe");
         VipOwner owner = VipOwner.builder(LinuxAddressKernel.open(), scheduler).manage(vip).build()) {
       owner.add(vip);
