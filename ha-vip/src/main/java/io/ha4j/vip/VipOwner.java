@@ -224,6 +224,12 @@ public final class VipOwner implements AddressOwner {
         | (noPrefixRoute ? AddressMessage.IFA_F_NOPREFIXROUTE : 0);
     AddressMessage body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), flags, address.label());
     int errno = exchange(body.toMessage(Rtnetlink.RTM_NEWADDR, ADD_FLAGS), "adding " + address);
+    if (errno == ENODEV && links.remove(address.interfaceName()) != null) {
+      // The interface was re-created under a new index since we looked it up: look again, once.
+      link = link(address.interfaceName());
+      body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), flags, address.label());
+      errno = exchange(body.toMessage(Rtnetlink.RTM_NEWADDR, ADD_FLAGS), "adding " + address);
+    }
     if (errno != 0 && errno != EEXIST) {
       throw failure(errno, null, "adding " + address);
     }
