@@ -19,6 +19,9 @@ import java.util.Objects;
  *     default 1)
  * @param arpKind gratuitous ARP request (keepalived, {@code arping -U}) or reply ({@code arping
  *     -A}); IPv6 always uses unsolicited neighbour advertisements
+ * @param router the R flag of neighbour advertisements: set it when the VIP is an IPv6 default
+ *     gateway (LVS-NAT), because hosts drop a router from their default router list when an NA for
+ *     it arrives without R (RFC 4861 section 7.2.5); keepalived sets it when forwarding is on
  */
 public record AnnouncementPolicy(
     int count,
@@ -26,11 +29,12 @@ public record AnnouncementPolicy(
     Duration repeatDelay,
     Duration refreshPeriod,
     int refreshCount,
-    ArpFrame.GratuitousKind arpKind) {
+    ArpFrame.GratuitousKind arpKind,
+    boolean router) {
 
   /** keepalived 2.2.7's defaults: 5 requests at once, 5 more after 5 s, no refresh. */
   public static final AnnouncementPolicy KEEPALIVED =
-      new AnnouncementPolicy(5, Duration.ZERO, Duration.ofSeconds(5), Duration.ZERO, 1, ArpFrame.GratuitousKind.REQUEST);
+      new AnnouncementPolicy(5, Duration.ZERO, Duration.ofSeconds(5), Duration.ZERO, 1, ArpFrame.GratuitousKind.REQUEST, false);
 
   public AnnouncementPolicy {
     Objects.requireNonNull(interval, "interval");
@@ -56,21 +60,26 @@ public record AnnouncementPolicy(
 
   /** This policy with a periodic refresh every {@code period} (zero = off). */
   public AnnouncementPolicy withRefresh(Duration period) {
-    return new AnnouncementPolicy(count, interval, repeatDelay, period, refreshCount, arpKind);
+    return new AnnouncementPolicy(count, interval, repeatDelay, period, refreshCount, arpKind, router);
+  }
+
+  /** This policy with the neighbour advertisement R flag set or clear. */
+  public AnnouncementPolicy withRouterFlag(boolean on) {
+    return new AnnouncementPolicy(count, interval, repeatDelay, refreshPeriod, refreshCount, arpKind, on);
   }
 
   /** This policy with ARP requests or replies. */
   public AnnouncementPolicy withArpKind(ArpFrame.GratuitousKind kind) {
-    return new AnnouncementPolicy(count, interval, repeatDelay, refreshPeriod, refreshCount, kind);
+    return new AnnouncementPolicy(count, interval, repeatDelay, refreshPeriod, refreshCount, kind, router);
   }
 
   /** This policy with {@code count} frames, {@code interval} apart, per burst. */
   public AnnouncementPolicy withBurst(int count, Duration interval) {
-    return new AnnouncementPolicy(count, interval, repeatDelay, refreshPeriod, refreshCount, arpKind);
+    return new AnnouncementPolicy(count, interval, repeatDelay, refreshPeriod, refreshCount, arpKind, router);
   }
 
   /** This policy with the second burst after {@code delay} (zero = none). */
   public AnnouncementPolicy withRepeatDelay(Duration delay) {
-    return new AnnouncementPolicy(count, interval, delay, refreshPeriod, refreshCount, arpKind);
+    return new AnnouncementPolicy(count, interval, delay, refreshPeriod, refreshCount, arpKind, router);
   }
 }

@@ -434,7 +434,7 @@ public final class VipOwner implements AddressOwner {
     if (a instanceof Inet4Address v4) {
       return ArpFrame.gratuitous(policy.arpKind(), mac, v4).toBytes();
     }
-    return NeighborAdvertisementFrame.unsolicited(mac, (Inet6Address) a, false).toBytes();
+    return NeighborAdvertisementFrame.unsolicited(mac, (Inet6Address) a, policy.router()).toBytes();
   }
 
   private void cancelAnnouncements(VirtualAddress address) {

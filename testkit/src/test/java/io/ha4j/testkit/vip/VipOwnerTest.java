@@ -177,6 +177,17 @@ class VipOwnerTest {
     assertEquals(255, na.hopLimit());
     assertEquals(NeighborAdvertisementFrame.ALL_NODES, na.destinationAddress());
     assertEquals(MAC, na.targetHardware());
+    assertFalse(na.router());
+  }
+
+  @Test
+  void routerFlagIsSetWhenAsked_RFC4861Section725() {
+    freshKernel();
+    owner = VipOwner.builder(kernel, scheduler).manage(vip6)
+        .announcement(AnnouncementPolicy.KEEPALIVED.withRouterFlag(true)).build();
+    owner.add(vip6);
+    owner.announce(vip6);
+    assertTrue(NeighborAdvertisementFrame.decode(ByteBuffer.wrap(kernel.frames().get(0).bytes())).router());
   }
 
   @Test
