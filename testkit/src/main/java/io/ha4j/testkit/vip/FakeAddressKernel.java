@@ -108,7 +108,8 @@ public final class FakeAddressKernel implements AddressKernel {
     Address a;
     synchronized (this) {
       Interface i = requireInterface(interfaceName);
-      a = new Address(i.index(), address, prefixLength, AddressMessage.IFA_F_PERMANENT, null);
+      a = new Address(i.index(), address, prefixLength, AddressMessage.IFA_F_PERMANENT,
+          AddressFamily.of(address) == AddressFamily.INET ? interfaceName : null);
       addresses.add(a);
     }
     notify(addressMessage(a).toMessage(Rtnetlink.RTM_NEWADDR, 0).build(0, 0));
@@ -285,7 +286,11 @@ public final class FakeAddressKernel implements AddressKernel {
         return;
       }
     }
-    Address a = new Address(q.index(), local, q.prefixLength(), q.flags() | AddressMessage.IFA_F_PERMANENT, q.label());
+    String label = q.label();
+    if (label == null && q.family() == AddressFamily.INET) {
+      label = nameOf(q.index()); // Linux labels every IPv4 address, with the interface name by default
+    }
+    Address a = new Address(q.index(), local, q.prefixLength(), q.flags() | AddressMessage.IFA_F_PERMANENT, label);
     addresses.add(a);
     notifications.add(addressMessage(a).toMessage(Rtnetlink.RTM_NEWADDR, 0).build(0, 0));
     ack(m);
@@ -316,6 +321,15 @@ public final class FakeAddressKernel implements AddressKernel {
       }
     }
     reply(Rtnetlink.done(m.sequence(), PORT_ID, q.index() != 0));
+  }
+
+  private @Nullable String nameOf(int index) {
+    for (Interface i : interfaces.values()) {
+      if (i.index() == index) {
+        return i.name();
+      }
+    }
+    return null;
   }
 
   private boolean hasIndex(int index) {
