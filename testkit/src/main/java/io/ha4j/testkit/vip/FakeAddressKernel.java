@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -53,8 +54,31 @@ public final class FakeAddressKernel implements AddressKernel {
   /** An address of the fake, as the kernel keeps it. */
   public record Address(int index, InetAddress address, int prefixLength, int flags, @Nullable String label) {}
 
-  /** A frame handed to {@link #sendFrame}. */
-  public record Frame(int index, byte[] bytes) {}
+  /** A frame handed to {@link #sendFrame}: the interface index and a copy of the bytes. */
+  public static final class Frame {
+    private final int index;
+    private final byte[] bytes;
+
+    Frame(int index, byte[] bytes) {
+      this.index = index;
+      this.bytes = bytes.clone();
+    }
+
+    /** The interface index it was sent on. */
+    public int index() {
+      return index;
+    }
+
+    /** The whole Ethernet frame (a copy). */
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "frame of " + bytes.length + " bytes on interface " + index;
+    }
+  }
 
   private final Map<String, Interface> interfaces = new LinkedHashMap<>();
   private final List<Address> addresses = new ArrayList<>();
@@ -68,7 +92,7 @@ public final class FakeAddressKernel implements AddressKernel {
   private boolean closed;
   private boolean dropNotifications;
 
-  private record Subscription(Consumer<NetlinkMessage> sink, Runnable lost, boolean[] cancelled) {}
+  private record Subscription(Consumer<NetlinkMessage> sink, Runnable lost, AtomicBoolean cancelled) {}
 
   /** Adds an Ethernet interface that is up; returns its index. */
   public synchronized int addInterface(String name, MacAddress mac) {
@@ -142,7 +166,7 @@ public final class FakeAddressKernel implements AddressKernel {
       all = List.copyOf(subscriptions);
     }
     for (Subscription s : all) {
-      if (!s.cancelled()[0]) {
+      if (!s.cancelled().get()) {
         s.lost().run();
       }
     }
@@ -373,7 +397,7 @@ public final class FakeAddressKernel implements AddressKernel {
   private void notify(ByteBuffer datagram) {
     for (NetlinkMessage m : NetlinkMessage.parseAll(datagram)) {
       for (Subscription s : subscriptionsSnapshot()) {
-        if (!s.cancelled()[0]) {
+        if (!s.cancelled().get()) {
           s.sink().accept(m);
         }
       }
@@ -383,11 +407,11 @@ public final class FakeAddressKernel implements AddressKernel {
   @Override
   public synchronized Cancellable subscribe(Consumer<NetlinkMessage> sink, Runnable lost) {
     Subscription s = new Subscription(Objects.requireNonNull(sink, "sink"), Objects.requireNonNull(lost, "lost"),
-        new boolean[1]);
+        new AtomicBoolean());
     subscriptions.add(s);
     return () -> {
       synchronized (FakeAddressKernel.this) {
-        s.cancelled()[0] = true;
+        s.cancelled().set(true);
         subscriptions.remove(s);
       }
     };
@@ -403,7 +427,7 @@ public final class FakeAddressKernel implements AddressKernel {
       if (!hasIndex(index)) {
         throw new AddressException(AddressException.Reason.NO_SUCH_INTERFACE, ENODEV, "no interface " + index);
       }
-      frames.add(new Frame(index, frame.clone()));
+      frames.add(new Frame(index, frame));
     }
   }
 

@@ -73,7 +73,7 @@ class LeastPrivilegeIT {
     for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(e);
       if (Files.isRegularFile(p)) {
-        Path copy = lib.resolve((n++) + "-" + p.getFileName());
+        Path copy = lib.resolve(n++ + "-" + p.getFileName());
         Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
         entries.add(copy.toString());
