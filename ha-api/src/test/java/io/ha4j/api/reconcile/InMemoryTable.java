@@ -113,23 +113,9 @@ final class InMemoryTable implements LoadBalancerTable {
       services.remove(key);
       dests.remove(key);
     } else if (op instanceof TableOp.AddRealServer a) {
-      if (d.containsKey(a.realServer().endpoint())) {
-        return error(Reason.EXISTS, EEXIST, "destination exists: " + a.realServer().endpoint());
-      }
-      TableException range = checkThresholds(a.realServer());
-      if (range != null) {
-        return range;
-      }
-      d.put(a.realServer().endpoint(), a.realServer());
+      return putDestination(d, a.realServer(), false);
     } else if (op instanceof TableOp.UpdateRealServer u) {
-      if (!d.containsKey(u.realServer().endpoint())) {
-        return error(Reason.NOT_FOUND, ENOENT, "no such destination: " + u.realServer().endpoint());
-      }
-      TableException range = checkThresholds(u.realServer());
-      if (range != null) {
-        return range;
-      }
-      d.put(u.realServer().endpoint(), u.realServer());
+      return putDestination(d, u.realServer(), true);
     } else if (op instanceof TableOp.DeleteRealServer del) {
       if (d.remove(del.endpoint()) == null) {
         return error(Reason.NOT_FOUND, ENOENT, "no such destination: " + del.endpoint());
@@ -138,11 +124,19 @@ final class InMemoryTable implements LoadBalancerTable {
     return null;
   }
 
-  private static TableException checkThresholds(RealServer rs) {
+  /** ipvsadm -a ({@code exists} false) or -e ({@code exists} true). */
+  private static TableException putDestination(
+      Map<RealServer.Endpoint, RealServer> d, RealServer rs, boolean exists) {
+    if (d.containsKey(rs.endpoint()) != exists) {
+      return exists
+          ? error(Reason.NOT_FOUND, ENOENT, "no such destination: " + rs.endpoint())
+          : error(Reason.EXISTS, EEXIST, "destination exists: " + rs.endpoint());
+    }
     // ip_vs_ctl.c ip_vs_add_dest/ip_vs_edit_dest: l_threshold > u_threshold is -ERANGE
     if (rs.lowerThreshold() > rs.upperThreshold()) {
       return error(Reason.INVALID, ERANGE, "lower threshold above upper threshold: " + rs.endpoint());
     }
+    d.put(rs.endpoint(), rs);
     return null;
   }
 
