@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * its live real servers are treated as down so that new connections go to the sorry server.
  *
  * <p><b>State.</b> The one thing a pass cannot read from the table is whether each service had
- * quorum, which hysteresis needs. The reconciler keeps it per service key between passes, starts
- * every service with quorum (as keepalived does) and forgets a service when it is no longer
- * desired. Changes are reported to the {@link QuorumListener}. A pass whose table read fails
+ * quorum, which hysteresis needs. The reconciler keeps it per service key between passes and
+ * forgets a service when it is no longer desired. A service seen for the first time starts with
+ * quorum, as in keepalived, unless its sorry server is already in the table: then a previous run
+ * had lost quorum, and starting without it adopts that table unchanged when the live weight is
+ * inside the hysteresis band. Changes are reported to the {@link QuorumListener}. A pass whose table read fails
  * leaves the state as it was.
  *
  * <p>Passes are serialised; run them on one {@link io.ha4j.api.Scheduler} (for example after each
@@ -58,6 +61,8 @@ public final class Reconciler {
   private final ReconcileOptions options;
   private final QuorumListener listener;
   private Set<ServiceKey> quorumLost = Set.of();
+  /** The services of the last pass that read the table; others are new and their quorum is inferred. */
+  private Set<ServiceKey> known = Set.of();
 
   public Reconciler(
       LoadBalancerTable table, HealthLookup health, ReconcileOptions options, QuorumListener listener) {
@@ -87,7 +92,7 @@ public final class Reconciler {
       Plan none = new Plan(List.of(), List.of(), quorumLost, List.of());
       return new ReconcileReport(none, new ApplyResult(0, List.of()), e);
     }
-    Plan plan = plan(desired, actual, health, quorumLost, options);
+    Plan plan = plan(desired, actual, health, adoptQuorum(desired, actual), options);
     ApplyResult result = new ApplyResult(0, List.of());
     TableException error = null;
     if (!plan.ops().isEmpty()) {
@@ -103,6 +108,7 @@ public final class Reconciler {
       }
     }
     quorumLost = plan.quorumLost();
+    known = plan.target().stream().map(e -> e.service().key()).collect(Collectors.toUnmodifiableSet());
     for (QuorumChange change : plan.quorumChanges()) {
       LOG.info("{} {} quorum: live weight {} against quorum {} hysteresis {}",
           change.service(), change.up() ? "gained" : "lost", change.liveWeight(),
@@ -115,6 +121,29 @@ public final class Reconciler {
       }
     }
     return new ReconcileReport(plan, result, error);
+  }
+
+  /**
+   * The quorum state before this pass: what the last pass left for services it knew; for a service
+   * seen for the first time, lost if its sorry server is already in the table (a previous run lost
+   * quorum and may still be inside the hysteresis band), otherwise held, as keepalived starts.
+   */
+  private Set<ServiceKey> adoptQuorum(List<DesiredService> desired, List<TableEntry> actual) {
+    Set<ServiceKey> lost = new HashSet<>(quorumLost);
+    Map<ServiceKey, TableEntry> actualByKey = new HashMap<>();
+    for (TableEntry e : actual) {
+      actualByKey.put(e.service().key(), e);
+    }
+    for (DesiredService d : desired) {
+      ServiceKey key = d.service().key();
+      RealServer sorry = d.sorryServer();
+      TableEntry have = actualByKey.get(key);
+      if (!known.contains(key) && sorry != null && have != null
+          && have.realServers().stream().anyMatch(rs -> rs.endpoint().equals(sorry.endpoint()))) {
+        lost.add(key);
+      }
+    }
+    return lost;
   }
 
   /** The desired services that have no quorum now. */

@@ -124,6 +124,24 @@ class ReconcilerProperties {
     assertEquals(applied, table.applied().size());
   }
 
+  @Property(tries = 300)
+  void aRestartOverASettledTableIssuesNoOpsAndAdoptsQuorum(@ForAll("cases") Case c) {
+    // design.md rule 6: a restart with an unchanged configuration adopts the table without a change
+    var table = new InMemoryTable(c.actual());
+    var first = new Reconciler(table, c.health(), c.options(), QuorumListener.ignore());
+    first.reconcile(c.desired());
+    List<QuorumChange> events = new ArrayList<>();
+    var restarted = new Reconciler(table, c.health(), c.options(), events::add);
+    assertEquals(List.of(), restarted.reconcile(c.desired()).ops());
+    Set<ServiceKey> withSorry = c.desired().stream().filter(d -> d.sorryServer() != null)
+        .map(d -> d.service().key()).collect(Collectors.toSet());
+    Set<ServiceKey> expected = new HashSet<>(first.quorumLost());
+    expected.retainAll(withSorry);
+    Set<ServiceKey> adopted = new HashSet<>(restarted.quorumLost());
+    adopted.retainAll(withSorry);
+    assertEquals(expected, adopted);
+  }
+
   @Property(tries = 400)
   void everyOpChangesSomethingThatDidNotMatchAndNothingTwice(@ForAll("cases") Case c) {
     Plan plan = Reconciler.plan(c.desired(), c.actual(), c.health(), c.options());
@@ -254,7 +272,15 @@ class ReconcilerProperties {
       HealthLookup now = c.health();
     };
     var r = new Reconciler(table, (k, e) -> health.now.statusOf(k, e), c.options(), events::add);
-    Set<ServiceKey> lost = Set.of();
+    // a service whose sorry server is already in the table starts without quorum (adoption)
+    Set<ServiceKey> lost = new HashSet<>();
+    Map<ServiceKey, TableEntry> before = byKey(c.actual());
+    for (DesiredService d : c.desired()) {
+      TableEntry had = before.get(d.service().key());
+      if (d.sorryServer() != null && had != null && dests(had).containsKey(d.sorryServer().endpoint())) {
+        lost.add(d.service().key());
+      }
+    }
     for (SeededHealth h : rounds) {
       health.now = h;
       events.clear();

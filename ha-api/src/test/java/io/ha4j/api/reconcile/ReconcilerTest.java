@@ -238,6 +238,29 @@ class ReconcilerTest {
   }
 
   @Test
+  void restartInsideTheHysteresisBandAdoptsEitherQuorumState() {
+    // keepalived.conf(5) quorum/hysteresis: live weight 4 with quorum 4 +/- 1 keeps whichever state
+    // the previous run had; the table tells which, and a restart must not change it (design.md rule 6)
+    List<RealServer> pool = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      pool.add(RealServer.of(ip("203.0.113." + i), 80));
+      health.set(pool.get(i - 1), i <= 4 ? UP : DOWN);
+    }
+    var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
+
+    var lostTable = new InMemoryTable(List.of(new TableEntry(WEB, List.of(SORRY))));
+    var afterLoss = reconciler(lostTable, ReconcileOptions.DEFAULTS);
+    assertEquals(List.of(), afterLoss.reconcile(desired).ops());
+    assertEquals(Set.of(WEB.key()), afterLoss.quorumLost());
+
+    var upTable = new InMemoryTable(List.of(new TableEntry(WEB, pool.subList(0, 4))));
+    var afterUp = reconciler(upTable, ReconcileOptions.DEFAULTS);
+    assertEquals(List.of(), afterUp.reconcile(desired).ops());
+    assertEquals(Set.of(), afterUp.quorumLost());
+    assertTrue(quorumEvents.isEmpty(), quorumEvents.toString());
+  }
+
+  @Test
   void unknownCountsAsUpUnlessAlpha() {
     // keepalived.conf(5) alpha: "start with all real servers dead"; without it they start alive
     var desired = List.of(DesiredService.of(WEB, List.of(A)).withFailureMode(FailureMode.QUIESCE));
