@@ -181,25 +181,27 @@ class ReconcilerProperties {
   }
 
   @Property(tries = 300)
-  void planIsPureAndTheTargetIsAFixedPoint(@ForAll("cases") Case c, @ForAll("lostSets") Set<Integer> lostIndexes) {
-    Set<ServiceKey> lost = new HashSet<>();
-    for (int i : lostIndexes) {
-      if (i < c.desired().size()) {
-        lost.add(c.desired().get(i).service().key());
+  void planIsPureAndTheTargetIsAFixedPoint(@ForAll("cases") Case c, @ForAll("quorumIndexes") Set<Integer> quorumIndexes) {
+    // index i of the desired list: 0..3 had quorum, 4..7 had lost it, others are seen first now
+    Map<ServiceKey, Boolean> before = new HashMap<>();
+    for (int i : quorumIndexes) {
+      if (i % 4 < c.desired().size()) {
+        before.put(c.desired().get(i % 4).service().key(), i < 4);
       }
     }
-    Plan first = Reconciler.plan(c.desired(), c.actual(), c.health(), lost, c.options());
-    assertEquals(first, Reconciler.plan(c.desired(), c.actual(), c.health(), lost, c.options()));
-    Plan settled = Reconciler.plan(c.desired(), first.target(), c.health(), first.quorumLost(), c.options());
+    Plan first = Reconciler.plan(c.desired(), c.actual(), c.health(), before, c.options());
+    assertEquals(first, Reconciler.plan(c.desired(), c.actual(), c.health(), before, c.options()));
+    assertEquals(keys(c.desired()), first.quorum().keySet());
+    Plan settled = Reconciler.plan(c.desired(), first.target(), c.health(), first.quorum(), c.options());
     assertEquals(List.of(), settled.ops());
     assertEquals(first.target(), settled.target());
-    assertEquals(first.quorumLost(), settled.quorumLost());
+    assertEquals(first.quorum(), settled.quorum());
     assertEquals(List.of(), settled.quorumChanges());
   }
 
   @Provide
-  Arbitrary<Set<Integer>> lostSets() {
-    return Arbitraries.integers().between(0, 3).set();
+  Arbitrary<Set<Integer>> quorumIndexes() {
+    return Arbitraries.integers().between(0, 7).set();
   }
 
   @Property(tries = 300)
@@ -272,15 +274,7 @@ class ReconcilerProperties {
       HealthLookup now = c.health();
     };
     var r = new Reconciler(table, (k, e) -> health.now.statusOf(k, e), c.options(), events::add);
-    // a service whose sorry server is already in the table starts without quorum (adoption)
-    Set<ServiceKey> lost = new HashSet<>();
-    Map<ServiceKey, TableEntry> before = byKey(c.actual());
-    for (DesiredService d : c.desired()) {
-      TableEntry had = before.get(d.service().key());
-      if (d.sorryServer() != null && had != null && dests(had).containsKey(d.sorryServer().endpoint())) {
-        lost.add(d.service().key());
-      }
-    }
+    Map<ServiceKey, Boolean> before = Map.of(); // a first-seen service is reported only if it starts without quorum
     for (SeededHealth h : rounds) {
       health.now = h;
       events.clear();
@@ -293,11 +287,12 @@ class ReconcilerProperties {
         if (d.sorryServer() != null) {
           assertEquals(nowLost, dests(after.get(key)).containsKey(d.sorryServer().endpoint()));
         }
-        boolean changed = nowLost != lost.contains(key);
+        Boolean had = before.get(key);
+        boolean changed = had == null ? nowLost : had == nowLost;
         assertEquals(changed ? 1 : 0, events.stream().filter(e -> e.service().equals(key)).count());
         events.stream().filter(e -> e.service().equals(key)).forEach(e -> assertEquals(!nowLost, e.up()));
       }
-      lost = r.quorumLost();
+      before = report.plan().quorum();
       assertEquals(List.of(), r.reconcile(c.desired()).ops());
     }
   }

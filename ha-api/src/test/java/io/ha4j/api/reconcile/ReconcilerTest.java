@@ -257,7 +257,27 @@ class ReconcilerTest {
     var afterUp = reconciler(upTable, ReconcileOptions.DEFAULTS);
     assertEquals(List.of(), afterUp.reconcile(desired).ops());
     assertEquals(Set.of(), afterUp.quorumLost());
-    assertTrue(quorumEvents.isEmpty(), quorumEvents.toString());
+    // keepalived: "Starting with quorum down" notifies; starting with quorum is the listener's default
+    assertEquals(List.of(new QuorumChange(WEB.key(), false, 4, new Quorum(4, 1))), quorumEvents);
+  }
+
+  @Test
+  void aFreshStartNeedsQuorumPlusHysteresis() {
+    // keepalived ipwrapper.c set_quorum_states: quorum_state_up = live weight >= quorum + hysteresis
+    List<RealServer> pool = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      pool.add(RealServer.of(ip("203.0.113." + i), 80));
+      health.set(pool.get(i - 1), i <= 4 ? UP : DOWN);
+    }
+    var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
+    var table = new InMemoryTable(List.of());
+    var r = reconciler(table, ReconcileOptions.DEFAULTS);
+    r.reconcile(desired);
+    assertEquals(List.of(new TableEntry(WEB, List.of(SORRY))), table.read());
+    assertEquals(List.of(new QuorumChange(WEB.key(), false, 4, new Quorum(4, 1))), quorumEvents);
+    health.set(pool.get(4), UP);
+    r.reconcile(desired);
+    assertEquals(Set.copyOf(pool.subList(0, 5)), Set.copyOf(table.read().get(0).realServers()));
   }
 
   @Test
