@@ -13,7 +13,9 @@ package io.ha4j.api.reconcile;
  *     default: the reconciler manages only the services it is given and leaves the rest of the
  *     table alone (services added by hand with ipvsadm, or by another program, survive), which is
  *     what ldirectord and keepalived do. Turn it on only when this reconciler owns the whole
- *     table.
+ *     table. Either way a desired service is owned whole once its key is desired: an entry with
+ *     that key is adopted whoever made it, and real servers in it that are not configured (nor
+ *     the sorry server) are deleted.
  */
 public record ReconcileOptions(boolean alpha, boolean removeUnmanaged) {
 

@@ -50,6 +50,21 @@ class ReconcilerTest {
     return new Reconciler(table, health, options, quorumEvents::add);
   }
 
+  private static List<RealServer> sixOfWeightOne() {
+    List<RealServer> pool = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      pool.add(RealServer.of(ip("203.0.113." + i), 80));
+    }
+    return pool;
+  }
+
+  /** The first {@code up} servers of {@code pool} up, the others down. */
+  private void setUp(List<RealServer> pool, int up) {
+    for (int i = 0; i < pool.size(); i++) {
+      health.set(pool.get(i), i < up ? UP : DOWN);
+    }
+  }
+
   /** The real servers of {@code service} in the table, by endpoint. */
   private static Map<RealServer.Endpoint, RealServer> dests(InMemoryTable table, VirtualService service) {
     return table.read().stream()
@@ -138,10 +153,7 @@ class ReconcilerTest {
   @Test
   void quorumWithHysteresisDoesNotFlapAtTheBoundary() {
     // keepalived.conf(5) quorum/hysteresis: lost below quorum - hysteresis, regained at quorum + hysteresis
-    List<RealServer> pool = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      pool.add(RealServer.of(ip("203.0.113." + i), 80));
-    }
+    List<RealServer> pool = sixOfWeightOne();
     var table = new InMemoryTable(List.of());
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
     var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
@@ -150,9 +162,7 @@ class ReconcilerTest {
     int[] live = {6, 3, 4, 3, 2, 3, 4, 3, 4, 5, 4, 3, 2};
     boolean[] quorate = {true, true, true, true, false, false, false, false, false, true, true, true, false};
     for (int pass = 0; pass < live.length; pass++) {
-      for (int i = 0; i < pool.size(); i++) {
-        health.set(pool.get(i), i < live[pass] ? UP : DOWN);
-      }
+      setUp(pool, live[pass]);
       assertTrue(r.reconcile(desired).ok());
       assertEquals(quorate[pass], !r.quorumLost().contains(WEB.key()), "pass " + pass + " live " + live[pass]);
       assertEquals(!quorate[pass], dests(table, WEB).containsKey(SORRY.endpoint()), "sorry server, pass " + pass);
@@ -241,11 +251,8 @@ class ReconcilerTest {
   void restartInsideTheHysteresisBandAdoptsEitherQuorumState() {
     // keepalived.conf(5) quorum/hysteresis: live weight 4 with quorum 4 +/- 1 keeps whichever state
     // the previous run had; the table tells which, and a restart must not change it (design.md rule 6)
-    List<RealServer> pool = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      pool.add(RealServer.of(ip("203.0.113." + i), 80));
-      health.set(pool.get(i - 1), i <= 4 ? UP : DOWN);
-    }
+    List<RealServer> pool = sixOfWeightOne();
+    setUp(pool, 4);
     var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
 
     var lostTable = new InMemoryTable(List.of(new TableEntry(WEB, List.of(SORRY))));
@@ -264,11 +271,8 @@ class ReconcilerTest {
   @Test
   void aFreshStartNeedsQuorumPlusHysteresis() {
     // keepalived ipwrapper.c set_quorum_states: quorum_state_up = live weight >= quorum + hysteresis
-    List<RealServer> pool = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      pool.add(RealServer.of(ip("203.0.113." + i), 80));
-      health.set(pool.get(i - 1), i <= 4 ? UP : DOWN);
-    }
+    List<RealServer> pool = sixOfWeightOne();
+    setUp(pool, 4);
     var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
     var table = new InMemoryTable(List.of());
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
