@@ -34,6 +34,7 @@ final class InMemoryTable implements LoadBalancerTable {
   /** Injected faults: (index in the batch, op) to an error, or null to let the op through. */
   private BiFunction<Integer, TableOp, TableException> faults = (i, op) -> null;
   private boolean unreachable;
+  private boolean applyUnreachable;
 
   InMemoryTable(List<TableEntry> initial) {
     for (TableEntry e : initial) {
@@ -55,6 +56,11 @@ final class InMemoryTable implements LoadBalancerTable {
     unreachable = on;
   }
 
+  /** Reads still work but apply fails as a whole, as when the netlink socket dies mid-pass. */
+  void applyUnreachable(boolean on) {
+    applyUnreachable = on;
+  }
+
   /** Every op that changed the table, in order. */
   List<TableOp> applied() {
     return List.copyOf(applied);
@@ -74,7 +80,7 @@ final class InMemoryTable implements LoadBalancerTable {
 
   @Override
   public ApplyResult apply(List<TableOp> ops) {
-    if (unreachable) {
+    if (unreachable || applyUnreachable) {
       throw new TableException(Reason.TIMEOUT, 0, "table unreachable", null);
     }
     List<ApplyResult.Failure> failures = new ArrayList<>();

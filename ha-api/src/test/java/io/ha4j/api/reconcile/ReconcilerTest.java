@@ -366,6 +366,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void tableLostDuringApplyIsReportedAndRepairedNextPass() {
+    var table = new InMemoryTable(List.of());
+    health.set(A, UP);
+    var r = reconciler(table, ReconcileOptions.DEFAULTS);
+    var desired = List.of(DesiredService.of(WEB, List.of(A)));
+    table.applyUnreachable(true);
+    var report = r.reconcile(desired);
+    assertNotNull(report.error());
+    assertEquals(2, report.ops().size());
+    table.applyUnreachable(false);
+    assertEquals(report.ops(), r.reconcile(desired).ops());
+    assertEquals(List.of(new TableEntry(WEB, List.of(A))), table.read());
+  }
+
+  @Test
+  void aFailingQuorumListenerDoesNotStopThePassOrOtherNotifications() {
+    var other = VirtualService.of(ServiceKey.of(Protocol.SCTP, ip("2001:db8::7"), 3868), "rr");
+    var c = RealServer.of(ip("2001:db8::70"), 3868);
+    health.set(A, DOWN).set(c, DOWN);
+    List<ServiceKey> told = new ArrayList<>();
+    var table = new InMemoryTable(List.of());
+    var r = new Reconciler(table, health, ReconcileOptions.DEFAULTS, change -> {
+      told.add(change.service());
+      throw new IllegalStateException("listener bug");
+    });
+    var report = r.reconcile(List.of(DesiredService.of(WEB, List.of(A)), DesiredService.of(other, List.of(c))));
+    assertTrue(report.ok());
+    assertEquals(List.of(WEB.key(), other.key()), told);
+  }
+
+  @Test
   void desiredModelRejectsAmbiguousConfiguration() {
     var dup = assertThrows(IllegalArgumentException.class, () -> DesiredService.of(WEB, List.of(A, A.withWeight(9))));
     assertTrue(dup.getMessage().contains("203.0.113.11:80"), dup.getMessage());
