@@ -259,7 +259,7 @@ public final class Reconciler {
   }
 
   private static boolean isUp(HealthState h, ReconcileOptions options) {
-    return h == HealthState.UP || h == HealthState.UNKNOWN && !options.alpha();
+    return h == HealthState.UP || (h == HealthState.UNKNOWN && !options.alpha());
   }
 
   private static @Nullable RealServer failed(RealServer rs, FailureMode mode) {

@@ -216,10 +216,11 @@ class ReconcilerProperties {
       for (RealServer rs : d.realServers()) {
         RealServerStatus s = c.health().statusOf(key, rs.endpoint());
         RealServer placed = got.get(rs.endpoint());
-        boolean up = s.health() == HealthState.UP || s.health() == HealthState.UNKNOWN && !c.options().alpha();
+        boolean up = s.health() == HealthState.UP || (s.health() == HealthState.UNKNOWN && !c.options().alpha());
         boolean serving = s.maintenance() == Maintenance.NONE && up && !(lost && d.sorryServer() != null);
-        if (s.maintenance() == Maintenance.DISABLE || !serving && s.maintenance() == Maintenance.NONE
-            && d.failureMode() == FailureMode.REMOVE) {
+        boolean removedAsFailed = !serving && s.maintenance() == Maintenance.NONE
+            && d.failureMode() == FailureMode.REMOVE;
+        if (s.maintenance() == Maintenance.DISABLE || removedAsFailed) {
           assertNull(placed, rs.endpoint() + " should be out: " + s);
         } else {
           assertEquals(serving ? rs : rs.withWeight(0), placed, rs.endpoint() + " " + s);
