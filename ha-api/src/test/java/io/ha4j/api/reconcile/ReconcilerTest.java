@@ -350,6 +350,7 @@ class ReconcilerTest {
 
   @Test
   void unreachableTableIsReportedAndKeepsQuorumState() {
+    // ldirectord keeps running when ipvsadm fails; a pass that cannot read the table decides nothing
     var table = new InMemoryTable(List.of());
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
     var desired = List.of(DesiredService.of(WEB, List.of(A)));
@@ -367,6 +368,7 @@ class ReconcilerTest {
 
   @Test
   void tableLostDuringApplyIsReportedAndRepairedNextPass() {
+    // LoadBalancerTable#apply: throws TableException when the table cannot be reached at all
     var table = new InMemoryTable(List.of());
     health.set(A, UP);
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
@@ -382,6 +384,7 @@ class ReconcilerTest {
 
   @Test
   void aFailingQuorumListenerDoesNotStopThePassOrOtherNotifications() {
+    // keepalived runs notify_down per virtual server; one failing script does not block the others
     var other = VirtualService.of(ServiceKey.of(Protocol.SCTP, ip("2001:db8::7"), 3868), "rr");
     var c = RealServer.of(ip("2001:db8::70"), 3868);
     health.set(A, DOWN).set(c, DOWN);
@@ -398,6 +401,7 @@ class ReconcilerTest {
 
   @Test
   void desiredModelRejectsAmbiguousConfiguration() {
+    // ip_vs_ctl.c: one destination per address:port in a service, one service per key (EEXIST)
     var dup = assertThrows(IllegalArgumentException.class, () -> DesiredService.of(WEB, List.of(A, A.withWeight(9))));
     assertTrue(dup.getMessage().contains("203.0.113.11:80"), dup.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DesiredService.of(WEB, List.of(A)).withSorryServer(A));
