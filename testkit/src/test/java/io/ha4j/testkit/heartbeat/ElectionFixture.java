@@ -2,7 +2,6 @@ package io.ha4j.testkit.heartbeat;
 
 import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
-import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.heartbeat.Advertisement;
@@ -39,8 +38,9 @@ final class ElectionFixture {
   final VirtualScheduler scheduler = clock.newScheduler("n1");
   final CapturingTransport transport = new CapturingTransport();
   final HeartbeatElection election;
-  final List<RoleChange> changes = new ArrayList<>();
-  final List<String> reannounces = new ArrayList<>();
+  final RecordingListener recorded = new RecordingListener();
+  final List<RoleChange> changes = recorded.changes;
+  final List<String> reannounces = recorded.reannounces;
   final AdvertisementCodec codec = new AdvertisementCodec(CLUSTER, GROUP, List.of(KEY));
   private final Map<String, Long> peerSequence = new HashMap<>();
 
@@ -54,17 +54,7 @@ final class ElectionFixture {
         .advertisementInterval(INTERVAL).key(KEY).destination(GROUP_ADDRESS)
         .incarnations(() -> 7);
     election = new HeartbeatElection(settings.apply(b).build(), transport, scheduler);
-    election.addListener(new ElectionListener() {
-      @Override
-      public void onRoleChange(RoleChange change) {
-        changes.add(change);
-      }
-
-      @Override
-      public void onReannounce(String reason) {
-        reannounces.add(reason);
-      }
-    });
+    election.addListener(recorded);
   }
 
   /** Starts the election and runs what is due. */

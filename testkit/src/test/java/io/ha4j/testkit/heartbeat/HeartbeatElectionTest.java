@@ -17,15 +17,20 @@ import org.junit.jupiter.api.Test;
 /** The election beyond the bullets of RFC 5798 section 6.4: clusters, split brain, stalls, hooks. */
 class HeartbeatElectionTest {
 
-  @Test
-  void threeMembersElectTheHighestPriority() {
-    // RFC 5798 section 6.4: the highest priority ends up master, whatever the start order.
+  static SimulatedLan threeMembersAfterTenSeconds() {
     SimulatedLan lan = new SimulatedLan();
     lan.add("n1", 100);
     lan.add("n2", 200);
     lan.add("n3", 150);
     lan.startAll();
     lan.advance(Duration.ofSeconds(10));
+    return lan;
+  }
+
+  @Test
+  void threeMembersElectTheHighestPriority() {
+    // RFC 5798 section 6.4: the highest priority ends up master, whatever the start order.
+    SimulatedLan lan = threeMembersAfterTenSeconds();
     assertEquals(List.of("n2"), lan.masters());
     assertEquals(Role.BACKUP, lan.get("n1").role());
     assertEquals(Role.BACKUP, lan.get("n3").role());
@@ -34,12 +39,7 @@ class HeartbeatElectionTest {
   @Test
   void gracefulStopHandsOverAfterTheSkewTimeNotTheMasterDownInterval() {
     // RFC 5798 6.4.3 (priority 0 on shutdown) + 6.4.2 (Master_Down_Timer = Skew_Time).
-    SimulatedLan lan = new SimulatedLan();
-    lan.add("n1", 100);
-    lan.add("n2", 200);
-    lan.add("n3", 150);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = threeMembersAfterTenSeconds();
     lan.get("n2").election.stop();
     Duration took = lan.advanceUntil(() -> lan.masters().equals(List.of("n3")), Duration.ofSeconds(10));
     Duration skew = HeartbeatElection.skewTime(150, INTERVAL);

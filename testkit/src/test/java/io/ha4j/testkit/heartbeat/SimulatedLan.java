@@ -1,7 +1,6 @@
 package io.ha4j.testkit.heartbeat;
 
 import io.ha4j.api.Role;
-import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
@@ -40,8 +39,9 @@ final class SimulatedLan {
     final VirtualScheduler scheduler;
     final InetSocketAddress address;
     final HeartbeatElection election;
-    final List<RoleChange> changes = new ArrayList<>();
-    final List<String> reannounces = new ArrayList<>();
+    final RecordingListener recorded = new RecordingListener();
+    final List<RoleChange> changes = recorded.changes;
+    final List<String> reannounces = recorded.reannounces;
     private @Nullable Consumer<Datagram> receiver;
     boolean isolated;
     boolean dead;
@@ -56,17 +56,7 @@ final class SimulatedLan {
           .groupId(ElectionFixture.GROUP).nodeId(name).advertisementInterval(ElectionFixture.INTERVAL)
           .key(ElectionFixture.KEY).destination(ElectionFixture.GROUP_ADDRESS);
       this.election = new HeartbeatElection(settings.apply(b).build(), this, scheduler);
-      election.addListener(new ElectionListener() {
-        @Override
-        public void onRoleChange(RoleChange change) {
-          changes.add(change);
-        }
-
-        @Override
-        public void onReannounce(String reason) {
-          reannounces.add(reason);
-        }
-      });
+      election.addListener(recorded);
     }
 
     Role role() {
