@@ -166,6 +166,10 @@ public final class UdpTransport implements DatagramTransport {
 
   @Override
   public void send(InetSocketAddress destination, ByteBuffer payload) {
+    if (closed) {
+      LOG.debug("heartbeat socket {}: closed, not sending to {}", localAddress, destination);
+      return;
+    }
     try {
       channel.send(payload, destination);
     } catch (IOException | RuntimeException e) {
