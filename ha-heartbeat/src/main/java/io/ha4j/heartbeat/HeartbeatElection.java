@@ -99,6 +99,8 @@ public final class HeartbeatElection implements Election {
   private long preemptAllowedAtNanos;
   private final Timer masterDownTimer = new Timer(this::masterDownExpired);
   private final Timer adverTimer = new Timer(this::adverTimerExpired);
+  private static final String MASTER_DOWN = "master-down timer expired";
+  private String masterDownReason = MASTER_DOWN;
   private boolean promoting;
   private long promotionToken;
   private @Nullable Cancellable promotionTimeout;
@@ -264,6 +266,7 @@ public final class HeartbeatElection implements Election {
       return;
     }
     masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+    masterDownReason = MASTER_DOWN;
     setRole(Role.BACKUP, reason);
   }
 
@@ -335,6 +338,7 @@ public final class HeartbeatElection implements Election {
       if (!promoting) {
         // "If the Priority in the ADVERTISEMENT is zero, then: Set the Master_Down_Timer to Skew_Time"
         masterDownTimer.arm(skewNanos(effectivePriority, masterAdverNanos));
+        masterDownReason = "master " + ad.nodeId() + " left (priority 0), skew time passed";
         LOG.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
       }
       return;
@@ -347,6 +351,7 @@ public final class HeartbeatElection implements Election {
       abortPromotion("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
       masterAdverNanos = ad.interval().toNanos();
       masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      masterDownReason = MASTER_DOWN;
     }
     // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.
   }
@@ -364,7 +369,7 @@ public final class HeartbeatElection implements Election {
       masterDownTimer.arm(masterAdverNanos);
       return;
     }
-    promote("master-down timer expired");
+    promote(masterDownReason);
   }
 
   // ---- promotion, with the before-master hook --------------------------------------------
@@ -462,6 +467,7 @@ public final class HeartbeatElection implements Election {
       adverTimer.cancel();
       masterAdverNanos = ad.interval().toNanos();
       masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      masterDownReason = MASTER_DOWN;
       setRole(Role.BACKUP, (ad.priority() > effectivePriority ? "higher priority " : "equal priority, higher node id, ")
           + ad.priority() + " from " + ad.nodeId());
       // Step-down notice: tells the new master that we held the addresses (healed split brain).

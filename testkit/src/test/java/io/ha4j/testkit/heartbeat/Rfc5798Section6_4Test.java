@@ -97,6 +97,7 @@ class Rfc5798Section6_4Test {
       assertEquals(Role.BACKUP, f.role());
       f.advance(NS);
       assertEquals(Role.MASTER, f.role());
+      assertEquals("master n2 left (priority 0), skew time passed", f.lastChange().reason());
     }
 
     @Test
