@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
 import io.ha4j.heartbeat.DropReason;
+import io.ha4j.api.VirtualAddress;
 import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.HeartbeatKey;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -228,6 +232,30 @@ class HeartbeatElectionTest {
     f.election.stop();
     f.deliver(f.encode("n2", 200, INTERVAL));
     assertEquals(1, f.election.stats().dropped(DropReason.NOT_RUNNING));
+  }
+
+  @Test
+  void keyRolloverAcceptsBothKeysAndSignsWithTheNewOne() {
+    // package documentation: key ids allow a rollover with two accepted keys.
+    HeartbeatKey next = new HeartbeatKey(2, "the-next-shared-secret".getBytes(StandardCharsets.US_ASCII));
+    ElectionFixture rolling = new ElectionFixture(b -> b.keys(List.of(next, ElectionFixture.KEY))).started();
+    rolling.receive("n2", 200);
+    assertEquals(1, rolling.election.stats().accepted());
+    ElectionFixture rolled = new ElectionFixture(b -> b.keys(List.of(next))).started();
+    rolled.receive("n2", 200);
+    assertEquals(1, rolled.election.stats().dropped(DropReason.UNKNOWN_KEY));
+    rolled.advance(rolled.masterDownInterval());
+    assertEquals(Role.MASTER, rolled.role(), "an advert with a retired key did not reset the timer");
+  }
+
+  @Test
+  void differentVirtualAddressSetIsCountedButNotDropped() throws Exception {
+    // RFC 5798 section 7.1 asks to log a mismatched address list, not to drop the packet.
+    VirtualAddress vip = VirtualAddress.of(InetAddress.getByName("198.51.100.100"), 24, "eth0");
+    ElectionFixture f = new ElectionFixture(b -> b.virtualAddress(vip)).started();
+    f.receive("n2", 200);
+    assertEquals(1, f.election.stats().accepted());
+    assertEquals(1, f.election.stats().vipMismatches());
   }
 
   @Test
