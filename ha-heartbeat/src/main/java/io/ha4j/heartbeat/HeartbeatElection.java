@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459). A
  *       master that steps down for a higher one sends one step-down notice (an advertisement with
  *       state BACKUP; backups ignore it), so the winner re-announces even when the loser heard it
- *       first.
+ *       first. Both happen at most once per advertisement interval.
  *   <li>Stall guard: a master-down timer that fires later than {@link
  *       HeartbeatConfig#stallThreshold()} of the master-down interval means this process stood
  *       still (GC pause, VM steal) and could not hear the master: instead of taking over at once,
@@ -101,6 +101,8 @@ public final class HeartbeatElection implements Election {
   private final Timer adverTimer = new Timer(this::adverTimerExpired);
   private static final String MASTER_DOWN = "master-down timer expired";
   private String masterDownReason = MASTER_DOWN;
+  private boolean reannounced;
+  private long lastReannounceNanos;
   private boolean promoting;
   private long promotionToken;
   private @Nullable Cancellable promotionTimeout;
@@ -475,13 +477,27 @@ public final class HeartbeatElection implements Election {
       return;
     }
     // RFC 5798 says discard. Two masters means a split brain just healed: make the other one step
-    // down now, and have our addresses announced again (keepalived issues #14, #2459).
+    // down now, and have our addresses announced again (keepalived issues #14, #2459). Once per
+    // advertisement interval: after a pause, a burst of queued adverts must not become a burst of
+    // answers and announcements.
+    if (reannouncedRecently()) {
+      return;
+    }
     sendAdvertisement(effectivePriority, Role.MASTER);
     adverTimer.arm(config.advertisementInterval().toNanos());
     reannounce("lower-priority master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
   }
 
+  private boolean reannouncedRecently() {
+    return reannounced && clock.nanoTime() - lastReannounceNanos < config.advertisementInterval().toNanos();
+  }
+
   private void reannounce(String why) {
+    if (reannouncedRecently()) {
+      return;
+    }
+    reannounced = true;
+    lastReannounceNanos = clock.nanoTime();
     LOG.info("{}: {}; re-announcing", name, why);
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onReannounce(why)));

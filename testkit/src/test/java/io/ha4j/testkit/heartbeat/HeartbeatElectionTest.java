@@ -122,6 +122,38 @@ class HeartbeatElectionTest {
   }
 
   @Test
+  void schedulerOnlyStallHandlesQueuedAdvertisementsBeforeTheTimer() {
+    // Stall guard, the other shape: the receive thread kept running, so the adverts were queued
+    // with their arrival times and run before the later master-down timer (VirtualScheduler order).
+    SimulatedLan lan = new SimulatedLan();
+    lan.add("n1", 200);
+    SimulatedLan.Member n2 = lan.add("n2", 100);
+    lan.startAll();
+    lan.advance(Duration.ofSeconds(10));
+    n2.scheduler.freeze(Duration.ofSeconds(8));
+    lan.advance(Duration.ofSeconds(20));
+    assertEquals(List.of("n1"), lan.masters());
+    assertEquals(List.of(Role.BACKUP), n2.changes.stream().map(c -> c.to()).toList());
+  }
+
+  @Test
+  void pausedMasterIsReplacedAndPreemptsBackWhenItResumes() {
+    // RFC 5798 6.4.2/6.4.3: a paused master is silent, so it is replaced; on resuming, its higher
+    // priority wins back (preempt) and it re-announces (n2 sends a step-down notice).
+    SimulatedLan lan = new SimulatedLan();
+    SimulatedLan.Member n1 = lan.add("n1", 200);
+    lan.add("n2", 100);
+    lan.startAll();
+    lan.advance(Duration.ofSeconds(10));
+    n1.pauseProcess(Duration.ofSeconds(8));
+    lan.advance(Duration.ofSeconds(7));
+    assertEquals(List.of("n1", "n2"), lan.masters(), "n1 still thinks it is master: it is frozen");
+    lan.advance(Duration.ofSeconds(3));
+    assertEquals(List.of("n1"), lan.masters());
+    assertEquals(1, n1.reannounces.size(), n1.reannounces.toString());
+  }
+
+  @Test
   void trackedWeightsMovePriorityAndAPriorityDropHandsMastershipOver() {
     // keepalived track_script weights; RFC 5798 6.4.2 preemption does the hand-over.
     SimulatedLan lan = new SimulatedLan();
