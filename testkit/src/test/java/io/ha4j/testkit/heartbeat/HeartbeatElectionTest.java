@@ -31,6 +31,15 @@ class HeartbeatElectionTest {
     return lan;
   }
 
+  static SimulatedLan n1At200AndN2At100AfterTenSeconds() {
+    SimulatedLan lan = new SimulatedLan();
+    lan.add("n1", 200);
+    lan.add("n2", 100);
+    lan.startAll();
+    lan.advance(Duration.ofSeconds(10));
+    return lan;
+  }
+
   @Test
   void threeMembersElectTheHighestPriority() {
     // RFC 5798 section 6.4: the highest priority ends up master, whatever the start order.
@@ -70,11 +79,9 @@ class HeartbeatElectionTest {
   void healedSplitBrainMasterReadvertisesAndReannounces() {
     // keepalived issues #14 and #2459: after a split heals, the higher master must win at once and
     // neighbours' ARP caches must be refreshed.
-    SimulatedLan lan = new SimulatedLan();
-    SimulatedLan.Member n1 = lan.add("n1", 200);
-    SimulatedLan.Member n2 = lan.add("n2", 100);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = n1At200AndN2At100AfterTenSeconds();
+    SimulatedLan.Member n1 = lan.get("n1");
+    SimulatedLan.Member n2 = lan.get("n2");
     n1.isolated = true;
     lan.advance(Duration.ofSeconds(10));
     assertEquals(List.of("n1", "n2"), lan.masters(), "split brain while isolated");
@@ -92,11 +99,8 @@ class HeartbeatElectionTest {
   void processPauseLongerThanMasterDownIntervalIsNoFailover() {
     // keepalived issues #1955 and #2271: a backup paused (GC, VM steal) must not take over on its
     // stale master-down timer while the master's advertisements wait in its socket buffer.
-    SimulatedLan lan = new SimulatedLan();
-    lan.add("n1", 200);
-    SimulatedLan.Member n2 = lan.add("n2", 100);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = n1At200AndN2At100AfterTenSeconds();
+    SimulatedLan.Member n2 = lan.get("n2");
     n2.pauseProcess(Duration.ofSeconds(8));
     lan.advance(Duration.ofSeconds(20));
     assertEquals(List.of("n1"), lan.masters());
@@ -107,11 +111,9 @@ class HeartbeatElectionTest {
   @Test
   void masterThatDiedDuringOurPauseIsReplacedOneIntervalAfterTheStallCheck() {
     // Stall guard: a late master-down timer re-checks for one Master_Adver_Interval, then acts.
-    SimulatedLan lan = new SimulatedLan();
-    SimulatedLan.Member n1 = lan.add("n1", 200);
-    SimulatedLan.Member n2 = lan.add("n2", 100);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = n1At200AndN2At100AfterTenSeconds();
+    SimulatedLan.Member n1 = lan.get("n1");
+    SimulatedLan.Member n2 = lan.get("n2");
     n2.pauseProcess(Duration.ofSeconds(8));
     n1.kill();
     lan.advance(Duration.ofSeconds(8));
@@ -125,11 +127,8 @@ class HeartbeatElectionTest {
   void schedulerOnlyStallHandlesQueuedAdvertisementsBeforeTheTimer() {
     // Stall guard, the other shape: the receive thread kept running, so the adverts were queued
     // with their arrival times and run before the later master-down timer (VirtualScheduler order).
-    SimulatedLan lan = new SimulatedLan();
-    lan.add("n1", 200);
-    SimulatedLan.Member n2 = lan.add("n2", 100);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = n1At200AndN2At100AfterTenSeconds();
+    SimulatedLan.Member n2 = lan.get("n2");
     n2.scheduler.freeze(Duration.ofSeconds(8));
     lan.advance(Duration.ofSeconds(20));
     assertEquals(List.of("n1"), lan.masters());
@@ -140,11 +139,8 @@ class HeartbeatElectionTest {
   void pausedMasterIsReplacedAndPreemptsBackWhenItResumes() {
     // RFC 5798 6.4.2/6.4.3: a paused master is silent, so it is replaced; on resuming, its higher
     // priority wins back (preempt) and it re-announces (n2 sends a step-down notice).
-    SimulatedLan lan = new SimulatedLan();
-    SimulatedLan.Member n1 = lan.add("n1", 200);
-    lan.add("n2", 100);
-    lan.startAll();
-    lan.advance(Duration.ofSeconds(10));
+    SimulatedLan lan = n1At200AndN2At100AfterTenSeconds();
+    SimulatedLan.Member n1 = lan.get("n1");
     n1.pauseProcess(Duration.ofSeconds(8));
     lan.advance(Duration.ofSeconds(7));
     assertEquals(List.of("n1", "n2"), lan.masters(), "n1 still thinks it is master: it is frozen");
