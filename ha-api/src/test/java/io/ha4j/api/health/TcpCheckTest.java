@@ -95,6 +95,30 @@ class TcpCheckTest {
     assertEquals(List.of(HealthState.UP, HealthState.DOWN, HealthState.UP), changes.stream().map(HealthChange::current).toList());
   }
 
+  @Test
+  void slowTargetsDoNotDelayAFastOne() throws Exception {
+    var hung = listener(1);
+    var hungAddress = new InetSocketAddress(hung.getInetAddress(), hung.getLocalPort());
+    Assumptions.assumeTrue(fillAcceptQueue(hungAddress), "the kernel kept completing handshakes on a full accept queue");
+    var slowSettings = every(Duration.ofMillis(10), Duration.ofSeconds(60));
+    for (int i = 0; i < 50; i++) {
+      engine.register("slow-" + i, new TcpCheck(hungAddress), slowSettings);
+    }
+    var good = listener(50);
+    var fast = new TcpCheck(new InetSocketAddress(good.getInetAddress(), good.getLocalPort()));
+    var fastRounds = new java.util.concurrent.atomic.AtomicInteger();
+    engine.register("fast", ctx -> {
+      fastRounds.incrementAndGet();
+      return fast.run(ctx);
+    }, every(Duration.ofMillis(10), Duration.ofSeconds(60)));
+    Await.until("30 fast rounds", () -> fastRounds.get() >= 30);
+    assertEquals(HealthState.UP, engine.state("fast"));
+    // The 50 slow targets are all still inside their first attempt: none has a result yet.
+    for (int i = 0; i < 50; i++) {
+      assertTrue(engine.lastResult("slow-" + i).isEmpty(), "slow-" + i);
+    }
+  }
+
   /**
    * Fills the accept queue of a listener that never accepts; Linux then drops further SYNs, so a
    * connect hangs. Returns whether a probe connect indeed hung.
