@@ -2,6 +2,7 @@ package io.ha4j.api.health;
 
 import io.ha4j.api.Cancellable;
 import io.ha4j.api.Scheduler;
+import io.ha4j.api.health.internal.Completions;
 import io.ha4j.api.health.internal.Probes;
 import io.ha4j.api.health.internal.Target;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * maintenance override changes (the job of ldirectord and keepalived's checkers).
  *
  * <p>Threads: all timing and all state changes run on the given {@link Scheduler}; TCP and UDP
- * checks share one selector thread; HTTP(S) checks share two JDK HTTP clients (one verifying
+ * checks share two selector threads (one on a single-CPU machine); HTTP(S) checks share two JDK HTTP clients (one verifying
  * certificates, one not) on two worker threads, which also launch command checks. None of these is
  * created before a check needs it. No check ever holds a thread while it waits, so ten thousand
  * targets cost no more threads than one, and a slow target cannot delay the others.
@@ -39,6 +40,7 @@ public final class HealthEngine implements AutoCloseable {
   private final Scheduler scheduler;
   private final Random random;
   private final Probes probes = new Probes("ha4j-health");
+  private final Completions completions;
   private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
   private final List<Consumer<HealthChange>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -52,6 +54,7 @@ public final class HealthEngine implements AutoCloseable {
   public HealthEngine(Scheduler scheduler, Random random) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.random = Objects.requireNonNull(random, "random");
+    this.completions = new Completions(scheduler);
   }
 
   /**
@@ -68,7 +71,7 @@ public final class HealthEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("health engine is closed; cannot register " + id);
     }
-    var target = new Target(id, check, settings, scheduler, probes, this::publish);
+    var target = new Target(id, check, settings, scheduler, probes, completions, this::publish);
     if (targets.putIfAbsent(id, target) != null) {
       throw new IllegalStateException("a target is already registered as '" + id + "'");
     }

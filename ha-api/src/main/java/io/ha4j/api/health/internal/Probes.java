@@ -15,16 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The I/O an engine's built-in checks share, started on first use: a selector thread for TCP and
- * UDP, two HTTP clients, and two worker threads (HTTP client callbacks and process launches).
+ * The I/O an engine's built-in checks share, started on first use: two selector threads for TCP
+ * and UDP, two HTTP clients, and two worker threads (HTTP client callbacks and process launches).
  */
 public final class Probes implements AutoCloseable {
 
   private static final int WORKERS = 2;
+  // Connects and closes are system calls, most of a TCP check's cost: two selector threads use
+  // both cores of a small director and halve the queueing when one is descheduled.
+  private static final int LOOPS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
   private final String name;
   private final Object lock = new Object();
-  private @Nullable ChannelLoop loop;
+  private final ChannelLoop[] loops = new ChannelLoop[LOOPS];
+  private final java.util.concurrent.atomic.AtomicInteger nextLoop = new java.util.concurrent.atomic.AtomicInteger();
   private @Nullable HttpProbe http;
   private @Nullable ExecutorService workers;
   private boolean closed;
@@ -60,16 +64,17 @@ public final class Probes implements AutoCloseable {
   }
 
   private ChannelLoop loop() {
+    int i = Math.floorMod(nextLoop.getAndIncrement(), LOOPS);
     synchronized (lock) {
       ensureOpen();
-      ChannelLoop l = loop;
+      ChannelLoop l = loops[i];
       if (l == null) {
         try {
-          l = new ChannelLoop(name + "-io");
+          l = new ChannelLoop(name + "-io-" + (i + 1));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot open a selector for health checks", e);
         }
-        loop = l;
+        loops[i] = l;
       }
       return l;
     }
@@ -113,18 +118,20 @@ public final class Probes implements AutoCloseable {
   /** Closes every channel and stops the threads; the HTTP clients go with their executor. */
   @Override
   public void close() {
-    ChannelLoop l;
+    ChannelLoop[] l;
     ExecutorService w;
     synchronized (lock) {
       closed = true;
-      l = loop;
+      l = loops.clone();
+      java.util.Arrays.fill(loops, null);
       w = workers;
-      loop = null;
       http = null;
       workers = null;
     }
-    if (l != null) {
-      l.close();
+    for (ChannelLoop loop : l) {
+      if (loop != null) {
+        loop.close();
+      }
     }
     if (w != null) {
       w.shutdownNow();

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every step runs as a task of the engine's {@link Scheduler}, which runs tasks one at a time,
  * so the counters need no lock. Results from I/O threads come back through {@link
- * Scheduler#execute}. Each attempt gets a fresh token; a result or timeout carrying an older token is
+ * Completions}. Each attempt gets a fresh token; a result or timeout carrying an older token is
  * ignored, which is what keeps a late answer from counting twice. The next round is scheduled only
  * once the current attempt has finished or timed out, so attempts of one target never overlap.
  */
@@ -34,6 +34,7 @@ public final class Target {
   private final CheckSettings settings;
   private final Scheduler scheduler;
   private final Probes probes;
+  private final Completions completions;
   private final Consumer<HealthChange> changes;
 
   private volatile HealthState state = HealthState.UNKNOWN;
@@ -57,12 +58,14 @@ public final class Target {
       CheckSettings settings,
       Scheduler scheduler,
       Probes probes,
+      Completions completions,
       Consumer<HealthChange> changes) {
     this.id = id;
     this.check = check;
     this.settings = settings;
     this.scheduler = scheduler;
     this.probes = probes;
+    this.completions = completions;
     this.changes = changes;
   }
 
@@ -149,7 +152,7 @@ public final class Target {
     if (closed) {
       close();
     }
-    f.whenComplete((r, e) -> scheduler.execute(() -> onAttemptDone(myToken, r, e)));
+    f.whenComplete((r, e) -> completions.post(() -> onAttemptDone(myToken, r, e)));
   }
 
   @SuppressWarnings("unchecked")
