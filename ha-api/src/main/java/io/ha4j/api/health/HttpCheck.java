@@ -15,12 +15,17 @@ import org.jspecify.annotations.Nullable;
  * (keepalived's {@code HTTP_GET} / {@code SSL_GET} with {@code status_code} and {@code digest},
  * ldirectord's {@code request} / {@code receive}).
  *
+ * <p>Each check opens a new connection ({@code Connection: close}), as keepalived does, so a server
+ * that stopped accepting connections cannot look healthy over a pooled one. Redirects are not
+ * followed: a 3xx is judged as a status.
+ *
  * <p>A {@code hostHeader} lets the check reach a real server by address while asking for a
- * virtual host. The JDK's HTTP client refuses a Host header unless the system property {@code
- * jdk.httpclient.allowRestrictedHeaders} lists {@code host}; the engine adds it to that property
- * before it first uses the HTTP client. If the application used the JDK HTTP client before, the
- * property comes too late and such a check fails with a detail saying so: then start the JVM with
- * {@code -Djdk.httpclient.allowRestrictedHeaders=host}.
+ * virtual host. The JDK's HTTP client refuses the Host and Connection headers unless the system
+ * property {@code jdk.httpclient.allowRestrictedHeaders} lists them; the engine adds both to that
+ * property before it first uses the HTTP client. If the application used the JDK HTTP client
+ * before, the property comes too late: checks then reuse connections, and a check with a Host
+ * header fails with a detail saying so. Start the JVM with {@code
+ * -Djdk.httpclient.allowRestrictedHeaders=host,connection} in that case.
  *
  * @param uri an absolute http or https URI naming the real server, e.g. {@code
  *     http://198.51.100.10:8080/health}

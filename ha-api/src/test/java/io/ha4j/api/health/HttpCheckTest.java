@@ -22,6 +22,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpCheckTest {
 
   static final String HEALTHY = "status: healthy\n";
+  static final List<Integer> CLIENT_PORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
   static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
   static ExecutorService serverThreads;
   static HttpServer http;
@@ -87,6 +89,10 @@ class HttpCheckTest {
 
   private static void routes(HttpServer server) {
     server.createContext("/ok", ex -> reply(ex, 200, HEALTHY));
+    server.createContext("/port", ex -> {
+      CLIENT_PORTS.add(ex.getRemoteAddress().getPort());
+      reply(ex, 200, HEALTHY);
+    });
     server.createContext("/fail", ex -> reply(ex, 503, "maintenance\n"));
     server.createContext("/host", ex -> reply(ex, 200, "host=" + ex.getRequestHeaders().getFirst("Host") + "\n"));
     server.createContext("/slow", ex -> {
@@ -189,6 +195,17 @@ class HttpCheckTest {
   void hostHeaderReachesTheServer() {
     var r = settle(HttpCheck.get(url("/host")).hostHeader("www.example.test").bodyMatches("host=www\\.example\\.test\\b").build());
     assertTrue(r.up(), r.detail());
+  }
+
+  @Test
+  void everyCheckOpensANewConnection() {
+    // keepalived's HTTP_GET connects afresh each time: a server that stopped accepting new
+    // connections must not stay up over a pooled one.
+    engine.register("rs", HttpCheck.get(url("/port")).build(),
+        CheckSettings.of(Duration.ofMillis(20), Duration.ofSeconds(10)).withWarmupJitter(false));
+    Await.until("4 requests", () -> CLIENT_PORTS.size() >= 4);
+    var ports = List.copyOf(CLIENT_PORTS);
+    assertEquals(ports.size(), new java.util.HashSet<>(ports).size(), "client ports " + ports);
   }
 
   @Test

@@ -33,10 +33,28 @@ final class HttpProbe {
   static {
     // The JDK reads this once, when its HTTP client classes load; see HttpCheck's Javadoc.
     String allowed = System.getProperty(RESTRICTED_HEADERS);
-    if (allowed == null || allowed.isBlank()) {
-      System.setProperty(RESTRICTED_HEADERS, "host");
-    } else if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
-      System.setProperty(RESTRICTED_HEADERS, allowed + ",host");
+    String wanted = allowed == null || allowed.isBlank() ? "" : allowed;
+    for (String header : new String[] {"host", "connection"}) {
+      if (!wanted.toLowerCase(java.util.Locale.ROOT).contains(header)) {
+        wanted = wanted.isEmpty() ? header : wanted + "," + header;
+      }
+    }
+    System.setProperty(RESTRICTED_HEADERS, wanted);
+  }
+
+  /**
+   * Whether requests may say {@code Connection: close}. Like keepalived, each check should open a
+   * new connection: a server that stopped accepting must not look healthy over an old pooled one.
+   * If the JDK HTTP client was loaded before us and refuses the header, checks reuse connections.
+   */
+  private static final boolean CLOSE_CONNECTIONS = allows("Connection", "close");
+
+  private static boolean allows(String header, String value) {
+    try {
+      HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1/")).header(header, value);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -61,6 +79,9 @@ final class HttpProbe {
     HttpRequest request;
     try {
       var b = HttpRequest.newBuilder(check.uri()).timeout(timeout).GET();
+      if (CLOSE_CONNECTIONS) {
+        b.header("Connection", "close");
+      }
       if (check.hostHeader() != null) {
         b.header("Host", check.hostHeader());
       }
@@ -68,7 +89,7 @@ final class HttpProbe {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(CheckResult.down(
           "GET " + check.uri() + " refused by the JDK HTTP client: " + e.getMessage()
-              + " (start the JVM with -D" + RESTRICTED_HEADERS + "=host)"));
+              + " (start the JVM with -D" + RESTRICTED_HEADERS + "=host,connection)"));
     }
     HttpClient client = check.insecureTls() ? insecure : verifying;
     CompletableFuture<HttpResponse<byte[]>> exchange =
