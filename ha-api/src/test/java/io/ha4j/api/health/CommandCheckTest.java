@@ -58,12 +58,12 @@ class CommandCheckTest {
     // The shell records its own pid and both background children's, then waits for them.
     String script = "sleep 300 & echo $! >> " + pids + "; sleep 300 & echo $! >> " + pids + "; echo $$ >> " + pids + "; wait";
     engine.register("rs", CommandCheck.of("sh", "-c", script),
-        CheckSettings.of(Duration.ofSeconds(60), Duration.ofSeconds(2)).withWarmupJitter(false));
+        CheckSettings.of(Duration.ofSeconds(60), Duration.ofSeconds(8)).withWarmupJitter(false));
     Await.until("three pids", () -> lines(pids).size() == 3);
     List<Long> started = lines(pids).stream().map(Long::parseLong).toList();
     assertTrue(started.stream().allMatch(CommandCheckTest::alive), "all running before the timeout");
     Await.until("down", () -> engine.state("rs") == HealthState.DOWN);
-    assertEquals("timed out after PT2S", engine.lastResult("rs").orElseThrow().detail());
+    assertEquals("timed out after PT8S", engine.lastResult("rs").orElseThrow().detail());
     Await.untilDescribed("tree gone", Await.LONG, () -> started.stream().noneMatch(CommandCheckTest::alive), () -> started.toString());
   }
 

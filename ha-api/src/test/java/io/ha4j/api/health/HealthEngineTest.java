@@ -2,6 +2,7 @@ package io.ha4j.api.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,37 +203,46 @@ class HealthEngineTest {
   @Test
   void warmupJitterIsRepeatableFromTheSeedAndWithinOneInterval() {
     Duration interval = Duration.ofSeconds(3);
-    List<Long> a = firstStartOffsets(new Random(7), interval);
-    List<Long> b = firstStartOffsets(new Random(7), interval);
-    List<Long> c = firstStartOffsets(new Random(99991), interval);
-    long slack = TimeUnit.MILLISECONDS.toNanos(100);
-    for (int i = 0; i < a.size(); i++) {
-      assertTrue(a.get(i) >= 0 && a.get(i) < interval.toNanos() + slack, "offset " + a.get(i));
-      assertTrue(Math.abs(a.get(i) - b.get(i)) < slack, a + " vs " + b);
-    }
-    boolean differs = false;
-    for (int i = 0; i < a.size(); i++) {
-      differs |= Math.abs(a.get(i) - c.get(i)) > 2 * slack;
-    }
-    assertTrue(differs, "another seed, other offsets: " + a + " vs " + c);
+    List<Duration> a = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)));
+    List<Duration> b = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)));
+    List<Duration> c = firstDelays(new Random(99991), CheckSettings.of(interval, Duration.ofSeconds(1)));
+    assertEquals(a, b);
+    assertNotEquals(a, c);
+    assertTrue(a.stream().allMatch(d -> !d.isNegative() && d.compareTo(interval) < 0), a.toString());
+    assertEquals(8, a.stream().distinct().count(), "targets are spread: " + a);
+    List<Duration> none = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)).withWarmupJitter(false));
+    assertTrue(none.stream().allMatch(Duration::isZero), none.toString());
   }
 
-  /** When the first round of each of 4 targets was planned, relative to the engine's creation. */
-  private List<Long> firstStartOffsets(Random random, Duration interval) {
-    try (var e = new HealthEngine(scheduler, random)) {
-      long t0 = scheduler.clock().nanoTime();
-      var planned = new ConcurrentHashMap<String, Long>();
-      for (int i = 0; i < 4; i++) {
-        e.register("t" + i, ctx -> {
-          planned.putIfAbsent(ctx.target(), ctx.plannedStartNanos() - t0);
-          // Never before it was planned.
-          assertTrue(scheduler.clock().nanoTime() >= ctx.plannedStartNanos());
-          return CompletableFuture.completedFuture(CheckResult.up("ok"));
-        }, CheckSettings.of(interval, Duration.ofSeconds(1)));
+  /** The delay before the first round of each of 8 targets, as asked of the scheduler. */
+  private List<Duration> firstDelays(Random random, CheckSettings settings) {
+    var delays = new CopyOnWriteArrayList<Duration>();
+    Thread registering = Thread.currentThread();
+    var recording = new io.ha4j.api.Scheduler() {
+      @Override public io.ha4j.api.Clock clock() { return scheduler.clock(); }
+      @Override public io.ha4j.api.Cancellable schedule(Duration delay, Runnable task) {
+        if (Thread.currentThread() == registering) {
+          delays.add(delay);
+        }
+        return scheduler.schedule(delay, task);
       }
-      Await.until("first rounds", () -> planned.size() == 4);
-      return List.of(planned.get("t0"), planned.get("t1"), planned.get("t2"), planned.get("t3"));
+      @Override public io.ha4j.api.Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
+        return scheduler.scheduleAtFixedRate(initialDelay, period, task);
+      }
+    };
+    var planned = new ConcurrentHashMap<String, Boolean>();
+    try (var e = new HealthEngine(recording, random)) {
+      for (int i = 0; i < 8; i++) {
+        e.register("t" + i, ctx -> {
+          // A round never starts before it was planned.
+          planned.put(ctx.target(), scheduler.clock().nanoTime() >= ctx.plannedStartNanos());
+          return CompletableFuture.completedFuture(CheckResult.up("ok"));
+        }, settings);
+      }
+      Await.until("first rounds", () -> planned.size() == 8);
     }
+    assertTrue(planned.values().stream().allMatch(Boolean::booleanValue), planned.toString());
+    return List.copyOf(delays);
   }
 
   @Test
