@@ -53,9 +53,10 @@ public final class HealthCheckBenchmark {
       run(Path.of(args[1]),
           args.length > 2 ? Integer.parseInt(args[2]) : 10_000,
           args.length > 3 ? Integer.parseInt(args[3]) : 30,
-          args.length > 4 ? Integer.parseInt(args[4]) : 1000);
+          args.length > 4 ? Integer.parseInt(args[4]) : 1000,
+          args.length > 5 && args[5].equals("noop"));
     } else {
-      System.err.println("usage: HealthCheckBenchmark serve FILE [ADDRESSES] | run FILE [TARGETS] [SECONDS] [INTERVAL_MS]");
+      System.err.println("usage: HealthCheckBenchmark serve FILE [ADDRESSES] | run FILE [TARGETS] [SECONDS] [INTERVAL_MS] [tcp|noop]");
       System.exit(2);
     }
   }
@@ -91,7 +92,11 @@ public final class HealthCheckBenchmark {
     }
   }
 
-  static void run(Path file, int targets, int seconds, int intervalMs) throws Exception {
+  /**
+   * With {@code noop}, checks answer at once without I/O: the lateness then shows what the
+   * scheduler and the machine's load alone cost, as a baseline for the TCP figures.
+   */
+  static void run(Path file, int targets, int seconds, int intervalMs, boolean noop) throws Exception {
     List<InetSocketAddress> servers = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
       int colon = line.lastIndexOf(':');
@@ -106,10 +111,11 @@ public final class HealthCheckBenchmark {
       var settings = CheckSettings.of(interval, Duration.ofSeconds(5));
       for (int i = 0; i < targets; i++) {
         var check = new TcpCheck(servers.get(i % servers.size()));
-        engine.register("rs-" + i, recorder.wrap(check), settings);
+        HealthCheck wrapped = recorder.wrap(noop ? ctx -> java.util.concurrent.CompletableFuture.completedFuture(CheckResult.up("noop")) : check);
+        engine.register("rs-" + i, wrapped, settings);
       }
-      System.out.printf(Locale.ROOT, "%d TCP targets over %d listeners, interval %s, warm-up %s, measuring %d s%n",
-          targets, servers.size(), interval, warmup, seconds);
+      System.out.printf(Locale.ROOT, "%d %s targets over %d listeners, interval %s, warm-up %s, measuring %d s%n",
+          targets, noop ? "no-op (no I/O)" : "TCP", servers.size(), interval, warmup, seconds);
       var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       new CountDownLatch(1).await(warmup.toMillis(), TimeUnit.MILLISECONDS);
       long cpu0 = os.getProcessCpuTime();
@@ -200,7 +206,7 @@ public final class HealthCheckBenchmark {
       this.samples = new long[(int) Math.min(Integer.MAX_VALUE - 8, expected)];
     }
 
-    HealthCheck wrap(TcpCheck check) {
+    HealthCheck wrap(HealthCheck check) {
       return ctx -> {
         long now = clock.nanoTime();
         if (ctx.attempt() == 0 && now >= measureFrom) {
