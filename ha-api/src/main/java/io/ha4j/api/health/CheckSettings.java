@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * How often and how strictly a target is checked.
  *
- * <p>Rounds start every {@code interval}, measured from planned starts; a round (all its attempts)
+ * <p>Rounds start every {@code interval}, measured from planned starts, which fall on whole
+ * milliseconds of the scheduler's clock (rounds due in the same millisecond share one scheduler
+ * task); a round (all its attempts)
  * that takes longer than the interval delays the next one until it has finished, so the rounds of a
  * target never overlap. An attempt that fails is retried up to {@code retries} times, {@code
  * retryDelay} apart, within the same round (keepalived's {@code retry} / {@code

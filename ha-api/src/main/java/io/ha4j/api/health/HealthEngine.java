@@ -4,6 +4,7 @@ import io.ha4j.api.Cancellable;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.health.internal.Completions;
 import io.ha4j.api.health.internal.Probes;
+import io.ha4j.api.health.internal.TimerSlots;
 import io.ha4j.api.health.internal.Target;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class HealthEngine implements AutoCloseable {
   private final Random random;
   private final Probes probes = new Probes("ha4j-health");
   private final Completions completions;
+  private final TimerSlots timers;
   private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
   private final List<Consumer<HealthChange>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -55,6 +57,7 @@ public final class HealthEngine implements AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.random = Objects.requireNonNull(random, "random");
     this.completions = new Completions(scheduler);
+    this.timers = new TimerSlots(scheduler);
   }
 
   /**
@@ -71,7 +74,7 @@ public final class HealthEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("health engine is closed; cannot register " + id);
     }
-    var target = new Target(id, check, settings, scheduler, probes, completions, this::publish);
+    var target = new Target(id, check, settings, scheduler, probes, completions, timers, this::publish);
     if (targets.putIfAbsent(id, target) != null) {
       throw new IllegalStateException("a target is already registered as '" + id + "'");
     }
@@ -84,7 +87,8 @@ public final class HealthEngine implements AutoCloseable {
       }
       delay = Duration.ofNanos(jitter);
     }
-    target.start(delay);
+    Duration firstDelay = delay;
+    scheduler.execute(() -> target.start(firstDelay));
     return () -> unregister(id);
   }
 

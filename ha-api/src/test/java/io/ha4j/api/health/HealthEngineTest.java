@@ -203,46 +203,41 @@ class HealthEngineTest {
   @Test
   void warmupJitterIsRepeatableFromTheSeedAndWithinOneInterval() {
     Duration interval = Duration.ofSeconds(3);
-    List<Duration> a = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)));
-    List<Duration> b = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)));
-    List<Duration> c = firstDelays(new Random(99991), CheckSettings.of(interval, Duration.ofSeconds(1)));
+    var settings = CheckSettings.of(interval, Duration.ofSeconds(1));
+    List<Long> a = firstStartOffsets(new Random(7), settings);
+    List<Long> b = firstStartOffsets(new Random(7), settings);
+    List<Long> c = firstStartOffsets(new Random(99991), settings);
     assertEquals(a, b);
     assertNotEquals(a, c);
-    assertTrue(a.stream().allMatch(d -> !d.isNegative() && d.compareTo(interval) < 0), a.toString());
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    assertTrue(a.stream().allMatch(d -> d >= 0 && d < interval.toNanos() + ms), a.toString());
     assertEquals(8, a.stream().distinct().count(), "targets are spread: " + a);
-    List<Duration> none = firstDelays(new Random(7), CheckSettings.of(interval, Duration.ofSeconds(1)).withWarmupJitter(false));
-    assertTrue(none.stream().allMatch(Duration::isZero), none.toString());
+    List<Long> none = firstStartOffsets(new Random(7), settings.withWarmupJitter(false));
+    assertTrue(none.stream().allMatch(d -> d >= 0 && d < ms), "without jitter, within the first slot: " + none);
   }
 
-  /** The delay before the first round of each of 8 targets, as asked of the scheduler. */
-  private List<Duration> firstDelays(Random random, CheckSettings settings) {
-    var delays = new CopyOnWriteArrayList<Duration>();
-    Thread registering = Thread.currentThread();
-    var recording = new io.ha4j.api.Scheduler() {
-      @Override public io.ha4j.api.Clock clock() { return scheduler.clock(); }
-      @Override public io.ha4j.api.Cancellable schedule(Duration delay, Runnable task) {
-        if (Thread.currentThread() == registering) {
-          delays.add(delay);
-        }
-        return scheduler.schedule(delay, task);
-      }
-      @Override public io.ha4j.api.Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
-        return scheduler.scheduleAtFixedRate(initialDelay, period, task);
-      }
-    };
-    var planned = new ConcurrentHashMap<String, Boolean>();
-    try (var e = new HealthEngine(recording, random)) {
+  /**
+   * When the first round of each of 8 targets was planned, in nanoseconds after registration, on a
+   * manual clock: exact, so two runs can be compared for equality.
+   */
+  private static List<Long> firstStartOffsets(Random random, CheckSettings settings) {
+    var manual = new ManualScheduler();
+    long t0 = manual.clock().nanoTime();
+    var planned = new ConcurrentHashMap<String, Long>();
+    try (var e = new HealthEngine(manual, random)) {
       for (int i = 0; i < 8; i++) {
         e.register("t" + i, ctx -> {
-          // A round never starts before it was planned.
-          planned.put(ctx.target(), scheduler.clock().nanoTime() >= ctx.plannedStartNanos());
+          planned.putIfAbsent(ctx.target(), ctx.plannedStartNanos() - t0);
+          // Rounds start on millisecond boundaries, never before they were planned.
+          assertEquals(0, ctx.plannedStartNanos() % TimeUnit.MILLISECONDS.toNanos(1));
+          assertTrue(manual.clock().nanoTime() >= ctx.plannedStartNanos());
           return CompletableFuture.completedFuture(CheckResult.up("ok"));
         }, settings);
       }
-      Await.until("first rounds", () -> planned.size() == 8);
+      manual.runFor(settings.interval().plusMillis(2));
     }
-    assertTrue(planned.values().stream().allMatch(Boolean::booleanValue), planned.toString());
-    return List.copyOf(delays);
+    assertEquals(8, planned.size());
+    return java.util.stream.IntStream.range(0, 8).mapToObj(i -> planned.get("t" + i)).toList();
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class Target {
   private final Scheduler scheduler;
   private final Probes probes;
   private final Completions completions;
+  private final TimerSlots timers;
   private final Consumer<HealthChange> changes;
 
   private volatile HealthState state = HealthState.UNKNOWN;
@@ -42,7 +43,6 @@ public final class Target {
   private volatile @Nullable CheckResult lastResult;
   private volatile boolean closed;
   private volatile @Nullable Cancellable timer;
-  private volatile @Nullable Cancellable timeoutTimer;
   private volatile @Nullable CompletableFuture<CheckResult> inFlight;
 
   // Scheduler thread only.
@@ -59,6 +59,7 @@ public final class Target {
       Scheduler scheduler,
       Probes probes,
       Completions completions,
+      TimerSlots timers,
       Consumer<HealthChange> changes) {
     this.id = id;
     this.check = check;
@@ -66,13 +67,15 @@ public final class Target {
     this.scheduler = scheduler;
     this.probes = probes;
     this.completions = completions;
+    this.timers = timers;
     this.changes = changes;
   }
 
-  /** Plans the first round {@code initialDelay} from now. */
+  /** Plans the first round {@code initialDelay} from now; on the scheduler's thread. */
   public void start(Duration initialDelay) {
-    plannedStart = scheduler.clock().nanoTime() + initialDelay.toNanos();
-    arm(scheduler.schedule(initialDelay, this::beginRound));
+    if (!closed) {
+      plannedStart = timers.at(scheduler.clock().nanoTime() + initialDelay.toNanos(), this::beginRound);
+    }
   }
 
   public HealthState state() {
@@ -108,7 +111,6 @@ public final class Target {
   public void close() {
     closed = true;
     cancel(timer);
-    cancel(timeoutTimer);
     CompletableFuture<CheckResult> f = inFlight;
     if (f != null) {
       f.cancel(true);
@@ -148,10 +150,8 @@ public final class Target {
       onAttemptDone(myToken, r, x);
       return;
     }
-    timeoutTimer = scheduler.schedule(settings.timeout(), () -> onTimeout(myToken));
-    if (closed) {
-      close();
-    }
+    // Not cancelled when the attempt finishes first: the token tells onTimeout it is too late.
+    timers.at(scheduler.clock().nanoTime() + settings.timeout().toNanos(), () -> onTimeout(myToken));
     f.whenComplete((r, e) -> completions.post(() -> onAttemptDone(myToken, r, e)));
   }
 
@@ -194,7 +194,6 @@ public final class Target {
     }
     token++;
     inFlight = null;
-    cancel(timeoutTimer);
     CheckResult result;
     if (e != null) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -221,8 +220,8 @@ public final class Target {
     if (next - now < 0) {
       next = now;
     }
-    plannedStart = next;
-    arm(scheduler.schedule(Duration.ofNanos(next - now), this::beginRound));
+    // A closed target's pending round finds it closed and does nothing; no need to cancel it.
+    plannedStart = timers.at(next, this::beginRound);
   }
 
   private void count(CheckResult result) {
