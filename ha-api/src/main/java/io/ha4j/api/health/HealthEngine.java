@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * Runs health checks of many targets on a few threads and tells listeners when a target's state or
  * maintenance override changes (the job of ldirectord and keepalived's checkers).
  *
- * <p>Threads: all timing and all state changes run on the given {@link Scheduler}; TCP and UDP
- * checks share two selector threads (one on a single-CPU machine); HTTP(S) checks share two JDK HTTP clients (one verifying
- * certificates, one not) on two worker threads, which also launch command checks. None of these is
- * created before a check needs it. No check ever holds a thread while it waits, so ten thousand
- * targets cost no more threads than one, and a slow target cannot delay the others.
+ * <p>Threads: all timing and all state changes run on the given {@link Scheduler} (round starts
+ * and timeouts due in the same millisecond share one scheduler task); TCP and UDP checks share two
+ * selector threads (one on a single-CPU machine); HTTP(S) checks share two JDK HTTP clients (one
+ * verifying certificates, one not) on two worker threads, which also launch command checks. None
+ * of these is created before a check needs it. No TCP, UDP or HTTP check holds a thread while it
+ * waits, so ten thousand targets cost no more threads than one, and a slow target cannot delay the
+ * others. A running command check is a process, which the JDK watches with a thread of its own:
+ * keep those for the few targets that need a script.
  *
  * <p>Listeners run on the scheduler thread and must not block. See {@link CheckSettings} for
  * rounds, retries and the rise/fall rules. The maintenance override does not stop the checks: the

@@ -138,6 +138,11 @@ public final class Target {
       f = CompletableFuture.completedFuture(CheckResult.down("check failed to start: " + ChannelLoop.describe(e)));
     }
     inFlight = f;
+    if (closed) {
+      // close() ran on another thread before inFlight was set: it could not cancel this attempt.
+      f.cancel(true);
+      return;
+    }
     if (f.isDone()) {
       // Most failures to start are immediate: skip the timeout timer and the hand-over.
       CheckResult r = null;
@@ -155,7 +160,6 @@ public final class Target {
     f.whenComplete((r, e) -> completions.post(() -> onAttemptDone(myToken, r, e)));
   }
 
-  @SuppressWarnings("unchecked")
   private static CompletableFuture<CheckResult> toFuture(@Nullable CompletionStage<CheckResult> stage) {
     if (stage == null) {
       return CompletableFuture.completedFuture(CheckResult.down("check returned no result"));
