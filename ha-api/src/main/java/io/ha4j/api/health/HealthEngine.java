@@ -1,11 +1,15 @@
 package io.ha4j.api.health;
 
 import io.ha4j.api.Cancellable;
+import io.ha4j.api.RealServer;
 import io.ha4j.api.Scheduler;
+import io.ha4j.api.ServiceKey;
 import io.ha4j.api.health.internal.Completions;
 import io.ha4j.api.health.internal.Probes;
 import io.ha4j.api.health.internal.TimerSlots;
 import io.ha4j.api.health.internal.Target;
+import io.ha4j.api.reconcile.HealthLookup;
+import io.ha4j.api.reconcile.RealServerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -108,6 +112,27 @@ public final class HealthEngine implements AutoCloseable {
     }
     t.close();
     return true;
+  }
+
+  /**
+   * The conventional id of a real server's target behind a virtual service, e.g. {@code "TCP
+   * 198.51.100.10:80 -> 203.0.113.1:80"}: register checks under it and {@link #lookup()} finds
+   * them.
+   */
+  public static String targetId(ServiceKey service, RealServer.Endpoint endpoint) {
+    return service + " -> " + endpoint;
+  }
+
+  /**
+   * This engine as the reconciler's {@link HealthLookup}: the status of the target registered
+   * under {@link #targetId}. A real server without a registered target is {@link
+   * HealthState#UNKNOWN} (up, unless the reconciler runs with {@code alpha}).
+   */
+  public HealthLookup lookup() {
+    return (service, endpoint) -> {
+      Target t = targets.get(targetId(service, endpoint));
+      return t == null ? RealServerStatus.UNKNOWN : new RealServerStatus(t.state(), t.maintenance());
+    };
   }
 
   /** The ids of the registered targets. */

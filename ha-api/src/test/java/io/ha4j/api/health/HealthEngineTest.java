@@ -261,4 +261,18 @@ class HealthEngineTest {
     var check = new TcpCheck(new java.net.InetSocketAddress("127.0.0.1", 1));
     assertThrows(IllegalArgumentException.class, () -> check.run(ctx));
   }
+
+  @Test
+  void lookupGivesTheReconcilerEachRealServersStateAndOverride() throws Exception {
+    var service = io.ha4j.api.ServiceKey.of(io.ha4j.api.Protocol.TCP, java.net.InetAddress.getByName("198.51.100.10"), 80);
+    var down = new io.ha4j.api.RealServer.Endpoint(java.net.InetAddress.getByName("203.0.113.1"), 80);
+    var unchecked = new io.ha4j.api.RealServer.Endpoint(java.net.InetAddress.getByName("203.0.113.2"), 80);
+    engine.register(HealthEngine.targetId(service, down),
+        ctx -> CompletableFuture.completedFuture(CheckResult.down("refused")), fast());
+    var lookup = engine.lookup();
+    Await.until("down", () -> lookup.statusOf(service, down).health() == HealthState.DOWN);
+    assertEquals(io.ha4j.api.reconcile.RealServerStatus.UNKNOWN, lookup.statusOf(service, unchecked));
+    engine.setMaintenance(HealthEngine.targetId(service, down), Maintenance.DRAIN);
+    Await.until("drained", () -> lookup.statusOf(service, down).maintenance() == Maintenance.DRAIN);
+  }
 }
