@@ -27,7 +27,6 @@ P9=trans=virtio,version=9p2000.L,msize=512000
 mkdir -p "/lib/modules/$KV" "$WORKDIR"
 mount --bind "$MODULES_DIR" "/lib/modules/$KV" || { say "cannot bind $MODULES_DIR"; finish 125; }
 mount -t 9p -o "$P9,cache=mmap" work "$WORKDIR" || { say "cannot mount work dir $WORKDIR"; finish 125; }
-mount -t tmpfs -o mode=1777 tmp /tmp
 hostname ha4j-kernel-vm
 ip link set lo up
 
