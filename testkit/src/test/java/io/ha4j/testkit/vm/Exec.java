@@ -1,8 +1,8 @@
 package io.ha4j.testkit.vm;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,11 +16,17 @@ record Exec(List<String> argv, int exitCode, String stdout, String stderr) {
   private static final long TIMEOUT_SECONDS = 60;
 
   static Exec run(String... argv) {
-    ProcessBuilder pb =
-        new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return runWithInput("", argv);
+  }
+
+  /** Runs the command with {@code stdin} as its whole input. */
+  static Exec runWithInput(String stdin, String... argv) {
     Process p;
     try {
-      p = pb.start();
+      p = new ProcessBuilder(argv).start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + List.of(argv), e);
     }
@@ -41,7 +47,12 @@ record Exec(List<String> argv, int exitCode, String stdout, String stderr) {
 
   /** Runs the command and fails the test, quoting its stderr, when it does not exit 0. */
   static Exec ok(String... argv) {
-    Exec e = run(argv);
+    return okWithInput("", argv);
+  }
+
+  /** Runs the command with {@code stdin} as input; fails the test unless it exits 0. */
+  static Exec okWithInput(String stdin, String... argv) {
+    Exec e = runWithInput(stdin, argv);
     if (e.exitCode != 0) {
       throw new AssertionError(e.argv + " exited " + e.exitCode + ": " + e.stderr.strip());
     }
