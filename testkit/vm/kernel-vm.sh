@@ -25,7 +25,7 @@
 # Knobs (environment, all optional):
 #   HA4J_VM_CACHE     cache dir for kernel + initramfs (default <repo>/.vm-cache)
 #   HA4J_VM_ACCEL     auto | kvm | tcg (auto: KVM only on real hardware KVM)
-#   HA4J_VM_TIMEOUT   seconds before the VM is killed (default 900)
+#   HA4J_VM_TIMEOUT   seconds before the VM is killed (default 600)
 #   HA4J_VM_MEM       MiB (default 2048)     HA4J_VM_CPUS (default 2)
 #   HA4J_VM_WORKDIR   host dir shared read-write (default: cwd; never /)
 #   HA4J_VM_MODULES   extra modules to load (required)
@@ -39,7 +39,7 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 
 CACHE=${HA4J_VM_CACHE:-$REPO/.vm-cache}
 ACCEL=${HA4J_VM_ACCEL:-auto}
-TIMEOUT=${HA4J_VM_TIMEOUT:-900}
+TIMEOUT=${HA4J_VM_TIMEOUT:-600}
 MEM=${HA4J_VM_MEM:-2048}
 CPUS=${HA4J_VM_CPUS:-2}
 WORKDIR=${HA4J_VM_WORKDIR:-$PWD}
@@ -225,7 +225,7 @@ EXCHANGE=
 on_signal() {
   log "interrupted: stopping the VM"
   [ -n "$QEMU_PID" ] && kill -TERM "$QEMU_PID" 2>/dev/null
-  exit 130
+  exit "$1"
 }
 
 main() {
@@ -251,7 +251,8 @@ main() {
   x=$(mktemp -d "${TMPDIR:-/tmp}/ha4j-vm.XXXXXX") || infra "mktemp"
   EXCHANGE=$x
   trap 'rm -rf "$EXCHANGE"' EXIT
-  trap on_signal INT TERM
+  trap 'on_signal 130' INT
+  trap 'on_signal 143' TERM
   write_exchange "$x" "$@"
 
   kernel="$KDIR/vmlinux"; [ -s "$kernel" ] || kernel="$KDIR/vmlinuz"
@@ -260,6 +261,7 @@ main() {
   local -a qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
     -m "$MEM" -smp "$CPUS" -kernel "$kernel" -initrd "$KDIR/initramfs.img" -append "$append"
     -chardev stdio,id=console,signal=off -serial chardev:console -nic none
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
     -virtfs "local,path=$WORKDIR,mount_tag=work,security_model=none,multidevs=remap"
     -virtfs "local,path=$x,mount_tag=exchange,security_model=none")

@@ -49,7 +49,12 @@ classpath="$launcher:$(cat "$CP_FILE"):$TEST_CLASSES:$MAIN_CLASSES"
 
 # Under TCG the JIT barely pays off (C1 only), a 2-vCPU guest wants the simplest GC, and
 # class loading dominates a short test run.
-jvm=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m -XX:-UsePerfData)
+# The host's java by absolute path: the guest's PATH may find another one, which would
+# also not match the class-data archive.
+if [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; else java=$(command -v java || true); fi
+java=$(readlink -f "$java" 2>/dev/null || true)
+[ -n "$java" ] && [ -x "$java" ] || infra "no java (set JAVA_HOME or put java on PATH)"
+jvm=("$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m -XX:-UsePerfData)
 
 colors=()
 [ -t 1 ] || colors=(--disable-ansi-colors)
@@ -79,7 +84,7 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
   cds=$OUT/cds
   mkdir -p "$cds/jars"
   dirs=$(tr ':' '\n' <<<"$classpath" | while read -r e; do [ -d "$e" ] && echo "$e"; done || true)
-  key=$( { printf '%s\n' "$classpath" "$@"; java -version 2>&1
+  key=$( { printf '%s\n' "$classpath" "$@"; "$java" -version 2>&1
            tr ':' '\n' <<<"$classpath" | while read -r e; do [ -f "$e" ] && stat -c '%n %s %Y' "$e"; done
            for d in $dirs; do find "$d" -type f -printf "$d/%P %s %T@\n" | sort; done; } \
          | sha256sum | cut -c1-16)
@@ -93,7 +98,7 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
     rm -f "$cds"/kernel-tests-*.jsa "$cds"/jars/*.jar
     t=$SECONDS
     for d in $dirs; do
-      jar --create --no-compress --file "$cds/jars/$(sed "s:^$REPO/::; s:/:_:g" <<<"$d").jar" -C "$d" .
+      "$(dirname "$java")/jar" --create --no-compress --file "$cds/jars/$(sed "s:^$REPO/::; s:/:_:g" <<<"$d").jar" -C "$d" .
     done
     if [ -n "$scan_default" ]; then scan=(--scan-class-path "$cds/jars/testkit_target_test-classes.jar"); fi
     set_launch "$cds/host-reports" "$@"
