@@ -102,8 +102,9 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
     done
     if [ -n "$scan_default" ]; then scan=(--scan-class-path "$cds/jars/testkit_target_test-classes.jar"); fi
     set_launch "$cds/host-reports" "$@"
-    env -u CI -u HA4J_KERNEL_VM "${jvm[@]}" -XX:ArchiveClassesAtExit="$jsa" -cp "$jarred" \
-      "${launch[@]}" >"$cds/host-run.log" 2>&1 || true
+    # (in $cds: jqwik writes its database into the working directory)
+    (cd "$cds" && env -u CI -u HA4J_KERNEL_VM "${jvm[@]}" -XX:ArchiveClassesAtExit="$jsa" \
+      -cp "$jarred" "${launch[@]}" >"$cds/host-run.log" 2>&1) || true
     if [ -s "$jsa" ]; then
       log "class-data archive dumped on the host in $((SECONDS - t)) s"
     else
