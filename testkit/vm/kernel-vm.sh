@@ -87,7 +87,7 @@ initramfs_key() {
 # Sets KDIR (cache entry) and KV (kernel release). Resolving the metapackage
 # costs seconds of apt-cache; the resolution is remembered in $CACHE.
 ensure_kernel() {
-  local pin="$CACHE/resolved-$KERNEL_PKG" key pkg ver
+  local pin="$CACHE/resolved-$KERNEL_PKG" key
   key=$(initramfs_key)
   mkdir -p "$CACHE" || infra "cannot create cache dir $CACHE"
   if [ "${HA4J_VM_REFRESH:-0}" != 1 ] && [ -s "$pin" ] && [ -e "$CACHE/$(cat "$pin")/ready-$key" ]; then
@@ -97,31 +97,48 @@ ensure_kernel() {
   exec 9>"$CACHE/.lock"
   flock 9
   apt-cache show "$KERNEL_PKG" >/dev/null 2>&1 || as_root apt-get update -qq >&2 || infra "apt-get update"
-  # linux-image-amd64 -> linux-image-6.1.0-NN-amd64
-  pkg=$(apt-cache depends --important "$KERNEL_PKG" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-  pkg=${pkg:-$KERNEL_PKG}
-  ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | awk '/^Version:/ {print $2; exit}')
-  [ -n "$ver" ] || infra "apt knows no package $pkg (Debian bookworm sources needed)"
-  KDIR="$CACHE/${pkg}_$ver"
-  if [ ! -e "$KDIR/ready-$key" ]; then
-    build_kernel_entry "$pkg" "$ver" "$key"
+  resolve_kernel
+  if [ ! -e "$KDIR/ready-$key" ] && ! ls "$KDIR"/*.deb >/dev/null 2>&1; then
+    if ! download_kernel; then
+      # stale package lists can name a version the mirror has since replaced
+      log "download of $PKG=$VER failed; refreshing the package lists"
+      as_root apt-get update -qq >&2 || infra "apt-get update"
+      resolve_kernel
+      download_kernel || infra "apt-get download $PKG=$VER"
+    fi
   fi
+  [ -e "$KDIR/ready-$key" ] || build_kernel_entry "$key"
   KV=$(cat "$KDIR/release")
   basename "$KDIR" > "$pin"
   flock -u 9
 }
 
-build_kernel_entry() {
-  local pkg=$1 ver=$2 key=$3 tmp kv mods off started=$SECONDS
-  log "preparing $pkg $ver in $KDIR (first run only)"
-  tmp=$(mktemp -d "$CACHE/.build.XXXXXX")
-  # The kernel .deb itself is reused across initramfs rebuilds.
-  if ! ls "$KDIR"/*.deb >/dev/null 2>&1; then
-    mkdir -p "$KDIR"
-    # apt as root warns that user _apt cannot write here; harmless.
-    (cd "$tmp" && apt-get download -q "$pkg=$ver" >&2 2>/dev/null) || infra "apt-get download $pkg=$ver"
-    mv "$tmp"/*.deb "$KDIR/"
+# Sets PKG, VER and KDIR: linux-image-amd64 -> linux-image-6.1.0-NN-amd64 and its version.
+resolve_kernel() {
+  PKG=$(apt-cache depends --important "$KERNEL_PKG" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  PKG=${PKG:-$KERNEL_PKG}
+  VER=$(apt-cache show --no-all-versions "$PKG" 2>/dev/null | awk '/^Version:/ {print $2; exit}')
+  [ -n "$VER" ] || infra "apt knows no package $PKG (Debian bookworm sources needed)"
+  KDIR="$CACHE/${PKG}_$VER"
+}
+
+download_kernel() {
+  local tmp
+  tmp=$(mktemp -d "$CACHE/.download.XXXXXX")
+  # (as root, apt warns that user _apt cannot write to the directory: harmless)
+  if (cd "$tmp" && apt-get download -q "$PKG=$VER" >&2 2>/dev/null); then
+    mkdir -p "$KDIR" && mv "$tmp"/*.deb "$KDIR/" && rmdir "$tmp"
+  else
+    rm -rf "$tmp"
+    return 1
   fi
+}
+
+# Unpacks the cached .deb into the kernel, its pruned module tree and the initramfs.
+build_kernel_entry() {
+  local key=$1 tmp kv mods off started=$SECONDS
+  log "preparing $PKG $VER in $KDIR (first run only)"
+  tmp=$(mktemp -d "$CACHE/.build.XXXXXX")
   rm -f "$KDIR"/ready-*
   dpkg-deb -x "$KDIR"/*.deb "$tmp/x" || infra "dpkg-deb -x"
   kv=$(ls "$tmp/x/lib/modules")
@@ -129,7 +146,7 @@ build_kernel_entry() {
   cp "$tmp/x/boot/config-$kv" "$KDIR/config"
   local opt
   for opt in IP_VS 9P_FS NET_9P_VIRTIO OVERLAY_FS VETH DUMMY NET_FOU NET_IPGRE; do
-    grep -q "^CONFIG_$opt=[ym]" "$KDIR/config" || infra "$pkg lacks CONFIG_$opt"
+    grep -q "^CONFIG_$opt=[ym]" "$KDIR/config" || infra "$PKG lacks CONFIG_$opt"
   done
   # Under TCG, decompressing the xz kernel in the guest costs seconds. QEMU can
   # boot the uncompressed ELF directly through its PVH entry note, so unpack
