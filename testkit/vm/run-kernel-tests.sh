@@ -15,7 +15,8 @@
 # Reports (JUnit XML + Open Test Reporting) go to testkit/target/kernel-vm/reports.
 # Extra arguments go to the launcher; with "--" first they replace the default scan, e.g.
 #   testkit/vm/run-kernel-tests.sh -- --select-class io.ha4j.testkit.vm.KernelVmSmokeIT
-# HA4J_VM_CDS=0 turns off the class-data-sharing archive (default on, see below).
+# HA4J_VM_CDS=0 turns off the class-data-sharing archive (default on, see below);
+# HA4J_VM_JAVA_OPTS adds JVM flags; HA4J_VM_* knobs of kernel-vm.sh apply too.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -55,6 +56,8 @@ if [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; else java=$(command -
 java=$(readlink -f "$java" 2>/dev/null || true)
 [ -n "$java" ] && [ -x "$java" ] || infra "no java (set JAVA_HOME or put java on PATH)"
 jvm=("$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx512m -XX:-UsePerfData)
+# shellcheck disable=SC2206  # HA4J_VM_JAVA_OPTS: extra JVM flags, split on spaces
+jvm+=(${HA4J_VM_JAVA_OPTS:-})
 
 colors=()
 [ -t 1 ] || colors=(--disable-ansi-colors)
@@ -68,6 +71,7 @@ set_launch() {
   launch=(org.junit.platform.console.ConsoleLauncher execute
     --disable-banner --fail-if-no-tests --reports-dir "$reports"
     --include-tag kernel "${colors[@]}"
+    --include-engine junit-jupiter --include-engine jqwik  # not the launcher's vintage/suite
     --include-classname '^.*(Test|Tests|IT|Properties)$'  # the default pattern skips *IT
     "${scan[@]}" "$@")
 }
@@ -84,7 +88,7 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
   cds=$OUT/cds
   mkdir -p "$cds/jars"
   dirs=$(tr ':' '\n' <<<"$classpath" | while read -r e; do [ -d "$e" ] && echo "$e"; done || true)
-  key=$( { printf '%s\n' "$classpath" "$@"; "$java" -version 2>&1
+  key=$( { printf '%s\n' "$classpath" "$@"; sha256sum "$0"; "$java" -version 2>&1
            tr ':' '\n' <<<"$classpath" | while read -r e; do [ -f "$e" ] && stat -c '%n %s %Y' "$e"; done
            for d in $dirs; do find "$d" -type f -printf "$d/%P %s %T@\n" | sort; done; } \
          | sha256sum | cut -c1-16)
