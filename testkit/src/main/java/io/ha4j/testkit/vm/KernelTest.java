@@ -9,17 +9,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Marks a test class or method that needs a real ip_vs kernel and root (CAP_NET_ADMIN).
+ * Marks a test class or method that needs a real ip_vs kernel and root (network namespaces).
  *
  * <p>Tagged {@code kernel}: plain {@code mvn verify} leaves it out, and {@code
  * testkit/vm/run-kernel-tests.sh} runs it inside the ip_vs VM. Where ip_vs is not usable the test
- * is skipped with the reason, unless the environment says it must run ({@code CI=true}, or {@code
- * HA4J_KERNEL_VM=1} inside the VM): then it fails, so a broken harness can never pass as a green
- * run with nothing tested.
+ * is skipped with the reason, unless it must run ({@code CI=true}, or {@code HA4J_KERNEL_VM=1}
+ * inside the VM): then it fails, so a broken harness can never pass as a green run with nothing
+ * tested. See {@link KernelPrerequisite}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Tag("kernel")
-@ExtendWith(KernelTestCondition.class)
+@ExtendWith(KernelPrerequisite.class)
 public @interface KernelTest {}

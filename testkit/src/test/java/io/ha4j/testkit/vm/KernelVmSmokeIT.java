@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.testkit.netns.ExecResult;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class KernelVmSmokeIT {
 
   /** Replaces the namespace's table with these ipvsadm command lines. */
   private static void restore(String... rules) {
-    Exec.okWithInput("-C\n" + String.join("\n", rules) + "\n", ipvsadm("-R"));
+    Exec.runWithInput("-C\n" + String.join("\n", rules) + "\n", ipvsadm("-R")).orThrow();
   }
 
   private static List<String> savedRules() {
@@ -89,7 +90,7 @@ class KernelVmSmokeIT {
 
   @Test
   void unknownSchedulerIsRefused() {
-    Exec e = Exec.runWithInput("-C\n-A -t 198.51.100.1:80 -s no-such\n", ipvsadm("-R"));
+    ExecResult e = Exec.runWithInput("-C\n-A -t 198.51.100.1:80 -s no-such\n", ipvsadm("-R"));
 
     assertFalse(e.exitCode() == 0, "ipvsadm accepted scheduler no-such");
     // ipvsadm's text for the kernel's ENOENT on an unknown scheduler
