@@ -16,6 +16,9 @@
 # read-write (reports survive). COMMAND runs as root in the caller's cwd, its
 # stdout+stderr stream to this script's stdout, HA4J_KERNEL_VM=1 is set for it,
 # and CI, JAVA_HOME and HA4J_* variables pass through from the host.
+# Loaded before COMMAND: ip_vs, every scheduler Debian's 6.1 ships (rr wrr lc
+# wlc lblc lblcr dh sh sed nq fo ovf mh; it has no twos), veth, dummy, ipip,
+# ip_gre, ip6_gre, ip6_tunnel, fou, fou6; if present also ip_vs_ftp, nlmon.
 #
 # Exit status: COMMAND's own status, or
 #   124  the VM hit the HA4J_VM_TIMEOUT hard limit (it is always stopped),
@@ -237,6 +240,9 @@ write_exchange() {
   { printf 'cd %q || exit 125\nexec' "$PWD"; printf ' %q' "$@"; echo; } > "$x/cmd"
 }
 
+# the header comment of this file
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
 QEMU_PID=
 EXCHANGE=
 on_signal() {
@@ -250,9 +256,9 @@ main() {
   case ${1:-} in
     --prepare) prepare=1; shift ;;
     --) shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
   esac
-  [ $prepare = 1 ] || [ $# -gt 0 ] || { sed -n '2,36p' "$0" >&2; exit 2; }
+  [ $prepare = 1 ] || [ $# -gt 0 ] || { usage >&2; exit 2; }
   [ "$(uname -m)" = x86_64 ] || infra "x86_64 hosts only"
   WORKDIR=$(cd "$WORKDIR" 2>/dev/null && pwd -P) || infra "HA4J_VM_WORKDIR is not a directory"
   [ "$WORKDIR" != / ] || infra "HA4J_VM_WORKDIR must not be /"
