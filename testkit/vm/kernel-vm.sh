@@ -281,6 +281,7 @@ main() {
   kernel="$KDIR/vmlinux"; [ -s "$kernel" ] || kernel="$KDIR/vmlinuz"
   local append="console=ttyS0 panic=-1 oops=panic rdinit=/init"
   if [ "$DEBUG" = 1 ]; then append="$append printk.time=1"; else append="$append quiet loglevel=1"; fi
+  # shellcheck disable=SC2054  # commas are qemu option syntax
   local -a qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
     -m "$MEM" -smp "$CPUS" -kernel "$kernel" -initrd "$KDIR/initramfs.img" -append "$append"
     -chardev stdio,id=console,signal=off -serial chardev:console -nic none
@@ -291,6 +292,7 @@ main() {
   if [ "$accel" = kvm ]; then
     qemu+=(-accel kvm -cpu host)
   else
+    # shellcheck disable=SC2054
     qemu+=(-accel tcg,thread=multi -cpu qemu64)
   fi
   [ "$DEBUG" = 1 ] && log "qemu: ${qemu[*]}"
