@@ -12,7 +12,7 @@
 # launcher's status: 0 all passed, 1 failures, 2 no kernel test found; 124 VM timeout,
 # 125 infrastructure failure (see kernel-vm.sh).
 #
-# Reports (JUnit XML + Open Test Reporting) go to testkit/target/kernel-vm/reports.
+# JUnit XML reports (TEST-*.xml) go to testkit/target/kernel-vm/reports.
 # Extra arguments go to the launcher; with "--" first they replace the default scan, e.g.
 #   testkit/vm/run-kernel-tests.sh -- --select-class io.ha4j.testkit.vm.KernelVmSmokeIT
 # HA4J_VM_CDS=0 turns off the class-data-sharing archive (default on, see below);
