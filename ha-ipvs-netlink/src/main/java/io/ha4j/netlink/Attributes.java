@@ -129,6 +129,10 @@ public final class Attributes {
     return has(type) ? u32(type) : absent;
   }
 
+  public int u32be(int type, int absent) {
+    return has(type) ? u32be(type) : absent;
+  }
+
   public long u64(int type, long absent) {
     return has(type) ? u64(type) : absent;
   }
