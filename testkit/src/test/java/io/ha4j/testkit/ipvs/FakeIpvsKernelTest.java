@@ -150,6 +150,22 @@ class FakeIpvsKernelTest {
   }
 
   @Test
+  void overrunDuringABatchFailsOnlyTheOpsInFlight() throws Exception {
+    client.info();
+    List<TableOp> ops = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      ops.add(new TableOp.AddService(VirtualService.of(tcp("198.51.100.1", 1 + i), "rr")));
+    }
+    // The ack of the first op of the first window is dropped with ENOBUFS; the kernel applied them all.
+    kernel.inject(IpvsFault.ENOBUFS);
+    ApplyResult r = client.apply(ops);
+    assertEquals(IpvsClient.APPLY_WINDOW, r.failures().size(), "the whole first window is in doubt");
+    assertTrue(r.failures().stream().allMatch(f -> f.error().reason() == TableException.Reason.OVERRUN));
+    assertEquals(0, r.failures().get(0).index());
+    assertEquals(200, client.services().size());
+  }
+
+  @Test
   void overrunDuringADumpRestartsIt() throws Exception {
     client.addService(VirtualService.of(tcp("198.51.100.1", 80), "rr"));
     kernel.inject(IpvsFault.ENOBUFS);
