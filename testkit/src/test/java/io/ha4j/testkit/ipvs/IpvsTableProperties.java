@@ -62,7 +62,7 @@ class IpvsTableProperties {
 
   static final int EEXIST = 17, ESRCH = 3, ENOENT = 2, EINVAL = 22, ERANGE = 34;
 
-  Arbitrary<VirtualService> service(ServiceKey key) {
+  static Arbitrary<VirtualService> service(ServiceKey key) {
     return Combinators.combine(
             Arbitraries.of("rr", "wlc", "sh", "mh", "nosuch"),
             Arbitraries.of(0, 300),
@@ -70,7 +70,7 @@ class IpvsTableProperties {
         .as((sched, timeout, mask) -> VirtualService.of(key, sched).withPersistence(timeout, mask));
   }
 
-  Arbitrary<RealServer> realServer(ServiceKey key) {
+  static Arbitrary<RealServer> realServer(ServiceKey key) {
     return Combinators.combine(
             Arbitraries.of(ENDPOINTS.get(key.family())),
             Arbitraries.integers().between(0, 10),
@@ -83,7 +83,7 @@ class IpvsTableProperties {
             fwd == ForwardingMethod.TUN ? tun : TunnelType.IPIP, fwd == ForwardingMethod.TUN ? tunPort : 0, 0));
   }
 
-  Arbitrary<TableOp> op() {
+  static Arbitrary<TableOp> op() {
     return Arbitraries.of(KEYS).flatMap(key -> Arbitraries.oneOf(
         service(key).map(TableOp.AddService::new),
         service(key).map(TableOp.UpdateService::new),
@@ -94,9 +94,14 @@ class IpvsTableProperties {
         Arbitraries.of(ENDPOINTS.get(key.family())).map(e -> new TableOp.DeleteRealServer(key, e))));
   }
 
+  /** Op sequences over a small set of services and real servers, so that they collide. */
+  static Arbitrary<List<TableOp>> opSequences(int maxSize) {
+    return op().list().ofMinSize(1).ofMaxSize(maxSize);
+  }
+
   @Provide
   Arbitrary<List<TableOp>> ops() {
-    return op().list().ofMinSize(1).ofMaxSize(150);
+    return opSequences(150);
   }
 
   /** The reference model: services by key, each with real servers by endpoint. */
@@ -163,6 +168,7 @@ class IpvsTableProperties {
     }
   }
 
+  /** A table as a map, so that the order of services and real servers does not matter. */
   static Map<VirtualService, Set<RealServer>> table(List<TableEntry> entries) {
     Map<VirtualService, Set<RealServer>> t = new HashMap<>();
     for (TableEntry e : entries) {
