@@ -51,17 +51,35 @@ public final class IpvsClient implements LoadBalancerTable {
     this.controller = new GenericNetlink(connection);
   }
 
-  /** A client of this process's network namespace; see {@link Ipvs#ensureAvailability()}. */
+  /**
+   * A client of this process's network namespace.
+   *
+   * @throws UnsupportedOperationException with {@link Ipvs#unavailabilityCause()} if IPVS cannot be used
+   * @throws IpvsException if the socket cannot be opened
+   */
   public static IpvsClient open() {
     Ipvs.ensureAvailability();
-    return new IpvsClient(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC), Clock.system(),
-        NetlinkConnection.DEFAULT_TIMEOUT);
+    try {
+      return new IpvsClient(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC), Clock.system(),
+          NetlinkConnection.DEFAULT_TIMEOUT);
+    } catch (NetlinkException e) {
+      throw IpvsException.of("open IPVS netlink socket", e);
+    }
   }
 
-  /** A client of the IPVS table of network namespace {@code netns} (a name under /run/netns). */
+  /**
+   * A client of the IPVS table of network namespace {@code netns} (a name under /run/netns, or an
+   * absolute path such as /proc/PID/ns/net). Whether ip_vs is there shows on the first request.
+   *
+   * @throws IpvsException if the namespace cannot be entered or the socket cannot be opened
+   */
   public static IpvsClient open(String netns) {
-    return new IpvsClient(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC, netns), Clock.system(),
-        NetlinkConnection.DEFAULT_TIMEOUT);
+    try {
+      return new IpvsClient(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC, netns), Clock.system(),
+          NetlinkConnection.DEFAULT_TIMEOUT);
+    } catch (NetlinkException e) {
+      throw IpvsException.of("open IPVS netlink socket in network namespace " + netns, e);
+    }
   }
 
   private synchronized int family() {

@@ -25,9 +25,10 @@ public class IpvsException extends TableException {
       case TIMEOUT -> Reason.TIMEOUT;
       case OVERRUN -> Reason.OVERRUN;
       case PROTOCOL -> Reason.PROTOCOL;
-      case IO, UNAVAILABLE -> Reason.OTHER;
+      case IO -> e.errno() == Netlink.EPERM ? Reason.NOT_PERMITTED : Reason.OTHER;
+      case UNAVAILABLE -> Reason.OTHER;
     };
-    String what = e.kind() == NetlinkException.Kind.KERNEL ? describe(e.errno()) : e.getMessage();
+    String what = e.kind() == NetlinkException.Kind.KERNEL ? describe(e.errno()) : e.detail();
     return new IpvsException(reason, e.errno(), operation + ": " + what, e.extendedAck(), e);
   }
 

@@ -109,7 +109,17 @@ public sealed interface IpvsadmCommand {
     private int mcastTtl;
 
     Parser(List<String> args) {
-      this.in = new ArrayDeque<>(args);
+      this.in = new ArrayDeque<>();
+      for (String a : args) {
+        // popt lets ipvsadm users bundle short flags: -Ln, -Sn, -Lnc.
+        if (a.matches("-[A-Za-z]{2,}")) {
+          for (char c : a.substring(1).toCharArray()) {
+            in.add("-" + c);
+          }
+        } else {
+          in.add(a);
+        }
+      }
     }
 
     private String next(String option) {

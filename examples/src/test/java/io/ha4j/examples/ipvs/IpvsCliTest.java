@@ -61,6 +61,8 @@ class IpvsCliTest {
     assertEquals("master sync daemon (mcast=lo, syncid=7, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n", output());
     assertEquals(0, c.run("--stop-daemon", "master"));
     assertEquals(0, c.run("-D", "-t", "198.51.100.10:80"));
+    assertEquals(0, c.run("-Ln", "--stats"));
+    assertTrue(output().contains("Conns   InPkts  OutPkts  InBytes OutBytes"));
     assertEquals(0, c.run("-Z"));
     assertEquals(0, c.run("-C"));
     assertEquals(0, c.run("save"));
