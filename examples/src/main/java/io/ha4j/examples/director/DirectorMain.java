@@ -48,12 +48,21 @@ public final class DirectorMain {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     }
     int code = run(args, System.err);
-    if (code != 0) {
+    if (code != RUNNING) {
       System.exit(code);
+    }
+    // The library's threads are daemons: main keeps the JVM up until SIGTERM runs the stop hook.
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  /** Starts the director; returns 0 once it runs (its threads keep the JVM alive), else the exit code. */
+  /** What {@link #run} returns once the director runs. */
+  static final int RUNNING = -1;
+
+  /** Starts the director; returns {@link #RUNNING} once it runs, else the exit code. */
   static int run(String[] args, PrintStream err) {
     boolean noIpvs = false;
     boolean check = false;
@@ -104,7 +113,7 @@ public final class DirectorMain {
     }
     try {
       start(config, noIpvs, log);
-      return 0;
+      return RUNNING;
     } catch (IOException | RuntimeException e) {
       err.println("director: cannot start: " + e);
       return 2;
@@ -129,22 +138,24 @@ public final class DirectorMain {
     if (refresh != null) {
       b.announceRefresh(refresh);
     }
-    if (!noIpvs) {
-      HealthEngine health = new HealthEngine(scheduler);
-      resources.add(health);
-      boolean alpha = false;
-      for (VirtualServerConfig vs : config.virtualServers()) {
-        for (RealServerCheck c : vs.checks()) {
-          health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
-        }
-        b.service(vs.service());
-        alpha |= vs.alpha();
+    // Checks run with or without IPVS, so that --no-ipvs still shows what the real servers do.
+    HealthEngine health = new HealthEngine(scheduler);
+    resources.add(health);
+    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
+    boolean alpha = false;
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      for (RealServerCheck c : vs.checks()) {
+        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
       }
+      alpha |= vs.alpha();
+    }
+    if (!noIpvs) {
+      config.virtualServers().forEach(vs -> b.service(vs.service()));
       IpvsClient ipvs = IpvsClient.open();
       resources.add(ipvs);
       b.loadBalancer(ipvs, health.lookup()).reconcileOptions(ReconcileOptions.DEFAULTS.withAlpha(alpha));
     } else {
-      log.info("--no-ipvs: VIP and election only; {} virtual servers are not programmed",
+      log.info("--no-ipvs: VIP and election only; the {} virtual servers are checked but not programmed",
           config.virtualServers().size());
     }
     Member member = b.build();
