@@ -55,10 +55,7 @@ class DirectorNetnsIT {
 
       // kill -9: no hand-over, the VIP stays on n1's interface; n2 takes over after its
       // master-down interval.
-      long killed = System.nanoTime();
-      d1.destroyForcibly();
-      await("n2 owns the VIP after kill -9 of n1", Duration.ofSeconds(10), () -> hasVip(rig, 2), log1, log2);
-      Duration tookKill = Duration.ofNanos(System.nanoTime() - killed);
+      Duration tookKill = vipMovesToN2(rig, "kill -9", d1::destroyForcibly, log1, log2);
       Duration mdi = HeartbeatElection.masterDownInterval(100, ADVERT);
       System.out.printf("[director netns] kill -9 of master n1 (pid %d) -> VIP on n2 after %d ms "
           + "(master-down interval %d ms, bound %d ms)%n", d1.pid(), tookKill.toMillis(), mdi.toMillis(),
@@ -73,10 +70,7 @@ class DirectorNetnsIT {
           () -> hasVip(rig, 1) && !hasVip(rig, 2), log1, log2);
 
       // SIGTERM: member.stop() sends priority 0, so n2 takes over after its skew time only.
-      long termed = System.nanoTime();
-      d1again.destroy();
-      await("n2 owns the VIP after SIGTERM of n1", Duration.ofSeconds(10), () -> hasVip(rig, 2), log1, log2);
-      Duration tookTerm = Duration.ofNanos(System.nanoTime() - termed);
+      Duration tookTerm = vipMovesToN2(rig, "SIGTERM", d1again::destroy, log1, log2);
       Duration skew = HeartbeatElection.skewTime(100, ADVERT);
       System.out.printf("[director netns] SIGTERM of master n1 (pid %d) -> VIP on n2 after %d ms "
           + "(skew time %d ms, bound %d ms; kill -9 took %d ms)%n", d1again.pid(), tookTerm.toMillis(),
@@ -93,6 +87,15 @@ class DirectorNetnsIT {
       }
       Files.deleteIfExists(dir);
     }
+  }
+
+  /** Runs {@code stop} on n1's director and measures until n2 holds the VIP. */
+  private static Duration vipMovesToN2(NetnsRig rig, String how, Runnable stop, Path log1, Path log2)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    stop.run();
+    await("n2 owns the VIP after " + how + " of n1", Duration.ofSeconds(10), () -> hasVip(rig, 2), log1, log2);
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   private static Path writeConfig(Path dir, NetnsRig rig, int self, int peer, int priority) throws IOException {
