@@ -85,7 +85,9 @@ public final class DirectorConfigParser {
     for (ConfigStatement s : top) {
       switch (s.name()) {
         case "global_defs" -> {
+          Map<String, ConfigToken> seen = new HashMap<>();
           for (ConfigStatement c : block(s, 0)) {
+            once(seen, c, IGNORED_GLOBAL);
             if (c.name().equals("router_id")) {
               routerId = word(c);
             } else if (IGNORED_GLOBAL.contains(c.name())) {
@@ -142,7 +144,9 @@ public final class DirectorConfigParser {
     @Nullable ConfigStatement vipBlock = null;
     Map<String, Integer> tracked = new LinkedHashMap<>();
     @Nullable Duration refresh = null;
+    Map<String, ConfigToken> seen = new HashMap<>();
     for (ConfigStatement c : block(s, 1)) {
+      once(seen, c, IGNORED_INSTANCE);
       switch (c.name()) {
         case "state" -> {
           String v = word(c);
@@ -367,7 +371,9 @@ public final class DirectorConfigParser {
     FailureMode failure = FailureMode.REMOVE;
     boolean alpha = false;
     List<ConfigStatement> realServers = new ArrayList<>();
+    Map<String, ConfigToken> seen = new HashMap<>();
     for (ConfigStatement c : body) {
+      once(seen, c, IGNORED_SERVICE);
       switch (c.name()) {
         case "delay_loop" -> delayLoop = positiveSeconds(c);
         case "lb_algo", "lvs_sched" -> {
@@ -475,7 +481,9 @@ public final class DirectorConfigParser {
       }
     }
     @Nullable ConfigStatement checker = null;
+    Map<String, ConfigToken> seen = new HashMap<>();
     for (ConfigStatement c : body) {
+      once(seen, c, IGNORED_SERVICE);
       switch (c.name()) {
         case "weight" -> server = server.withWeight(integer(c, 0, 65535));
         case "TCP_CHECK", "HTTP_GET", "SSL_GET" -> {
@@ -516,7 +524,9 @@ public final class DirectorConfigParser {
     int fall = 1;
     @Nullable ConfigStatement url = null;
     @Nullable String host = null;
+    Map<String, ConfigToken> seen = new HashMap<>();
     for (ConfigStatement o : block(c, 0)) {
+      once(seen, o, IGNORED_CHECKER);
       switch (o.name()) {
         case "connect_timeout" -> timeout = positiveSeconds(o);
         case "connect_port" -> port = integer(o, 1, 65535);
@@ -579,7 +589,9 @@ public final class DirectorConfigParser {
     int minStatus = 200;
     int maxStatus = 299;
     @Nullable String sha256 = null;
+    Map<String, ConfigToken> seen = new HashMap<>();
     for (ConfigStatement u : block(url, 0)) {
+      once(seen, u, Set.of());
       switch (u.name()) {
         case "path" -> {
           path = word(u);
@@ -652,6 +664,20 @@ public final class DirectorConfigParser {
       return len;
     }
     throw error(t, "persistence_granularity must be a netmask (255.255.255.0) or a prefix length");
+  }
+
+  /** Keywords that may repeat; every other one is an error the second time. */
+  private static final Set<String> REPEATABLE = Set.of(
+      "real_server", "ha4j_key", "TCP_CHECK", "HTTP_GET", "SSL_GET", "url");
+
+  private void once(Map<String, ConfigToken> seen, ConfigStatement c, Set<String> ignored) throws ConfigException {
+    if (REPEATABLE.contains(c.name()) || ignored.contains(c.name())) {
+      return;
+    }
+    ConfigToken earlier = seen.putIfAbsent(c.name(), c.keyword());
+    if (earlier != null) {
+      throw error(c.keyword(), c.name() + " is given twice (first at line " + earlier.line() + ")");
+    }
   }
 
   // ---- argument helpers: each error points at the token concerned.

@@ -61,7 +61,8 @@
  *
  * <h2>Errors and warnings</h2>
  *
- * Any unknown keyword, missing or extra value, or bad value is an error {@code
+ * Any unknown keyword, missing or extra value, bad value, or a single-valued keyword given twice
+ * in one block (keepalived would silently take the last) is an error {@code
  * file:line:column: problem (at 'token')}, and the daemon exits with status 1. Only these harmless
  * keepalived keywords are ignored, each with a warning: in {@code global_defs} the daemon tunables
  * ({@code notification_email}, {@code notification_email_from}, {@code smtp_server}, {@code

@@ -304,6 +304,12 @@ class DirectorConfigParserTest {
   }
 
   @Test
+  void repeatedKeyword() {
+    assertError(MINIMAL.replace("ha4j_key 1", "virtual_router_id 52\n  ha4j_key 1"), 8, 3, "virtual_router_id",
+        "virtual_router_id is given twice (first at line 3)");
+  }
+
+  @Test
   void bracesAndQuotes() {
     assertError(MINIMAL + "virtual_server 198.51.100.100 80 {\n  delay_loop 1\n", 10, 34, "{", "'{' is never closed");
     assertError(MINIMAL + "}\n", 10, 1, "}", "'}' without a block to close");

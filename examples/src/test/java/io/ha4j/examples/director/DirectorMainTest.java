@@ -36,6 +36,19 @@ class DirectorMainTest {
     assertTrue(output().contains(conf + ":2:12: priority must be an integer in 1..255 (at 'high')"), output());
   }
 
+  /** Netty's availability pattern: the daemon says why it cannot run instead of failing later. */
+  @Test
+  void unavailableAddressOwnershipExits2WithTheCause() throws Exception {
+    String cp = System.getProperty("surefire.test.class.path");
+    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+        "-Dio.ha4j.vip.noNative=true", "-cp", cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path"),
+        DirectorMain.class.getName(), "--no-ipvs", "director/director.conf")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, p.waitFor(), out);
+    assertTrue(out.contains("director: cannot manage virtual addresses here: "), out);
+  }
+
   @Test
   void checkAcceptsTheShippedExample() {
     assertEquals(0, DirectorMain.run(new String[] {"--check", "director/director.conf"}, err));
