@@ -173,11 +173,13 @@ public final class DirectorConfigParser {
         case "unicast_src_ip" -> src = address(c);
         case "unicast_peer" -> {
           for (ConfigStatement p : block(c, 0)) {
-            if (!p.args().isEmpty() || p.block() != null) {
-              throw error(p.args().isEmpty() ? p.keyword() : p.args().get(0),
-                  "unicast_peer lists one address per line, nothing else");
+            if (p.block() != null) {
+              throw error(p.keyword(), "unicast_peer lists addresses, without blocks");
             }
             peers.add(literal(p.keyword()));
+            for (ConfigToken more : p.args()) {
+              peers.add(literal(more));
+            }
           }
         }
         case "authentication" -> {

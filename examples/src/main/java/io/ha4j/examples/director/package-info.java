@@ -28,7 +28,7 @@
  *   advert_int S                            # default 1; whole milliseconds, 0.01..3600
  *   nopreempt | preempt_delay S
  *   unicast_src_ip A                        # required: the heartbeat socket's address
- *   unicast_peer { A ... }                  # required, one address per line
+ *   unicast_peer { A ... }                  # required, addresses on one line or several
  *   authentication { auth_type PASS  auth_pass SECRET }   # key id 1; SECRET of 16+ bytes
  *   ha4j_key ID SECRET                      # ha4j: a key (id 0..255, 16+ bytes); up to 2 for a rollover
  *   ha4j_port N                             # ha4j: heartbeat UDP port, default 5405

@@ -282,6 +282,15 @@ class DirectorConfigParserTest {
   }
 
   @Test
+  void bracesNeedNoBlanksAndPeersMayShareALine() throws Exception {
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL.replace("unicast_peer {\n    198.51.100.2\n  }",
+        "unicast_peer{198.51.100.2 198.51.100.3}") + "global_defs{router_id \"d 1\"}\n");
+    assertEquals("d 1", c.routerId());
+    assertEquals(List.of(new InetSocketAddress(ip("198.51.100.2"), 5405), new InetSocketAddress(ip("198.51.100.3"), 5405)),
+        c.heartbeat().destinations());
+  }
+
+  @Test
   void unknownKeyword() {
     assertError(MINIMAL.replace("  interface eth0", "  interfaces eth0"), 2, 3, "interfaces", "unknown keyword in vrrp_instance");
     assertError("bogus {\n}\n" + MINIMAL, 1, 1, "bogus", "unknown keyword in the top level");
