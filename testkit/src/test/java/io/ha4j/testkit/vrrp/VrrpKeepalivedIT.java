@@ -37,6 +37,7 @@ class VrrpKeepalivedIT {
   static final int VRID = 51;
   static final Duration INTERVAL = Duration.ofMillis(100);
   static final String VIP = "198.51.100.100";
+  static final String VIP6 = "2001:db8::100";
   static final int HA4J = 1;
   static final int KEEPALIVED = 2;
 
@@ -61,11 +62,50 @@ class VrrpKeepalivedIT {
     run(true);
   }
 
+  /**
+   * IPv6 multicast to ff02::12 from the link-local addresses (RFC 5798 5.1.2.1): ha4j 200 preempts
+   * keepalived 150, kill -9 of ha4j hands the VIP to keepalived.
+   */
+  @Test
+  void multicastIpv6() throws Exception {
+    Path dir = Files.createTempDirectory("vrrp-keepalived6");
+    try (NetnsRig rig = NetnsRig.bridge("vr6", 2)) {
+      Members m = new Members(rig, dir, false, true);
+      m.awaitLinkLocal(HA4J);
+      m.awaitLinkLocal(KEEPALIVED);
+      Members.Keepalived k = m.keepalived(150, "a");
+      k.awaitState("MASTER", 0, Duration.ofSeconds(10));
+      m.awaitVip(KEEPALIVED, true, Duration.ofSeconds(5));
+      int kLines = k.lines();
+      Members.Member h = m.ha4j(200, "h1");
+      h.awaitRole("MASTER", 0, Duration.ofSeconds(20));
+      k.awaitState("BACKUP", kLines, Duration.ofSeconds(5));
+      m.awaitVip(KEEPALIVED, false, Duration.ofSeconds(5));
+      m.awaitVip(HA4J, true, Duration.ofSeconds(5));
+      Thread.sleep(10 * INTERVAL.toMillis());
+      assertEquals(Optional.of("MASTER"), h.lastRole(), "ipv6: ha4j 200 stays master");
+      assertEquals(Optional.of("BACKUP"), k.lastState(), "ipv6: keepalived 150 stays backup");
+      k.assertNoComplaints();
+      long t0 = System.nanoTime();
+      h.process.destroyForcibly();
+      long took = m.awaitVip(KEEPALIVED, true, Duration.ofSeconds(5)) - t0;
+      report("ipv6 multicast", "kill -9 ha4j master (200) -> keepalived (150) holds the VIP", took,
+          HeartbeatElection.masterDownInterval(150, INTERVAL));
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path p : files.toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
   private void run(boolean unicast) throws Exception {
     String label = unicast ? "unicast" : "multicast";
     Path dir = Files.createTempDirectory("vrrp-keepalived");
     try (NetnsRig rig = NetnsRig.bridge("vr", 2)) {
-      Members m = new Members(rig, dir, unicast);
+      Members m = new Members(rig, dir, unicast, false);
 
       // 1. keepalived 150 alone becomes master; ha4j 200 joins and preempts it.
       Members.Keepalived k = m.keepalived(150, "a");
@@ -80,6 +120,7 @@ class VrrpKeepalivedIT {
       Thread.sleep(10 * INTERVAL.toMillis());
       assertEquals(Optional.of("MASTER"), h.lastRole(), label + ": ha4j 200 stays master");
       assertEquals(Optional.of("BACKUP"), k.lastState(), label + ": keepalived 150 stays backup");
+      k.assertNoComplaints();
 
       // 2. kill -9 ha4j: keepalived takes the VIP after its master-down interval.
       kLines = k.lines();
@@ -122,6 +163,7 @@ class VrrpKeepalivedIT {
       assertEquals(Optional.of("BACKUP"), h.lastRole(), label + ": ha4j 150 stays backup under keepalived 200");
       assertFalse(m.hasVip(HA4J), label + ": the backup holds no VIP");
       assertEquals(Optional.of("MASTER"), k.lastState(), label + ": keepalived 200 stays master");
+      k.assertNoComplaints();
       int hLines = h.lines();
       long t3 = System.nanoTime();
       k.kill();
@@ -153,11 +195,38 @@ class VrrpKeepalivedIT {
     final NetnsRig rig;
     final Path dir;
     final boolean unicast;
+    final boolean v6;
+    final String vip;
 
-    Members(NetnsRig rig, Path dir, boolean unicast) {
+    Members(NetnsRig rig, Path dir, boolean unicast, boolean v6) {
       this.rig = rig;
       this.dir = dir;
       this.unicast = unicast;
+      this.v6 = v6;
+      this.vip = v6 ? VIP6 : VIP;
+    }
+
+    /** The source of the host's advertisements: IPv4 address, or IPv6 link-local address. */
+    String primary(int host) {
+      if (!v6) {
+        return rig.address(host).getHostAddress();
+      }
+      String out = rig.exec(host, "ip", "-6", "-o", "addr", "show", "dev", rig.interfaceName(host), "scope", "link")
+          .orThrow().stdout();
+      java.util.regex.Matcher a = java.util.regex.Pattern.compile("inet6 (fe80::[0-9a-f:]+)/64").matcher(out);
+      if (!a.find()) {
+        throw new AssertionError("no link-local address on host " + host + ": " + out);
+      }
+      return a.group(1);
+    }
+
+    /** The kernel configures the link-local address with duplicate address detection: wait for it. */
+    void awaitLinkLocal(int host) {
+      await(() -> {
+        String out = rig.exec(host, "ip", "-6", "addr", "show", "dev", rig.interfaceName(host), "scope", "link")
+            .stdout();
+        return out.contains("fe80::") && !out.contains("tentative");
+      }, Duration.ofSeconds(10), "link-local address of host " + host + " usable");
     }
 
     Member ha4j(int priority, String name) {
@@ -165,7 +234,7 @@ class VrrpKeepalivedIT {
       List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-Xmx64m",
           "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), VrrpNodeMain.class.getName(),
           String.valueOf(VRID), String.valueOf(priority), String.valueOf(INTERVAL.toMillis()),
-          rig.interfaceName(HA4J), rig.address(HA4J).getHostAddress(), VIP + "/24",
+          rig.interfaceName(HA4J), primary(HA4J), vip + (v6 ? "/64" : "/24"),
           unicast ? "unicast" : "multicast"));
       if (unicast) {
         cmd.add(rig.address(KEEPALIVED).getHostAddress());
@@ -182,7 +251,7 @@ class VrrpKeepalivedIT {
               ? "  unicast_src_ip " + rig.address(KEEPALIVED).getHostAddress() + "\n  unicast_peer {\n    "
                   + rig.address(HA4J).getHostAddress() + "\n  }\n"
               : "")
-          + "  virtual_ipaddress {\n    " + VIP + "/24 dev " + iface + "\n  }\n}\n";
+          + "  virtual_ipaddress {\n    " + vip + (v6 ? "/64" : "/24") + " dev " + iface + "\n  }\n}\n";
       Path confFile = dir.resolve("k" + name + ".conf");
       Files.writeString(confFile, conf);
       Path log = dir.resolve("k" + name + ".log");
@@ -196,7 +265,8 @@ class VrrpKeepalivedIT {
     }
 
     boolean hasVip(int host) {
-      return rig.exec(host, "ip", "-4", "addr", "show", "dev", rig.interfaceName(host)).stdout().contains(VIP + "/");
+      return rig.exec(host, "ip", v6 ? "-6" : "-4", "addr", "show", "dev", rig.interfaceName(host)).stdout()
+          .contains(vip + "/");
     }
 
     /** Polls {@code ip addr} until the VIP is (or is not) on {@code host}; returns System.nanoTime() then. */
@@ -204,7 +274,7 @@ class VrrpKeepalivedIT {
       long start = System.nanoTime();
       while (hasVip(host) != present) {
         if (System.nanoTime() - start > limit.toNanos()) {
-          throw new AssertionError("VIP " + VIP + (present ? " not on" : " still on") + " host " + host
+          throw new AssertionError("VIP " + vip + (present ? " not on" : " still on") + " host " + host
               + " after " + limit + "\n" + logs());
         }
         LockSupport.parkNanos(1_000_000);
@@ -289,6 +359,17 @@ class VrrpKeepalivedIT {
           }
         }
         return Optional.ofNullable(last);
+      }
+
+      /**
+       * keepalived logs what it dislikes in a peer's advertisement (bad checksum, TTL, interval or
+       * address list mismatch, see keepalived's vrrp.c): none of that may appear.
+       */
+      void assertNoComplaints() {
+        List<String> bad = VrrpKeepalivedIT.lines(log).stream()
+            .filter(l -> l.matches("(?i).*(mismatch|invalid|checksum|ttl|not present|ignoring|discard).*"))
+            .toList();
+        assertEquals(List.of(), bad, "keepalived complained about our advertisements");
       }
 
       /** SIGKILL to the VRRP child and the parent, by PID (a crash; the parent would respawn the child). */
