@@ -64,7 +64,7 @@ class VrrpKeepalivedIT {
 
   /**
    * IPv6 multicast to ff02::12 from the link-local addresses (RFC 5798 5.1.2.1): ha4j 200 preempts
-   * keepalived 150, kill -9 of ha4j hands the VIP to keepalived.
+   * keepalived 150, kill -9 of ha4j hands the VIP to keepalived, ha4j 100 then stays its backup.
    */
   @Test
   void multicastIpv6() throws Exception {
@@ -91,6 +91,12 @@ class VrrpKeepalivedIT {
       long took = m.awaitVip(KEEPALIVED, true, Duration.ofSeconds(5)) - t0;
       report("ipv6 multicast", "kill -9 ha4j master (200) -> keepalived (150) holds the VIP", took,
           HeartbeatElection.masterDownInterval(150, INTERVAL));
+      // The receive path (IPV6_HOPLIMIT, IPV6_PKTINFO): ha4j 100 must hear keepalived 150 and stay backup.
+      h = m.ha4j(100, "h2");
+      h.awaitRole("BACKUP", 0, Duration.ofSeconds(20));
+      Thread.sleep(10 * INTERVAL.toMillis());
+      assertEquals(Optional.of("BACKUP"), h.lastRole(), "ipv6: ha4j 100 hears keepalived 150 and stays backup");
+      assertFalse(m.hasVip(HA4J), "ipv6: the backup holds no VIP");
     } finally {
       try (var files = Files.list(dir)) {
         for (Path p : files.toList()) {
