@@ -63,6 +63,37 @@ class VrrpKeepalivedIT {
   }
 
   /**
+   * keepalived's {@code old_unicast_checksum} (the pre-1.3.6 unicast checksum over the multicast
+   * group, keepalived.conf(5)) on both sides: ha4j 150 must accept keepalived 200's adverts and stay
+   * backup, and take the VIP when keepalived is killed.
+   */
+  @Test
+  void unicastOldChecksum() throws Exception {
+    Path dir = Files.createTempDirectory("vrrp-keepalived-old");
+    try (NetnsRig rig = NetnsRig.bridge("vro", 2)) {
+      Members m = new Members(rig, dir, true, false);
+      m.oldChecksum = true;
+      Members.Keepalived k = m.keepalived(200, "a");
+      k.awaitState("MASTER", 0, Duration.ofSeconds(10));
+      m.awaitVip(KEEPALIVED, true, Duration.ofSeconds(5));
+      Members.Member h = m.ha4j(150, "h1");
+      h.awaitRole("BACKUP", 0, Duration.ofSeconds(20));
+      Thread.sleep(10 * INTERVAL.toMillis());
+      assertEquals(Optional.of("BACKUP"), h.lastRole(), "old checksum: ha4j 150 accepts keepalived 200's adverts");
+      assertFalse(m.hasVip(HA4J), "old checksum: the backup holds no VIP");
+      assertEquals(Optional.of("MASTER"), k.lastState(), "old checksum: keepalived 200 stays master");
+      k.assertNoComplaints();
+      long t0 = System.nanoTime();
+      k.kill();
+      long took = m.awaitVip(HA4J, true, Duration.ofSeconds(5)) - t0;
+      report("unicast old checksum", "kill -9 keepalived master (200) -> ha4j (150) holds the VIP", took,
+          HeartbeatElection.masterDownInterval(150, INTERVAL));
+    } finally {
+      deleteDirectory(dir);
+    }
+  }
+
+  /**
    * IPv6 multicast to ff02::12 from the link-local addresses (RFC 5798 5.1.2.1): ha4j 200 preempts
    * keepalived 150, kill -9 of ha4j hands the VIP to keepalived, ha4j 100 then stays its backup.
    */
@@ -98,12 +129,7 @@ class VrrpKeepalivedIT {
       assertEquals(Optional.of("BACKUP"), h.lastRole(), "ipv6: ha4j 100 hears keepalived 150 and stays backup");
       assertFalse(m.hasVip(HA4J), "ipv6: the backup holds no VIP");
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path p : files.toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(dir);
+      deleteDirectory(dir);
     }
   }
 
@@ -178,13 +204,17 @@ class VrrpKeepalivedIT {
       report(label, "kill -9 keepalived master (200) -> ha4j (150) holds the VIP", took,
           HeartbeatElection.masterDownInterval(150, INTERVAL));
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path p : files.toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(dir);
+      deleteDirectory(dir);
     }
+  }
+
+  private static void deleteDirectory(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+    Files.deleteIfExists(dir);
   }
 
   /** Prints the figure and checks it against the RFC bound plus scheduling slack on two shared cores. */
@@ -203,6 +233,7 @@ class VrrpKeepalivedIT {
     final boolean unicast;
     final boolean v6;
     final String vip;
+    boolean oldChecksum;
 
     Members(NetnsRig rig, Path dir, boolean unicast, boolean v6) {
       this.rig = rig;
@@ -241,7 +272,7 @@ class VrrpKeepalivedIT {
           "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), VrrpNodeMain.class.getName(),
           String.valueOf(VRID), String.valueOf(priority), String.valueOf(INTERVAL.toMillis()),
           rig.interfaceName(HA4J), primary(HA4J), vip + (v6 ? "/64" : "/24"),
-          unicast ? "unicast" : "multicast"));
+          unicast ? (oldChecksum ? "unicast-old-checksum" : "unicast") : "multicast"));
       if (unicast) {
         cmd.add(rig.address(KEEPALIVED).getHostAddress());
       }
@@ -257,6 +288,7 @@ class VrrpKeepalivedIT {
               ? "  unicast_src_ip " + rig.address(KEEPALIVED).getHostAddress() + "\n  unicast_peer {\n    "
                   + rig.address(HA4J).getHostAddress() + "\n  }\n"
               : "")
+          + (oldChecksum ? "  old_unicast_checksum\n" : "")
           + "  virtual_ipaddress {\n    " + vip + (v6 ? "/64" : "/24") + " dev " + iface + "\n  }\n}\n";
       Path confFile = dir.resolve("k" + name + ".conf");
       Files.writeString(confFile, conf);

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * args: vrid priority intervalMs interface primaryAddress vip/prefix multicast
  *       vrid priority intervalMs interface primaryAddress vip/prefix unicast peer...
+ *       vrid priority intervalMs interface primaryAddress vip/prefix unicast-old-checksum peer...
  * </pre>
  */
 public final class VrrpNodeMain {
@@ -40,6 +41,7 @@ public final class VrrpNodeMain {
     String[] vipText = args[5].split("/");
     VirtualAddress vip = VirtualAddress.of(InetAddress.getByName(vipText[0]), Integer.parseInt(vipText[1]), iface);
     boolean multicast = args[6].equals("multicast");
+    boolean oldChecksum = args[6].equals("unicast-old-checksum");
 
     SystemScheduler scheduler = new SystemScheduler("vrrp-" + primary.getHostAddress());
     HeartbeatConfig.Builder b = HeartbeatConfig.builder().groupId(vrid).nodeId(VrrpWireFormat.nodeId(primary))
@@ -59,7 +61,7 @@ public final class VrrpNodeMain {
     owner.releaseStale(); // a VIP left behind by a kill -9 of an earlier run
     VrrpTransport transport = VrrpTransport.open(iface, AddressFamily.of(primary), multicast, scheduler);
     HeartbeatElection election =
-        new HeartbeatElection(config, VrrpWireFormat.of(config, primary, false), transport, scheduler);
+        new HeartbeatElection(config, VrrpWireFormat.of(config, primary, oldChecksum), transport, scheduler);
     election.addListener(change -> {
       if (change.to() == Role.MASTER) {
         owner.add(vip);
