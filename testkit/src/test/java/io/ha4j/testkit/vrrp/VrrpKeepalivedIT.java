@@ -102,8 +102,7 @@ class VrrpKeepalivedIT {
     Path dir = Files.createTempDirectory("vrrp-keepalived6");
     try (NetnsRig rig = NetnsRig.bridge("vr6", 2)) {
       Members m = new Members(rig, dir, false, true);
-      m.awaitLinkLocal(HA4J);
-      m.awaitLinkLocal(KEEPALIVED);
+      m.primary(KEEPALIVED); // keepalived needs its link-local address usable before it starts
       Members.Keepalived k = m.keepalived(150, "a");
       k.awaitState("MASTER", 0, Duration.ofSeconds(10));
       m.awaitVip(KEEPALIVED, true, Duration.ofSeconds(5));
@@ -245,25 +244,7 @@ class VrrpKeepalivedIT {
 
     /** The source of the host's advertisements: IPv4 address, or IPv6 link-local address. */
     String primary(int host) {
-      if (!v6) {
-        return rig.address(host).getHostAddress();
-      }
-      String out = rig.exec(host, "ip", "-6", "-o", "addr", "show", "dev", rig.interfaceName(host), "scope", "link")
-          .orThrow().stdout();
-      java.util.regex.Matcher a = java.util.regex.Pattern.compile("inet6 (fe80::[0-9a-f:]+)/64").matcher(out);
-      if (!a.find()) {
-        throw new AssertionError("no link-local address on host " + host + ": " + out);
-      }
-      return a.group(1);
-    }
-
-    /** The kernel configures the link-local address with duplicate address detection: wait for it. */
-    void awaitLinkLocal(int host) {
-      await(() -> {
-        String out = rig.exec(host, "ip", "-6", "addr", "show", "dev", rig.interfaceName(host), "scope", "link")
-            .stdout();
-        return out.contains("fe80::") && !out.contains("tentative");
-      }, Duration.ofSeconds(10), "link-local address of host " + host + " usable");
+      return (v6 ? LinkLocal.of(rig, host) : rig.address(host)).getHostAddress();
     }
 
     Member ha4j(int priority, String name) {

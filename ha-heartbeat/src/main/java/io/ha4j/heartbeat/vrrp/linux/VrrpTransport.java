@@ -8,6 +8,7 @@ import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.internal.ReceiveThread;
 import io.ha4j.heartbeat.vrrp.VrrpCodec;
 import io.ha4j.heartbeat.vrrp.VrrpWireFormat;
 import io.ha4j.heartbeat.vrrp.linux.internal.Libc;
@@ -60,7 +61,7 @@ public final class VrrpTransport implements DatagramTransport {
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicLong receiveErrors = new AtomicLong();
   private volatile boolean closed;
-  private @Nullable Thread receiveThread;
+  private final ReceiveThread receiveThread;
 
   private VrrpTransport(int fd, AddressFamily family, String interfaceName, int interfaceIndex, Scheduler scheduler) {
     this.fd = fd;
@@ -68,6 +69,7 @@ public final class VrrpTransport implements DatagramTransport {
     this.interfaceName = interfaceName;
     this.interfaceIndex = interfaceIndex;
     this.scheduler = scheduler;
+    this.receiveThread = new ReceiveThread("ha4j-vrrp-rx-" + interfaceName);
   }
 
   /**
@@ -220,18 +222,9 @@ public final class VrrpTransport implements DatagramTransport {
   }
 
   @Override
-  public synchronized void start(Consumer<Datagram> receiver) {
+  public void start(Consumer<Datagram> receiver) {
     Objects.requireNonNull(receiver, "receiver");
-    if (receiveThread != null) {
-      throw new IllegalStateException("already started");
-    }
-    if (closed) {
-      throw new IllegalStateException("closed");
-    }
-    Thread t = new Thread(() -> receiveLoop(receiver), "ha4j-vrrp-rx-" + interfaceName);
-    t.setDaemon(true);
-    receiveThread = t;
-    t.start();
+    receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 
   private void receiveLoop(Consumer<Datagram> receiver) {
@@ -241,9 +234,7 @@ public final class VrrpTransport implements DatagramTransport {
     while (!closed) {
       try {
         Datagram d = family == AddressFamily.INET ? receive4(buf) : receive6(msg);
-        if (d != null) {
-          scheduler.execute(() -> receiver.accept(d));
-        }
+        scheduler.execute(() -> receiver.accept(d));
       } catch (LastErrorException e) {
         if (closed) {
           return;
@@ -263,18 +254,19 @@ public final class VrrpTransport implements DatagramTransport {
     }
   }
 
-  private @Nullable Datagram receive4(byte[] buf) {
+  private Datagram receive4(byte[] buf) {
     int n = Libc.INSTANCE.recv(fd, buf, new NativeLong(buf.length), 0).intValue();
     long at = scheduler.clock().nanoTime();
+    byte[] packet = Arrays.copyOf(buf, Math.max(0, n));
     if (n < 20) {
-      return n < 0 ? null : new Datagram(new InetSocketAddress(unspecified(), 0), ByteBuffer.wrap(buf.clone(), 0, n).slice(), -1, at);
+      // Not even an IPv4 header: the wire format counts it as truncated.
+      return new Datagram(new InetSocketAddress(unspecified(), 0), ByteBuffer.wrap(packet), -1, at);
     }
-    byte[] packet = Arrays.copyOf(buf, n);
     InetAddress source = address(Arrays.copyOfRange(packet, 12, 16));
     return new Datagram(new InetSocketAddress(source, 0), ByteBuffer.wrap(packet), packet[8] & 0xff, at);
   }
 
-  private @Nullable Datagram receive6(Memory msg) {
+  private Datagram receive6(Memory msg) {
     long name = 56;
     long iov = name + 32;
     long data = iov + 16;
@@ -350,21 +342,14 @@ public final class VrrpTransport implements DatagramTransport {
 
   @Override
   public void close() {
-    Thread t;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      t = receiveThread;
     }
-    if (t != null) {
-      try {
-        t.join(1000); // the receive timeout wakes it; closing the fd under it would race a reuse
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // The receive timeout wakes the loop; closing the fd under a blocked recv would race a reuse.
+    receiveThread.join(1000);
     try {
       Libc.INSTANCE.close(fd);
     } catch (LastErrorException e) {
