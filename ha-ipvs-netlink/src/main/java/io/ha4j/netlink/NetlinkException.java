@@ -31,6 +31,7 @@ public class NetlinkException extends HaException {
   private final Kind kind;
   private final int errno;
   private final @Nullable String extendedAck;
+  private final String detail;
 
   public NetlinkException(Kind kind, int errno, String message, @Nullable String extendedAck,
       @Nullable Throwable cause) {
@@ -39,6 +40,12 @@ public class NetlinkException extends HaException {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.errno = errno;
     this.extendedAck = extendedAck;
+    this.detail = message;
+  }
+
+  /** The message without the errno and extended-ack suffixes. */
+  public String detail() {
+    return detail;
   }
 
   /** A malformed or unexpected reply. */
