@@ -92,12 +92,19 @@ public final class VrrpWireFormat implements WireFormat {
 
   /**
    * VRRPv3 for {@code config}: its group id as VRID and its virtual addresses of {@code
-   * primaryAddress}'s family. Checks that the advertisement interval fits the centisecond field.
+   * primaryAddress}'s family. Checks that the advertisement interval fits the centisecond field and
+   * that the destinations are of the primary address's family.
    */
   public static VrrpWireFormat of(HeartbeatConfig config, InetAddress primaryAddress, boolean oldUnicastChecksum) {
     Objects.requireNonNull(config, "config");
     centiseconds(config.advertisementInterval());
     AddressFamily f = AddressFamily.of(primaryAddress);
+    for (InetSocketAddress d : config.destinations()) {
+      if (AddressFamily.of(d.getAddress()) != f) {
+        throw new IllegalArgumentException("destination " + d.getAddress().getHostAddress() + " is not " + f
+            + " like the primary address " + primaryAddress.getHostAddress() + " (one VRRP router per family)");
+      }
+    }
     List<InetAddress> vips = new ArrayList<>();
     for (VirtualAddress v : config.virtualAddresses()) {
       if (AddressFamily.of(v.address()) == f) {

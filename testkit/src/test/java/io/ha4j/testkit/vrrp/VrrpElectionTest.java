@@ -203,6 +203,16 @@ class VrrpElectionTest {
         e.getMessage());
   }
 
+  @Test
+  void destinationsMustBeOfThePrimaryAddressesFamily_rfc5798_5_2_3() {
+    // IPv4 and IPv6 virtual routers are separate: one wire format, one family.
+    HeartbeatConfig config = HeartbeatConfig.builder().groupId(51).nodeId("198.51.100.1").key(1, new byte[16])
+        .virtualAddress(VIP).destination(new InetSocketAddress(VrrpCodec.group6(), 0)).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VrrpWireFormat.of(config, N1, false));
+    assertEquals("destination ff02:0:0:0:0:0:0:12 is not INET like the primary address 198.51.100.1 "
+        + "(one VRRP router per family)", e.getMessage());
+  }
+
   /** A keepalived capture's VRRP message as the raw socket delivers it: in its IPv4 packet. */
   static ByteBuffer keepalived(String vrrpHex, InetAddress source, InetAddress destination, int ttl) {
     return VrrpWireFormat.ipPacket(source, destination, ttl, ByteBuffer.wrap(HexFormat.of().parseHex(vrrpHex)));
