@@ -569,8 +569,8 @@ public final class HeartbeatElection implements Election {
         if (packet == null) {
           continue; // not expressible in this wire format (VRRP has no step-down notice)
         }
+        any = true; // counted as before: a transport that throws still had the advertisement handed to it
         transport.send(dest, packet);
-        any = true;
       } catch (RuntimeException e) {
         LOG.warn("{}: sending to {} failed", name, dest, e);
       }
