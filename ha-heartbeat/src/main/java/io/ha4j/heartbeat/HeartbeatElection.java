@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A master election with the semantics of VRRP (RFC 5798 section 6.4) over authenticated
- * heartbeat advertisements.
+ * heartbeat advertisements, or over another {@link WireFormat} such as VRRPv3 itself.
  *
  * <p>It owns no thread. Timers run on the given {@link Scheduler}, and the transport hands it
  * received datagrams on the same scheduler. Public methods may be called from any thread: state
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Ties between equal priorities go to the higher node id (as the higher primary address in
- *       section 6.4.3).
+ *       section 6.4.3, which is what the VRRPv3 wire format compares; see {@link WireFormat#winsTie}).
  *   <li>Split brain: a master that hears a lower-priority master advertises at once (so that the
  *       other one steps down) and fires {@link ElectionListener#onReannounce}, because the
  *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459). A
@@ -72,7 +72,7 @@ public final class HeartbeatElection implements Election {
   private final DatagramTransport transport;
   private final Scheduler scheduler;
   private final Clock clock;
-  private final AdvertisementCodec codec;
+  private final WireFormat wireFormat;
   private final byte[] vipDigest;
   private final ReplayWindow replay = new ReplayWindow();
   private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -107,14 +107,27 @@ public final class HeartbeatElection implements Election {
   private long promotionToken;
   private @Nullable Cancellable promotionTimeout;
 
-  /** An election for {@code config}, sending through {@code transport}, timed by {@code scheduler}. */
+  /**
+   * An election for {@code config}, sending ha4j's authenticated advertisements ({@link
+   * WireFormat#authenticated}) through {@code transport}, timed by {@code scheduler}.
+   */
   public HeartbeatElection(HeartbeatConfig config, DatagramTransport transport, Scheduler scheduler) {
+    this(config, WireFormat.authenticated(Objects.requireNonNull(config, "config")), transport, scheduler);
+  }
+
+  /**
+   * An election for {@code config} whose advertisements are encoded and decoded by {@code
+   * wireFormat} (for example VRRPv3, {@code io.ha4j.heartbeat.vrrp.VrrpWireFormat}), sent through
+   * {@code transport}, timed by {@code scheduler}.
+   */
+  public HeartbeatElection(
+      HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport, Scheduler scheduler) {
     this.config = Objects.requireNonNull(config, "config");
+    this.wireFormat = Objects.requireNonNull(wireFormat, "wireFormat");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = scheduler.clock();
-    this.codec = new AdvertisementCodec(config.clusterId(), config.groupId(), config.keys());
-    this.vipDigest = AdvertisementCodec.vipDigest(config.virtualAddresses());
+    this.vipDigest = wireFormat.vipDigest(config.virtualAddresses());
     config.trackWeights().keySet().forEach(n -> trackedUp.put(n, true));
     this.masterAdverNanos = config.advertisementInterval().toNanos();
     this.effectivePriority = computePriority();
@@ -291,7 +304,7 @@ public final class HeartbeatElection implements Election {
       drop(DropReason.NOT_RUNNING, d);
       return;
     }
-    AdvertisementCodec.Decoded decoded = codec.decode(d.payload());
+    AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return;
@@ -305,7 +318,7 @@ public final class HeartbeatElection implements Election {
       drop(DropReason.OWN_NODE_ID, d);
       return;
     }
-    if (!replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+    if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
       drop(DropReason.REPLAYED, d);
       return;
     }
@@ -463,7 +476,7 @@ public final class HeartbeatElection implements Election {
       return;
     }
     if (ad.priority() > effectivePriority
-        || (ad.priority() == effectivePriority && ad.nodeId().compareTo(config.nodeId()) > 0)) {
+        || (ad.priority() == effectivePriority && wireFormat.winsTie(ad.nodeId(), config.nodeId()))) {
       // "Cancel Adver_Timer, Set Master_Adver_Interval to Adver Interval contained in the
       // ADVERTISEMENT, Recompute the Master_Down_Interval, Set Master_Down_Timer, Transition to Backup"
       adverTimer.cancel();
@@ -549,16 +562,23 @@ public final class HeartbeatElection implements Election {
   private void sendAdvertisement(int priority, Role state) {
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
         config.advertisementInterval(), incarnation, ++sequence, vipDigest);
-    ByteBuffer packet = codec.encode(ad);
+    boolean any = false;
     for (InetSocketAddress dest : config.destinations()) {
       try {
-        transport.send(dest, packet.duplicate());
+        ByteBuffer packet = wireFormat.encode(ad, dest);
+        if (packet == null) {
+          continue; // not expressible in this wire format (VRRP has no step-down notice)
+        }
+        any = true; // counted as before: a transport that throws still had the advertisement handed to it
+        transport.send(dest, packet);
       } catch (RuntimeException e) {
         LOG.warn("{}: sending to {} failed", name, dest, e);
       }
     }
-    sent.incrementAndGet();
-    LOG.trace("{}: sent {}", name, ad);
+    if (any) {
+      sent.incrementAndGet();
+      LOG.trace("{}: sent {}", name, ad);
+    }
   }
 
   private void setRole(Role to, String reason) {
