@@ -96,6 +96,9 @@ public final class HeartbeatElection implements Election {
   private long incarnation;
   private long sequence;
   private long masterAdverNanos;
+  private final Map<NodeId, Long> heardAt = new HashMap<>();
+  private long lastMasterHeardNanos;
+  private long lastMasterAdverNanos;
   private long preemptAllowedAtNanos;
   private final Timer masterDownTimer = new Timer(this::masterDownExpired);
   private final Timer adverTimer = new Timer(this::adverTimerExpired);
@@ -170,6 +173,33 @@ public final class HeartbeatElection implements Election {
   @Override
   public int effectivePriority() {
     return effectivePriority;
+  }
+
+  /**
+   * This member is master, or it is a backup that heard a master advertise within the
+   * master-down interval of that master's advertisement interval.
+   */
+  @Override
+  public synchronized boolean masterKnown() {
+    if (role == Role.MASTER) {
+      return true;
+    }
+    return role == Role.BACKUP && lastMasterAdverNanos > 0
+        && clock.nanoTime() - lastMasterHeardNanos <= masterDownNanos(effectivePriority, lastMasterAdverNanos);
+  }
+
+  /**
+   * This member plus the members heard within the master-down interval. With VRRP semantics only
+   * masters (and leaving masters) advertise, so a backup counts itself and the master it hears:
+   * silent backups are invisible, and a cold-standby threshold should be set with that in mind.
+   */
+  @Override
+  public synchronized int liveMembers() {
+    long now = clock.nanoTime();
+    long window = masterDownNanos(effectivePriority, masterAdverNanos > 0 ? masterAdverNanos
+        : config.advertisementInterval().toNanos());
+    heardAt.values().removeIf(t -> now - t > window);
+    return 1 + heardAt.size();
   }
 
   /** The counters: received, accepted, dropped per reason, sent, stalls. */
@@ -324,6 +354,12 @@ public final class HeartbeatElection implements Election {
     }
     accepted.incrementAndGet();
     LOG.trace("{}: {} {} from {}", name, role, ad, d.source());
+    long now = clock.nanoTime();
+    heardAt.put(ad.nodeId(), now);
+    if (ad.state() == Role.MASTER && ad.priority() > 0) {
+      lastMasterHeardNanos = now;
+      lastMasterAdverNanos = ad.interval().toNanos();
+    }
     if (!ad.vipDigestEquals(vipDigest)) {
       vipMismatches.incrementAndGet();
       if (vipMismatchWarned.add(ad.nodeId())) {
