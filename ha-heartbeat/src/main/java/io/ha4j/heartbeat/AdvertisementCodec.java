@@ -1,0 +1,245 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.NodeId;
+import io.ha4j.api.Role;
+import io.ha4j.api.VirtualAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Encodes and decodes the advertisements of one election group (see the {@linkplain
+ * io.ha4j.heartbeat package documentation} for the wire format). Pure: no I/O, no clock.
+ *
+ * <p>Not thread-safe (it reuses its {@link Mac} instances): use one per thread, as the election
+ * does on its scheduler thread.
+ */
+public final class AdvertisementCodec {
+
+  /** The version this codec writes and reads. */
+  public static final int VERSION = 1;
+
+  static final int MAGIC = 0x4841344A; // "HA4J"
+  static final int HEADER_BYTES = 68;
+  static final int MAC_BYTES = 32;
+  /** Shortest and longest valid packet. */
+  public static final int MIN_BYTES = HEADER_BYTES + 1 + MAC_BYTES;
+  public static final int MAX_BYTES = HEADER_BYTES + NodeId.MAX_BYTES + MAC_BYTES;
+
+  private static final Role[] STATES = {Role.INIT, Role.BACKUP, Role.MASTER, Role.FAULT};
+
+  private final int clusterId;
+  private final int groupId;
+  private final HeartbeatKey signingKey;
+  private final @Nullable Mac[] macs = new Mac[256];
+  private final byte[] macOut = new byte[MAC_BYTES];
+
+  /** The outcome of {@link #decode}: either an advertisement or the reason it was rejected. */
+  public sealed interface Decoded permits Valid, Rejected {}
+
+  /** An authenticated advertisement of this cluster and group. */
+  public record Valid(Advertisement advertisement, int keyId) implements Decoded {
+    public Valid {
+      Objects.requireNonNull(advertisement, "advertisement");
+    }
+  }
+
+  /** A rejected datagram. */
+  public record Rejected(DropReason reason) implements Decoded {
+    public Rejected {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * A codec for {@code clusterId}/{@code groupId} that signs with the first key and accepts all
+   * of {@code keys} (one or two, with distinct ids).
+   */
+  public AdvertisementCodec(int clusterId, int groupId, List<HeartbeatKey> keys) {
+    if (groupId < 1 || groupId > 255) {
+      throw new IllegalArgumentException("groupId must be 1..255, was " + groupId);
+    }
+    Objects.requireNonNull(keys, "keys");
+    if (keys.isEmpty() || keys.size() > 2) {
+      throw new IllegalArgumentException("keys must hold 1 or 2 keys (2 during a rollover), was " + keys.size());
+    }
+    this.clusterId = clusterId;
+    this.groupId = groupId;
+    this.signingKey = keys.get(0);
+    for (HeartbeatKey k : keys) {
+      if (macs[k.id()] != null) {
+        throw new IllegalArgumentException("keys must have distinct ids, key id " + k.id() + " twice");
+      }
+      macs[k.id()] = newMac(k);
+    }
+  }
+
+  /** The cluster this codec accepts. */
+  public int clusterId() {
+    return clusterId;
+  }
+
+  /** The group this codec accepts. */
+  public int groupId() {
+    return groupId;
+  }
+
+  /**
+   * Encodes {@code ad} signed with the signing key. The advertisement's cluster and group need not
+   * be this codec's (tests build foreign packets this way).
+   *
+   * @return a new buffer positioned at 0, limited to the packet's length
+   */
+  public ByteBuffer encode(Advertisement ad) {
+    byte[] id = ad.nodeId().value().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + id.length + MAC_BYTES);
+    b.putInt(MAGIC)
+        .put((byte) VERSION)
+        .put((byte) signingKey.id())
+        .put((byte) ad.groupId())
+        .put((byte) stateCode(ad.state()))
+        .putInt(ad.clusterId())
+        .put((byte) ad.priority())
+        .put((byte) id.length)
+        .putShort((short) 0)
+        .putInt((int) ad.interval().toMillis())
+        .putLong(ad.incarnation())
+        .putLong(ad.sequence())
+        .put(ad.vipDigest())
+        .put(id);
+    Mac mac = Objects.requireNonNull(macs[signingKey.id()]);
+    mac.update(b.array(), 0, b.position());
+    doFinal(mac);
+    b.put(macOut);
+    return b.flip();
+  }
+
+  /**
+   * Decodes and authenticates the bytes from {@code packet}'s position to its limit. Never throws
+   * for any content; leaves {@code packet}'s position and limit unchanged.
+   */
+  public Decoded decode(ByteBuffer packet) {
+    ByteBuffer p = packet.slice();
+    int len = p.remaining();
+    if (len < 6 || p.getInt(0) != MAGIC) {
+      return new Rejected(DropReason.MALFORMED);
+    }
+    if ((p.get(4) & 0xff) != VERSION) {
+      return new Rejected(DropReason.UNSUPPORTED_VERSION);
+    }
+    if (len < MIN_BYTES) {
+      return new Rejected(DropReason.MALFORMED);
+    }
+    int keyId = p.get(5) & 0xff;
+    int group = p.get(6) & 0xff;
+    int stateCode = p.get(7) & 0xff;
+    int cluster = p.getInt(8);
+    int priority = p.get(12) & 0xff;
+    int idLen = p.get(13) & 0xff;
+    int reserved = p.getShort(14);
+    long intervalMs = p.getInt(16) & 0xffffffffL;
+    if (idLen < 1 || idLen > NodeId.MAX_BYTES || len != HEADER_BYTES + idLen + MAC_BYTES
+        || reserved != 0 || stateCode >= STATES.length || group == 0
+        || intervalMs < 1 || intervalMs > Advertisement.MAX_INTERVAL.toMillis()) {
+      return new Rejected(DropReason.MALFORMED);
+    }
+    if (cluster != clusterId) {
+      return new Rejected(DropReason.OTHER_CLUSTER);
+    }
+    if (group != groupId) {
+      return new Rejected(DropReason.OTHER_GROUP);
+    }
+    Mac mac = macs[keyId];
+    if (mac == null) {
+      return new Rejected(DropReason.UNKNOWN_KEY);
+    }
+    int signed = HEADER_BYTES + idLen;
+    byte[] bytes = new byte[len];
+    p.get(0, bytes);
+    mac.update(bytes, 0, signed);
+    doFinal(mac);
+    if (!MessageDigest.isEqual(macOut, java.util.Arrays.copyOfRange(bytes, signed, len))) {
+      return new Rejected(DropReason.BAD_DIGEST);
+    }
+    String id;
+    try {
+      id = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, HEADER_BYTES, idLen))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return new Rejected(DropReason.MALFORMED);
+    }
+    NodeId nodeId;
+    try {
+      nodeId = new NodeId(id);
+    } catch (IllegalArgumentException e) {
+      return new Rejected(DropReason.MALFORMED);
+    }
+    byte[] digest = java.util.Arrays.copyOfRange(bytes, 36, 36 + Advertisement.VIP_DIGEST_BYTES);
+    return new Valid(
+        new Advertisement(cluster, group, nodeId, priority, STATES[stateCode], Duration.ofMillis(intervalMs),
+            p.getLong(20), p.getLong(28), digest),
+        keyId);
+  }
+
+  /**
+   * The digest of a virtual address set as carried in advertisements: SHA-256 over the sorted,
+   * distinct {@code address/prefix} lines (interface names left out: they may differ per member).
+   */
+  public static byte[] vipDigest(Collection<VirtualAddress> vips) {
+    TreeSet<String> lines = new TreeSet<>();
+    for (VirtualAddress v : vips) {
+      lines.add(v.address().getHostAddress() + "/" + v.prefixLength());
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String line : lines) {
+        sha.update((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  private static int stateCode(Role r) {
+    return switch (r) {
+      case INIT -> 0;
+      case BACKUP -> 1;
+      case MASTER -> 2;
+      case FAULT -> 3;
+    };
+  }
+
+  private void doFinal(Mac mac) {
+    try {
+      mac.doFinal(macOut, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC output buffer too small", e);
+    }
+  }
+
+  private static Mac newMac(HeartbeatKey k) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(k.secret(), "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    }
+  }
+}

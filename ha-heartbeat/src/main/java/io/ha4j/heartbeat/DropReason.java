@@ -1,0 +1,27 @@
+package io.ha4j.heartbeat;
+
+/** Why a received datagram was dropped without changing the election's state. */
+public enum DropReason {
+  /** Too short or too long, wrong magic, bad node id length, non-zero reserved bits, bad field. */
+  MALFORMED,
+  /** A version this implementation does not speak. */
+  UNSUPPORTED_VERSION,
+  /** Sent by a member of another cluster. */
+  OTHER_CLUSTER,
+  /** Sent for another election group of this cluster. */
+  OTHER_GROUP,
+  /** Signed with a key id that is not configured here. */
+  UNKNOWN_KEY,
+  /** The HMAC does not match: forged, corrupted, or signed with another secret. */
+  BAD_DIGEST,
+  /** The IP TTL / hop limit was not 255: the packet was routed (RFC 5798 section 7.1). */
+  BAD_TTL,
+  /** Carries our own node id: our own multicast looped back, or a misconfigured peer. */
+  OWN_NODE_ID,
+  /** An incarnation older than the newest seen, or a sequence number that did not grow. */
+  REPLAYED,
+  /** Arrived while the election was not running (INIT). */
+  NOT_RUNNING,
+  /** Handling it failed unexpectedly; logged with its stack trace. Should stay zero. */
+  INTERNAL_ERROR
+}

@@ -1,0 +1,590 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.Cancellable;
+import io.ha4j.api.Clock;
+import io.ha4j.api.NodeId;
+import io.ha4j.api.Role;
+import io.ha4j.api.Scheduler;
+import io.ha4j.api.election.Election;
+import io.ha4j.api.election.ElectionListener;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.transport.Datagram;
+import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.internal.ReplayWindow;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master election with the semantics of VRRP (RFC 5798 section 6.4) over authenticated
+ * heartbeat advertisements.
+ *
+ * <p>It owns no thread. Timers run on the given {@link Scheduler}, and the transport hands it
+ * received datagrams on the same scheduler. Public methods may be called from any thread: state
+ * changes happen under this object's lock, and listeners are always called on the scheduler
+ * thread, in order, never under the lock.
+ *
+ * <p>Beyond RFC 5798:
+ *
+ * <ul>
+ *   <li>Ties between equal priorities go to the higher node id (as the higher primary address in
+ *       section 6.4.3).
+ *   <li>Split brain: a master that hears a lower-priority master advertises at once (so that the
+ *       other one steps down) and fires {@link ElectionListener#onReannounce}, because the
+ *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459).
+ *   <li>Stall guard: a master-down timer that fires later than {@link
+ *       HeartbeatConfig#stallThreshold()} of the master-down interval means this process stood
+ *       still (GC pause, VM steal) and could not hear the master: instead of taking over at once,
+ *       it re-arms the timer for one master advertisement interval, during which the datagrams
+ *       that piled up in the socket are handled; only if none of them is from a live master does
+ *       it take over (keepalived issues #1955, #2271 are false fail-overs from stale timers).
+ *   <li>FAULT: a tracked object with weight 0 that is down; a master leaving for FAULT sends a
+ *       priority-0 advertisement first. When the fault clears the member starts over as in
+ *       section 6.4.1.
+ *   <li>Preempt delay: for {@link HeartbeatConfig#preemptDelay()} after a start, a backup accepts
+ *       a lower-priority master as if preemption were off.
+ * </ul>
+ */
+public final class HeartbeatElection implements Election {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatElection.class);
+
+  private final HeartbeatConfig config;
+  private final DatagramTransport transport;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final AdvertisementCodec codec;
+  private final byte[] vipDigest;
+  private final ReplayWindow replay = new ReplayWindow();
+  private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Boolean> trackedUp = new HashMap<>();
+  private final Set<NodeId> vipMismatchWarned = new HashSet<>();
+  private final String name;
+
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong vipMismatches = new AtomicLong();
+  private final AtomicLong stalls = new AtomicLong();
+  private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+
+  private volatile Role role = Role.INIT;
+  private volatile int effectivePriority;
+
+  // Guarded by this.
+  private boolean transportStarted;
+  private long lastIncarnation = Long.MIN_VALUE;
+  private long incarnation;
+  private long sequence;
+  private long masterAdverNanos;
+  private long preemptAllowedAtNanos;
+  private final Timer masterDownTimer = new Timer(this::masterDownExpired);
+  private final Timer adverTimer = new Timer(this::adverTimerExpired);
+  private boolean promoting;
+  private long promotionToken;
+  private @Nullable Cancellable promotionTimeout;
+
+  /** An election for {@code config}, sending through {@code transport}, timed by {@code scheduler}. */
+  public HeartbeatElection(HeartbeatConfig config, DatagramTransport transport, Scheduler scheduler) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.clock = scheduler.clock();
+    this.codec = new AdvertisementCodec(config.clusterId(), config.groupId(), config.keys());
+    this.vipDigest = AdvertisementCodec.vipDigest(config.virtualAddresses());
+    config.trackWeights().keySet().forEach(n -> trackedUp.put(n, true));
+    this.masterAdverNanos = config.advertisementInterval().toNanos();
+    this.effectivePriority = computePriority();
+    this.name = config.nodeId() + "/group " + config.groupId();
+  }
+
+  /** Skew_Time of RFC 5798 section 6.1: {@code ((256 - priority) * masterAdverInterval) / 256}. */
+  public static Duration skewTime(int priority, Duration masterAdverInterval) {
+    return Duration.ofNanos(skewNanos(priority, masterAdverInterval.toNanos()));
+  }
+
+  /** Master_Down_Interval of RFC 5798 section 6.1: {@code 3 * masterAdverInterval + skew}. */
+  public static Duration masterDownInterval(int priority, Duration masterAdverInterval) {
+    return Duration.ofNanos(masterDownNanos(priority, masterAdverInterval.toNanos()));
+  }
+
+  private static long skewNanos(int priority, long adverNanos) {
+    return (256 - priority) * adverNanos / 256;
+  }
+
+  private static long masterDownNanos(int priority, long adverNanos) {
+    return 3 * adverNanos + skewNanos(priority, adverNanos);
+  }
+
+  /** The configuration. */
+  public HeartbeatConfig config() {
+    return config;
+  }
+
+  @Override
+  public NodeId nodeId() {
+    return config.nodeId();
+  }
+
+  @Override
+  public Role role() {
+    return role;
+  }
+
+  @Override
+  public int effectivePriority() {
+    return effectivePriority;
+  }
+
+  /** The counters: received, accepted, dropped per reason, sent, stalls. */
+  public HeartbeatStats stats() {
+    EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
+    for (DropReason r : DropReason.values()) {
+      d.put(r, dropped.get(r.ordinal()));
+    }
+    return new HeartbeatStats(received.get(), accepted.get(), d, sent.get(), vipMismatches.get(), stalls.get());
+  }
+
+  @Override
+  public void addListener(ElectionListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void start() {
+    synchronized (this) {
+      if (role != Role.INIT) {
+        return;
+      }
+      incarnation = Math.max(config.incarnations().getAsLong(), lastIncarnation + 1);
+      lastIncarnation = incarnation;
+      sequence = 0;
+      if (!transportStarted) {
+        transportStarted = true;
+        transport.start(this::onDatagram);
+      }
+      initialize("started");
+    }
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      switch (role) {
+        case INIT -> {
+          return;
+        }
+        case MASTER -> {
+          // RFC 5798 6.4.3: cancel the Adver_Timer, send an ADVERTISEMENT with priority 0.
+          adverTimer.cancel();
+          sendAdvertisement(0, Role.INIT);
+        }
+        case BACKUP -> {
+          // RFC 5798 6.4.2: cancel the Master_Down_Timer.
+          masterDownTimer.cancel();
+          abortPromotion("stopped");
+        }
+        case FAULT -> { }
+      }
+      setRole(Role.INIT, "stopped");
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public void setTracked(String trackedName, boolean up) {
+    Objects.requireNonNull(trackedName, "trackedName");
+    synchronized (this) {
+      Integer weight = config.trackWeights().get(trackedName);
+      if (weight == null) {
+        throw new IllegalArgumentException(
+            "'" + trackedName + "' is not tracked; tracked objects: " + config.trackWeights().keySet());
+      }
+      Boolean was = trackedUp.put(trackedName, up);
+      if (was != null && was == up) {
+        return;
+      }
+      int before = effectivePriority;
+      effectivePriority = computePriority();
+      String what = "tracked " + trackedName + " is " + (up ? "up" : "down") + " (weight " + weight + ")";
+      if (role == Role.INIT) {
+        return;
+      }
+      if (role == Role.FAULT) {
+        if (!faulted()) {
+          initialize(what);
+        }
+      } else if (faulted()) {
+        enterFault(what);
+      } else if (before != effectivePriority) {
+        LOG.info("{}: priority {} -> {}: {}", name, before, effectivePriority, what);
+        if (role == Role.MASTER) {
+          // Tell the backups at once, so that one with a higher priority now can preempt.
+          sendAdvertisement(effectivePriority, Role.MASTER);
+          adverTimer.arm(config.advertisementInterval().toNanos());
+        }
+      }
+    }
+  }
+
+  // ---- RFC 5798 section 6.4.1: Initialize -------------------------------------------------
+
+  private void initialize(String reason) {
+    preemptAllowedAtNanos = clock.nanoTime() + config.preemptDelay().toNanos();
+    if (faulted()) {
+      setRole(Role.FAULT, reason + "; a weight-0 tracked object is down");
+      return;
+    }
+    masterAdverNanos = config.advertisementInterval().toNanos();
+    if (effectivePriority == HeartbeatConfig.OWNER_PRIORITY) {
+      promote("address owner (priority 255), " + reason);
+      return;
+    }
+    masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+    setRole(Role.BACKUP, reason);
+  }
+
+  // ---- receive path ---------------------------------------------------------------------
+
+  private void onDatagram(Datagram datagram) {
+    received.incrementAndGet();
+    try {
+      synchronized (this) {
+        handle(datagram);
+      }
+    } catch (RuntimeException e) {
+      drop(DropReason.INTERNAL_ERROR, datagram);
+      LOG.error("{}: handling a datagram from {} failed", name, datagram.source(), e);
+    }
+  }
+
+  private void handle(Datagram d) {
+    if (role == Role.INIT) {
+      drop(DropReason.NOT_RUNNING, d);
+      return;
+    }
+    AdvertisementCodec.Decoded decoded = codec.decode(d.payload());
+    if (decoded instanceof AdvertisementCodec.Rejected r) {
+      drop(r.reason(), d);
+      return;
+    }
+    Advertisement ad = ((AdvertisementCodec.Valid) decoded).advertisement();
+    if (d.ttl() >= 0 && d.ttl() != 255) {
+      drop(DropReason.BAD_TTL, d);
+      return;
+    }
+    if (ad.nodeId().equals(config.nodeId())) {
+      drop(DropReason.OWN_NODE_ID, d);
+      return;
+    }
+    if (!replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+      drop(DropReason.REPLAYED, d);
+      return;
+    }
+    accepted.incrementAndGet();
+    LOG.trace("{}: {} {} from {}", name, role, ad, d.source());
+    if (!ad.vipDigestEquals(vipDigest)) {
+      vipMismatches.incrementAndGet();
+      if (vipMismatchWarned.add(ad.nodeId())) {
+        LOG.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
+            name, ad.nodeId());
+      }
+    }
+    switch (role) {
+      case BACKUP -> advertisementAsBackup(ad);
+      case MASTER -> advertisementAsMaster(ad);
+      case INIT, FAULT -> { }
+    }
+  }
+
+  private void drop(DropReason reason, Datagram d) {
+    dropped.incrementAndGet(reason.ordinal());
+    LOG.trace("{}: dropped datagram from {} ({} bytes): {}", name, d.source(), d.payload().remaining(), reason);
+  }
+
+  // ---- RFC 5798 section 6.4.2: Backup ---------------------------------------------------
+
+  private void advertisementAsBackup(Advertisement ad) {
+    if (ad.priority() == 0) {
+      if (!promoting) {
+        // "If the Priority in the ADVERTISEMENT is zero, then: Set the Master_Down_Timer to Skew_Time"
+        masterDownTimer.arm(skewNanos(effectivePriority, masterAdverNanos));
+        LOG.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
+      }
+      return;
+    }
+    boolean preempt = (config.preempt() || effectivePriority == HeartbeatConfig.OWNER_PRIORITY)
+        && clock.nanoTime() - preemptAllowedAtNanos >= 0;
+    if (!preempt || ad.priority() >= effectivePriority) {
+      // "Set Master_Adver_Interval to Adver Interval contained in the ADVERTISEMENT, Recompute the
+      // Master_Down_Interval, Reset the Master_Down_Timer to Master_Down_Interval"
+      abortPromotion("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
+      masterAdverNanos = ad.interval().toNanos();
+      masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+    }
+    // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.
+  }
+
+  private void masterDownExpired(long lateNanos) {
+    if (role != Role.BACKUP || promoting) {
+      return;
+    }
+    long mdi = masterDownNanos(effectivePriority, masterAdverNanos);
+    if (lateNanos > config.stallThreshold() * mdi) {
+      stalls.incrementAndGet();
+      LOG.warn("{}: master-down timer fired {} ms late (stall: GC pause or VM steal?); "
+              + "re-checking for one advertisement interval before taking over",
+          name, lateNanos / 1_000_000);
+      masterDownTimer.arm(masterAdverNanos);
+      return;
+    }
+    promote("master-down timer expired");
+  }
+
+  // ---- promotion, with the before-master hook --------------------------------------------
+
+  private void promote(String reason) {
+    if (config.beforeMaster() == BeforeMaster.NONE) {
+      becomeMaster(reason);
+      return;
+    }
+    masterDownTimer.cancel();
+    setRole(Role.BACKUP, reason + ", preparing to become master");
+    promoting = true;
+    long token = ++promotionToken;
+    LOG.info("{}: running the before-master hook ({})", name, reason);
+    CompletionStage<?> stage;
+    try {
+      stage = config.beforeMaster().prepare(reason);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    promotionTimeout = scheduler.schedule(config.beforeMasterTimeout(),
+        () -> finishPromotion(token, reason, "timed out after " + config.beforeMasterTimeout()));
+    stage.whenComplete((v, err) -> scheduler.execute(
+        () -> finishPromotion(token, reason, err == null ? null : "failed: " + err)));
+  }
+
+  private synchronized void finishPromotion(long token, String reason, @Nullable String problem) {
+    if (!promoting || token != promotionToken || role != Role.BACKUP) {
+      return;
+    }
+    promoting = false;
+    Cancellable t = promotionTimeout;
+    if (t != null) {
+      t.cancel();
+    }
+    if (problem != null) {
+      LOG.warn("{}: before-master hook {}; becoming master anyway", name, problem);
+    }
+    becomeMaster(reason);
+  }
+
+  private void abortPromotion(String why) {
+    if (promoting) {
+      promoting = false;
+      promotionToken++;
+      Cancellable t = promotionTimeout;
+      if (t != null) {
+        t.cancel();
+      }
+      LOG.info("{}: not becoming master after all: {}", name, why);
+    }
+  }
+
+  private void becomeMaster(String reason) {
+    // RFC 5798 6.4.1 / 6.4.2: send an ADVERTISEMENT, set the Adver_Timer, transition to Master.
+    // The gratuitous ARP is the listener's job (onRoleChange).
+    masterDownTimer.cancel();
+    setRole(Role.MASTER, reason);
+    sendAdvertisement(effectivePriority, Role.MASTER);
+    adverTimer.arm(config.advertisementInterval().toNanos());
+  }
+
+  // ---- RFC 5798 section 6.4.3: Master ---------------------------------------------------
+
+  private void adverTimerExpired(long lateNanos) {
+    if (role != Role.MASTER) {
+      return;
+    }
+    if (lateNanos > config.stallThreshold() * masterDownNanos(effectivePriority, masterAdverNanos)) {
+      stalls.incrementAndGet();
+      LOG.warn("{}: advertisement timer fired {} ms late (stall: GC pause or VM steal?)", name, lateNanos / 1_000_000);
+    }
+    // "Send an ADVERTISEMENT, Reset the Adver_Timer to Advertisement_Interval"
+    sendAdvertisement(effectivePriority, Role.MASTER);
+    adverTimer.arm(config.advertisementInterval().toNanos());
+  }
+
+  private void advertisementAsMaster(Advertisement ad) {
+    if (ad.priority() == 0) {
+      // "If the Priority in the ADVERTISEMENT is zero, then: Send an ADVERTISEMENT, Reset the Adver_Timer"
+      sendAdvertisement(effectivePriority, Role.MASTER);
+      adverTimer.arm(config.advertisementInterval().toNanos());
+      return;
+    }
+    if (ad.priority() > effectivePriority
+        || (ad.priority() == effectivePriority && ad.nodeId().compareTo(config.nodeId()) > 0)) {
+      // "Cancel Adver_Timer, Set Master_Adver_Interval to Adver Interval contained in the
+      // ADVERTISEMENT, Recompute the Master_Down_Interval, Set Master_Down_Timer, Transition to Backup"
+      adverTimer.cancel();
+      masterAdverNanos = ad.interval().toNanos();
+      masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      setRole(Role.BACKUP, (ad.priority() > effectivePriority ? "higher priority " : "equal priority, higher node id, ")
+          + ad.priority() + " from " + ad.nodeId());
+      return;
+    }
+    // RFC 5798 says discard. Two masters means a split brain just healed: make the other one step
+    // down now, and have our addresses announced again (keepalived issues #14, #2459).
+    sendAdvertisement(effectivePriority, Role.MASTER);
+    adverTimer.arm(config.advertisementInterval().toNanos());
+    String why = "lower-priority master " + ad.nodeId() + " (priority " + ad.priority() + ") heard";
+    LOG.info("{}: {}; advertising at once and re-announcing", name, why);
+    for (ElectionListener l : listeners) {
+      scheduler.execute(() -> notify(l, x -> x.onReannounce(why)));
+    }
+  }
+
+  // ---- FAULT ----------------------------------------------------------------------------
+
+  private void enterFault(String reason) {
+    if (role == Role.MASTER) {
+      adverTimer.cancel();
+      sendAdvertisement(0, Role.FAULT);
+    }
+    masterDownTimer.cancel();
+    abortPromotion(reason);
+    setRole(Role.FAULT, reason);
+  }
+
+  private boolean faulted() {
+    for (Map.Entry<String, Integer> e : config.trackWeights().entrySet()) {
+      if (e.getValue() == 0 && !trackedUp.getOrDefault(e.getKey(), true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int computePriority() {
+    if (faulted()) {
+      return 0;
+    }
+    int base = config.priority();
+    if (base == HeartbeatConfig.OWNER_PRIORITY) {
+      return base;
+    }
+    int p = base;
+    for (Map.Entry<String, Integer> e : config.trackWeights().entrySet()) {
+      boolean up = trackedUp.getOrDefault(e.getKey(), true);
+      int w = e.getValue();
+      if ((up && w > 0) || (!up && w < 0)) {
+        p += w;
+      }
+    }
+    return Math.max(1, Math.min(254, p));
+  }
+
+  // ---- sending, roles, listeners ---------------------------------------------------------
+
+  private void sendAdvertisement(int priority, Role state) {
+    Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
+        config.advertisementInterval(), incarnation, ++sequence, vipDigest);
+    ByteBuffer packet = codec.encode(ad);
+    for (InetSocketAddress dest : config.destinations()) {
+      try {
+        transport.send(dest, packet.duplicate());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: sending to {} failed", name, dest, e);
+      }
+    }
+    sent.incrementAndGet();
+    LOG.trace("{}: sent {}", name, ad);
+  }
+
+  private void setRole(Role to, String reason) {
+    Role from = role;
+    if (from == to) {
+      return;
+    }
+    role = to;
+    effectivePriority = computePriority();
+    RoleChange change = new RoleChange(from, to, reason, clock.nanoTime());
+    LOG.info("{}: {} (priority {})", name, change, effectivePriority);
+    for (ElectionListener l : listeners) {
+      scheduler.execute(() -> notify(l, x -> x.onRoleChange(change)));
+    }
+  }
+
+  private void notify(ElectionListener l, Consumer<ElectionListener> call) {
+    try {
+      call.accept(l);
+    } catch (RuntimeException e) {
+      LOG.error("{}: election listener {} failed", name, l, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HeartbeatElection[" + name + ", " + role + ", priority " + effectivePriority + "]";
+  }
+
+  /** A one-shot timer that knows its planned deadline, so that a late firing is noticed. */
+  private final class Timer {
+    private final java.util.function.LongConsumer onExpiry;
+    private @Nullable Cancellable handle;
+    private long generation;
+    private long deadlineNanos;
+
+    Timer(java.util.function.LongConsumer onExpiry) {
+      this.onExpiry = onExpiry;
+    }
+
+    void arm(long delayNanos) {
+      cancel();
+      long gen = generation;
+      deadlineNanos = clock.nanoTime() + delayNanos;
+      handle = scheduler.schedule(Duration.ofNanos(Math.max(0, delayNanos)), () -> fire(gen));
+    }
+
+    void cancel() {
+      generation++;
+      Cancellable h = handle;
+      handle = null;
+      if (h != null) {
+        h.cancel();
+      }
+    }
+
+    private void fire(long gen) {
+      synchronized (HeartbeatElection.this) {
+        // A task cancelled while it was already waiting for the lock must not run.
+        if (gen != generation) {
+          return;
+        }
+        handle = null;
+        onExpiry.accept(clock.nanoTime() - deadlineNanos);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.ha4j.heartbeat;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A snapshot of an election's counters.
+ *
+ * @param received datagrams handed to the election
+ * @param accepted authenticated, fresh advertisements that reached the state machine
+ * @param dropped rejected datagrams per reason (every reason present, zero if none)
+ * @param sent advertisements sent (one per destination counts once)
+ * @param vipMismatches accepted advertisements whose virtual address digest differs from ours
+ * @param stalls timers that fired later than the stall threshold
+ */
+public record HeartbeatStats(
+    long received, long accepted, Map<DropReason, Long> dropped, long sent, long vipMismatches, long stalls) {
+
+  public HeartbeatStats {
+    Objects.requireNonNull(dropped, "dropped");
+    EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+    for (DropReason r : DropReason.values()) {
+      all.put(r, dropped.getOrDefault(r, 0L));
+    }
+    dropped = Collections.unmodifiableMap(all);
+  }
+
+  /** Datagrams dropped for {@code reason}. */
+  public long dropped(DropReason reason) {
+    return dropped.getOrDefault(reason, 0L);
+  }
+
+  /** Datagrams dropped for any reason. */
+  public long droppedTotal() {
+    return dropped.values().stream().mapToLong(Long::longValue).sum();
+  }
+}
