@@ -13,4 +13,6 @@ module io.ha4j.api {
   exports io.ha4j.api.election;
   exports io.ha4j.api.transport;
   exports io.ha4j.api.health;
+  exports io.ha4j.api.member;
+  exports io.ha4j.api.reconcile;
 }

@@ -34,6 +34,22 @@ public interface Election extends AutoCloseable {
    */
   void setTracked(String name, boolean up);
 
+  /**
+   * Whether a master is known to exist now: this member is master, or it is a backup that heard a
+   * master within the master-down interval. Feeds availability accounting.
+   */
+  default boolean masterKnown() {
+    return role() == Role.MASTER;
+  }
+
+  /**
+   * Members believed alive now, this one included: those heard within the master-down interval.
+   * Feeds the cold-standby hook. An election that cannot tell reports 1.
+   */
+  default int liveMembers() {
+    return 1;
+  }
+
   /** Registers a listener. */
   void addListener(ElectionListener listener);
 

@@ -1,0 +1,648 @@
+package io.ha4j.api.member;
+
+import io.ha4j.api.Cancellable;
+import io.ha4j.api.RealServer;
+import io.ha4j.api.Role;
+import io.ha4j.api.Scheduler;
+import io.ha4j.api.ServiceKey;
+import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.address.AddressEvent;
+import io.ha4j.api.address.AddressOwner;
+import io.ha4j.api.election.Election;
+import io.ha4j.api.election.ElectionListener;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.reconcile.DesiredService;
+import io.ha4j.api.reconcile.HealthLookup;
+import io.ha4j.api.reconcile.ReconcileOptions;
+import io.ha4j.api.reconcile.ReconcileReport;
+import io.ha4j.api.reconcile.Reconciler;
+import io.ha4j.api.table.LoadBalancerTable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of an HA cluster: maps the roles an {@link Election} decides to actions.
+ *
+ * <ul>
+ *   <li>MASTER: (warm standby: start the application first), add and announce the virtual
+ *       addresses, run the connection sync daemon as master.
+ *   <li>BACKUP, FAULT and INIT: release the virtual addresses, run the sync daemon as backup, stop
+ *       the application of a warm standby.
+ *   <li>Every role: keep the load-balancer table reconciled with the desired services and the
+ *       health of the real servers, so that a backup takes over with a ready table (hot standby).
+ * </ul>
+ *
+ * <p>Virtual addresses, services and real servers can be changed while running; each change is
+ * applied by the next reconcile pass, which runs at once, and nothing else is touched (no reload
+ * that drops connections). Everything runs on the member's {@link Scheduler}; the public methods
+ * may be called from any thread and hand their work to it.
+ */
+public final class Member implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+
+  private final Scheduler scheduler;
+  private final Election election;
+  private final AddressOwner addresses;
+  private final @Nullable Reconciler reconciler;
+  private final @Nullable ConnectionSync sync;
+  private final StandbyMode standby;
+  private final @Nullable ApplicationControl application;
+  private final Duration applicationStartTimeout;
+  private final @Nullable SpareActivation spare;
+  private final int minimumLiveMembers;
+  private final Duration reconcileInterval;
+  private final @Nullable Duration announceRefresh;
+  private final AvailabilityLedger availability;
+  private final List<MemberListener> listeners = new CopyOnWriteArrayList<>();
+
+  // Owned by the scheduler thread.
+  private final Set<VirtualAddress> virtualAddresses;
+  private final Map<ServiceKey, DesiredService> services;
+  private final Set<VirtualAddress> acquired = new LinkedHashSet<>();
+  private Role role = Role.INIT;
+  private long promotion;
+  private boolean spareActivated;
+  private boolean applicationRunning;
+  private @Nullable Cancellable reconcileTimer;
+  private @Nullable Cancellable refreshTimer;
+  private boolean started;
+
+  private Member(Builder b) {
+    this.scheduler = b.scheduler;
+    this.election = b.election;
+    this.addresses = b.addresses;
+    this.sync = b.sync;
+    this.standby = b.standby;
+    this.application = b.application;
+    this.applicationStartTimeout = b.applicationStartTimeout;
+    this.spare = b.spare;
+    this.minimumLiveMembers = b.minimumLiveMembers;
+    this.reconcileInterval = b.reconcileInterval;
+    this.announceRefresh = b.announceRefresh;
+    this.virtualAddresses = new LinkedHashSet<>(b.virtualAddresses);
+    this.services = new LinkedHashMap<>();
+    for (DesiredService d : b.services) {
+      if (services.put(d.service().key(), d) != null) {
+        throw new IllegalArgumentException("service " + d.service().key() + " is configured twice");
+      }
+    }
+    LoadBalancerTable table = b.table;
+    this.reconciler = table == null ? null
+        : new Reconciler(table, b.health, b.reconcileOptions, change -> { });
+    this.availability = new AvailabilityLedger(scheduler.clock());
+    this.listeners.addAll(b.listeners);
+  }
+
+  /** Starts building a member around {@code election} and {@code addresses}. */
+  public static Builder builder(Scheduler scheduler, Election election, AddressOwner addresses) {
+    return new Builder(scheduler, election, addresses);
+  }
+
+  /**
+   * Starts the member: releases virtual addresses left over by an earlier run (this member is not
+   * master yet), reconciles the table once (adopting what is already there), and joins the
+   * election.
+   */
+  public void start() {
+    onScheduler(() -> {
+      if (started) {
+        return;
+      }
+      started = true;
+      for (VirtualAddress a : virtualAddresses) {
+        release(a, "start: not master yet");
+      }
+      addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
+      election.addListener(new ElectionListener() {
+        @Override
+        public void onRoleChange(RoleChange change) {
+          scheduler.execute(() -> onRole(change));
+        }
+
+        @Override
+        public void onReannounce(String reason) {
+          scheduler.execute(() -> announceAll("re-announce: " + reason));
+        }
+      });
+      if (reconciler != null) {
+        reconcileNow();
+        reconcileTimer = scheduler.scheduleAtFixedRate(reconcileInterval, reconcileInterval, this::reconcile);
+      }
+      election.start();
+      LOG.info("member {} started ({} standby, {} virtual addresses, {} services)",
+          election.nodeId(), standby, virtualAddresses.size(), services.size());
+    });
+  }
+
+  /**
+   * Leaves the cluster gracefully: the election hands over at once (priority 0), the virtual
+   * addresses are released and the sync daemon stopped. The load-balancer table is left as it is,
+   * so that a restart adopts it without dropping connections.
+   */
+  public void stop() {
+    onScheduler(() -> {
+      if (!started) {
+        return;
+      }
+      started = false;
+      election.stop();
+      cancelTimers();
+      for (VirtualAddress a : List.copyOf(acquired)) {
+        release(a, "stop");
+      }
+      if (sync != null) {
+        try {
+          sync.stop();
+        } catch (RuntimeException e) {
+          fail("stop the sync daemon", e);
+        }
+      }
+      stopApplication("stop");
+      role = Role.INIT;
+      LOG.info("member {} stopped", election.nodeId());
+    });
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The role as this member last acted on it. */
+  public Role role() {
+    return role;
+  }
+
+  /** The election this member follows. */
+  public Election election() {
+    return election;
+  }
+
+  /** Registers a listener for every transition and op. */
+  public void addListener(MemberListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Availability as seen from this member (master present: this one, or one it hears). */
+  public AvailabilityLedger.Report availability() {
+    return availability.report();
+  }
+
+  /** Adds a virtual address at runtime; a master acquires and announces it at once. */
+  public void addVirtualAddress(VirtualAddress address) {
+    Objects.requireNonNull(address, "address");
+    onScheduler(() -> {
+      if (virtualAddresses.add(address) && role == Role.MASTER) {
+        acquire(address, "added at runtime");
+      }
+    });
+  }
+
+  /** Removes a virtual address at runtime; a master releases it at once. */
+  public void removeVirtualAddress(VirtualAddress address) {
+    Objects.requireNonNull(address, "address");
+    onScheduler(() -> {
+      if (virtualAddresses.remove(address) && acquired.contains(address)) {
+        release(address, "removed at runtime");
+      }
+    });
+  }
+
+  /** Adds or replaces a virtual service with its real servers; the table follows at once. */
+  public void putService(DesiredService service) {
+    Objects.requireNonNull(service, "service");
+    onScheduler(() -> {
+      services.put(service.service().key(), service);
+      reconcile();
+    });
+  }
+
+  /**
+   * Stops managing a virtual service. It is left in the table (the reconciler never deletes
+   * services it does not manage unless told to); remove it with the table's own API if wanted.
+   */
+  public void removeService(ServiceKey key) {
+    Objects.requireNonNull(key, "key");
+    onScheduler(() -> {
+      services.remove(key);
+      reconcile();
+    });
+  }
+
+  /** Adds or replaces one real server of a managed service. */
+  public void putRealServer(ServiceKey key, RealServer server) {
+    Objects.requireNonNull(server, "server");
+    onScheduler(() -> {
+      DesiredService d = requireService(key);
+      List<RealServer> list = new ArrayList<>();
+      boolean replaced = false;
+      for (RealServer rs : d.realServers()) {
+        if (rs.endpoint().equals(server.endpoint())) {
+          list.add(server);
+          replaced = true;
+        } else {
+          list.add(rs);
+        }
+      }
+      if (!replaced) {
+        list.add(server);
+      }
+      services.put(key, new DesiredService(d.service(), list, d.sorryServer(), d.failureMode(), d.quorum()));
+      reconcile();
+    });
+  }
+
+  /** Removes one real server from a managed service. */
+  public void removeRealServer(ServiceKey key, RealServer.Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    onScheduler(() -> {
+      DesiredService d = requireService(key);
+      List<RealServer> list = new ArrayList<>(d.realServers());
+      list.removeIf(rs -> rs.endpoint().equals(endpoint));
+      services.put(key, new DesiredService(d.service(), list, d.sorryServer(), d.failureMode(), d.quorum()));
+      reconcile();
+    });
+  }
+
+  /** The desired services now. */
+  public List<DesiredService> services() {
+    return List.copyOf(services.values());
+  }
+
+  /** The virtual addresses now. */
+  public Set<VirtualAddress> virtualAddresses() {
+    return Set.copyOf(virtualAddresses);
+  }
+
+  /**
+   * Runs a reconcile pass now, for example after a health change. Passes also run every reconcile
+   * interval.
+   */
+  public void reconcileNow() {
+    scheduler.execute(this::reconcile);
+  }
+
+  private void onRole(RoleChange change) {
+    if (!started) {
+      return;
+    }
+    Role old = role;
+    role = change.to();
+    emit(new MemberEvent.RoleChanged(now(), change));
+    LOG.info("member {}: {}", election.nodeId(), change);
+    availability.masterPresent(role == Role.MASTER || election.masterKnown());
+    if (role == Role.MASTER && old != Role.MASTER) {
+      promote(change.reason());
+    } else if (role != Role.MASTER && old == Role.MASTER) {
+      demote(change.reason());
+    } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
+      runSync(false);
+    }
+    checkLiveMembers();
+  }
+
+  private void promote(String reason) {
+    long attempt = ++promotion;
+    if (standby == StandbyMode.WARM && application != null && !applicationRunning) {
+      emit(new MemberEvent.StandbyAction(now(), "start application"));
+      CompletionStage<?> stage;
+      try {
+        stage = application.start();
+      } catch (RuntimeException e) {
+        fail("start the application", e);
+        takeOver(attempt, reason);
+        return;
+      }
+      Cancellable timeout = scheduler.schedule(applicationStartTimeout, () -> {
+        LOG.warn("application did not start within {}; taking the virtual addresses anyway", applicationStartTimeout);
+        takeOver(attempt, reason);
+      });
+      stage.whenComplete((ok, error) -> scheduler.execute(() -> {
+        timeout.cancel();
+        if (error != null) {
+          fail("start the application", error);
+        } else {
+          applicationRunning = true;
+        }
+        takeOver(attempt, reason);
+      }));
+    } else {
+      takeOver(attempt, reason);
+    }
+  }
+
+  private void takeOver(long attempt, String reason) {
+    if (attempt != promotion || role != Role.MASTER) {
+      return; // demoted meanwhile, or already taken over by the other path
+    }
+    promotion++;
+    for (VirtualAddress a : virtualAddresses) {
+      acquire(a, "master: " + reason);
+    }
+    runSync(true);
+    if (announceRefresh != null) {
+      refreshTimer = scheduler.scheduleAtFixedRate(announceRefresh, announceRefresh,
+          () -> announceAll("periodic refresh"));
+    }
+    reconcile();
+  }
+
+  private void demote(String reason) {
+    promotion++;
+    if (refreshTimer != null) {
+      refreshTimer.cancel();
+      refreshTimer = null;
+    }
+    for (VirtualAddress a : List.copyOf(acquired)) {
+      release(a, role + ": " + reason);
+    }
+    runSync(false);
+    stopApplication(reason);
+  }
+
+  private void stopApplication(String reason) {
+    if (standby == StandbyMode.WARM && application != null && applicationRunning) {
+      applicationRunning = false;
+      emit(new MemberEvent.StandbyAction(now(), "stop application: " + reason));
+      try {
+        application.stop();
+      } catch (RuntimeException e) {
+        fail("stop the application", e);
+      }
+    }
+  }
+
+  private void runSync(boolean master) {
+    if (sync == null) {
+      return;
+    }
+    try {
+      if (master) {
+        sync.runAsMaster();
+      } else {
+        sync.runAsBackup();
+      }
+    } catch (RuntimeException e) {
+      fail("run the sync daemon as " + (master ? "master" : "backup"), e);
+    }
+  }
+
+  private void checkLiveMembers() {
+    if (standby != StandbyMode.COLD || spare == null) {
+      return;
+    }
+    int live = election.liveMembers();
+    if (live < minimumLiveMembers && !spareActivated) {
+      spareActivated = true;
+      emit(new MemberEvent.StandbyAction(now(), "activate spare: " + live + " live < " + minimumLiveMembers));
+      try {
+        spare.activate(live, minimumLiveMembers);
+      } catch (RuntimeException e) {
+        fail("activate a spare", e);
+      }
+    } else if (live >= minimumLiveMembers) {
+      spareActivated = false;
+    }
+  }
+
+  private void acquire(VirtualAddress a, String reason) {
+    try {
+      addresses.add(a);
+      acquired.add(a);
+      emit(new MemberEvent.AddressAcquired(now(), a));
+      addresses.announce(a);
+      emit(new MemberEvent.AddressAnnounced(now(), a, reason));
+    } catch (RuntimeException e) {
+      fail("acquire " + a, e);
+    }
+  }
+
+  private void release(VirtualAddress a, String reason) {
+    try {
+      addresses.remove(a);
+      if (acquired.remove(a)) {
+        emit(new MemberEvent.AddressReleased(now(), a));
+      }
+      LOG.debug("released {} ({})", a, reason);
+    } catch (RuntimeException e) {
+      fail("release " + a, e);
+    }
+  }
+
+  private void announceAll(String reason) {
+    if (role != Role.MASTER) {
+      return;
+    }
+    for (VirtualAddress a : List.copyOf(acquired)) {
+      try {
+        addresses.announce(a);
+        emit(new MemberEvent.AddressAnnounced(now(), a, reason));
+      } catch (RuntimeException e) {
+        fail("announce " + a, e);
+      }
+    }
+  }
+
+  private void onAddressEvent(AddressEvent e) {
+    if (!started) {
+      return;
+    }
+    if (e instanceof AddressEvent.AddressRemoved r) {
+      if (role == Role.MASTER && virtualAddresses.contains(r.address())) {
+        LOG.warn("{} was removed behind our back while master; putting it back", r.address());
+        acquired.remove(r.address());
+        acquire(r.address(), "put back after external removal");
+      }
+    } else if (e instanceof AddressEvent.LinkDown d) {
+      election.setTracked("interface:" + d.interfaceName(), false);
+    } else if (e instanceof AddressEvent.LinkUp u) {
+      election.setTracked("interface:" + u.interfaceName(), true);
+    }
+  }
+
+  private void reconcile() {
+    Reconciler r = reconciler;
+    if (r == null || !started) {
+      return;
+    }
+    availability.masterPresent(role == Role.MASTER || election.masterKnown());
+    checkLiveMembers();
+    try {
+      ReconcileReport report = r.reconcile(List.copyOf(services.values()));
+      if (!report.ops().isEmpty() || !report.ok()) {
+        emit(new MemberEvent.TableReconciled(now(), report));
+      }
+    } catch (RuntimeException e) {
+      fail("reconcile the load-balancer table", e);
+    }
+  }
+
+  private DesiredService requireService(ServiceKey key) {
+    DesiredService d = services.get(Objects.requireNonNull(key, "key"));
+    if (d == null) {
+      throw new IllegalArgumentException("no managed service " + key);
+    }
+    return d;
+  }
+
+  private void cancelTimers() {
+    if (reconcileTimer != null) {
+      reconcileTimer.cancel();
+      reconcileTimer = null;
+    }
+    if (refreshTimer != null) {
+      refreshTimer.cancel();
+      refreshTimer = null;
+    }
+  }
+
+  private void fail(String what, Throwable error) {
+    LOG.warn("member {}: cannot {}: {}", election.nodeId(), what, error.toString());
+    emit(new MemberEvent.Failure(now(), what, error));
+  }
+
+  private void emit(MemberEvent event) {
+    for (MemberListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("member listener failed on {}", event, e);
+      }
+    }
+  }
+
+  private long now() {
+    return scheduler.clock().nanoTime();
+  }
+
+  private void onScheduler(Runnable task) {
+    scheduler.execute(task);
+  }
+
+  /** Settings of a {@link Member}. */
+  public static final class Builder {
+    private final Scheduler scheduler;
+    private final Election election;
+    private final AddressOwner addresses;
+    private final Set<VirtualAddress> virtualAddresses = new LinkedHashSet<>();
+    private final List<DesiredService> services = new ArrayList<>();
+    private final List<MemberListener> listeners = new ArrayList<>();
+    private @Nullable LoadBalancerTable table;
+    private HealthLookup health = HealthLookup.allUp();
+    private ReconcileOptions reconcileOptions = ReconcileOptions.DEFAULTS;
+    private Duration reconcileInterval = Duration.ofSeconds(5);
+    private @Nullable ConnectionSync sync;
+    private StandbyMode standby = StandbyMode.HOT;
+    private @Nullable ApplicationControl application;
+    private Duration applicationStartTimeout = Duration.ofSeconds(10);
+    private @Nullable SpareActivation spare;
+    private int minimumLiveMembers = 2;
+    private @Nullable Duration announceRefresh;
+
+    private Builder(Scheduler scheduler, Election election, AddressOwner addresses) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.election = Objects.requireNonNull(election, "election");
+      this.addresses = Objects.requireNonNull(addresses, "addresses");
+    }
+
+    /** The virtual addresses the master owns. */
+    public Builder virtualAddresses(Iterable<VirtualAddress> vips) {
+      for (VirtualAddress a : vips) {
+        virtualAddresses.add(Objects.requireNonNull(a, "virtual address"));
+      }
+      return this;
+    }
+
+    /**
+     * The load-balancer table to keep reconciled, and where the health of its real servers comes
+     * from (usually the health-check engine).
+     */
+    public Builder loadBalancer(LoadBalancerTable table, HealthLookup health) {
+      this.table = Objects.requireNonNull(table, "table");
+      this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    /** A desired virtual service with its real servers. */
+    public Builder service(DesiredService service) {
+      services.add(Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    public Builder reconcileOptions(ReconcileOptions options) {
+      this.reconcileOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** How often the table is checked and repaired; 5 s by default (ldirectord's checkinterval). */
+    public Builder reconcileInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("reconcileInterval must be positive, was " + interval);
+      }
+      this.reconcileInterval = interval;
+      return this;
+    }
+
+    /** The connection sync daemon to run as master or backup with the role. */
+    public Builder connectionSync(ConnectionSync s) {
+      this.sync = Objects.requireNonNull(s, "sync");
+      return this;
+    }
+
+    /** Warm standby: the application runs only on the master. */
+    public Builder warmStandby(ApplicationControl app, Duration startTimeout) {
+      if (startTimeout.isNegative() || startTimeout.isZero()) {
+        throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
+      }
+      this.standby = StandbyMode.WARM;
+      this.application = Objects.requireNonNull(app, "app");
+      this.applicationStartTimeout = startTimeout;
+      return this;
+    }
+
+    /** Cold standby: {@code spare} is activated when fewer than {@code minimum} members live. */
+    public Builder coldStandby(SpareActivation spareActivation, int minimum) {
+      if (minimum < 1) {
+        throw new IllegalArgumentException("minimum must be at least 1, was " + minimum);
+      }
+      this.standby = StandbyMode.COLD;
+      this.spare = Objects.requireNonNull(spareActivation, "spareActivation");
+      this.minimumLiveMembers = minimum;
+      return this;
+    }
+
+    /**
+     * Re-announce the virtual addresses this often while master (keepalived's {@code
+     * garp_master_refresh}); off by default.
+     */
+    public Builder announceRefresh(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("announceRefresh must be positive, was " + interval);
+      }
+      this.announceRefresh = interval;
+      return this;
+    }
+
+    public Builder listener(MemberListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public Member build() {
+      return new Member(this);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.ha4j.api.member;
+
+import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.reconcile.ReconcileReport;
+import java.util.Objects;
+
+/** Something a {@link Member} did or saw; every transition and op is reported. */
+public sealed interface MemberEvent {
+
+  /** {@link io.ha4j.api.Clock} reading when it happened. */
+  long atNanos();
+
+  /** The election changed this member's role. */
+  record RoleChanged(long atNanos, RoleChange change) implements MemberEvent {
+    public RoleChanged {
+      Objects.requireNonNull(change, "change");
+    }
+  }
+
+  /** A virtual address was added to its interface (on becoming master, or put back). */
+  record AddressAcquired(long atNanos, VirtualAddress address) implements MemberEvent {
+    public AddressAcquired {
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /** A virtual address was removed from its interface. */
+  record AddressReleased(long atNanos, VirtualAddress address) implements MemberEvent {
+    public AddressReleased {
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /** Gratuitous ARP / unsolicited NA was sent for an address. */
+  record AddressAnnounced(long atNanos, VirtualAddress address, String reason) implements MemberEvent {
+    public AddressAnnounced {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** A reconcile pass changed the load-balancer table (only passes with ops or errors). */
+  record TableReconciled(long atNanos, ReconcileReport report) implements MemberEvent {
+    public TableReconciled {
+      Objects.requireNonNull(report, "report");
+    }
+  }
+
+  /** Something failed; the member carries on and retries where it can. */
+  record Failure(long atNanos, String what, Throwable error) implements MemberEvent {
+    public Failure {
+      Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /** A standby hook ran: application start/stop, or spare activation. */
+  record StandbyAction(long atNanos, String action) implements MemberEvent {
+    public StandbyAction {
+      Objects.requireNonNull(action, "action");
+    }
+  }
+}
