@@ -53,6 +53,12 @@ final class SimulatedMember {
   private @Nullable HeartbeatElection election;
   private @Nullable Member member;
   private @Nullable RecordingAddressOwner addresses;
+  // A graceful stop runs on the member's own thread: while a stalled member has not run it yet,
+  // the old incarnation is still attached, and a restart waits for it.
+  private @Nullable NodeScheduler stopping;
+  private @Nullable DatagramTransport stoppingTransport;
+  private @Nullable RecordingAddressOwner stoppingAddresses;
+  private boolean startWhenStopped;
 
   SimulatedMember(String name, ClusterConfig cluster, VirtualClock timeline, SimulatedNetwork network, History history) {
     this.name = name;
@@ -87,6 +93,10 @@ final class SimulatedMember {
   /** Boots a new incarnation. */
   void start() {
     if (scheduler != null) {
+      return;
+    }
+    if (stopping != null) {
+      startWhenStopped = true;
       return;
     }
     incarnation++;
@@ -146,6 +156,14 @@ final class SimulatedMember {
 
   /** The host dies at once: no priority-0 advertisement, its addresses vanish. */
   void crash() {
+    startWhenStopped = false;
+    NodeScheduler old = stopping;
+    if (old != null) {
+      old.kill();
+      requireNonNull(stoppingTransport).close();
+      requireNonNull(stoppingAddresses).crash();
+      stopping = null;
+    }
     NodeScheduler s = scheduler;
     if (s == null) {
       return;
@@ -158,7 +176,7 @@ final class SimulatedMember {
 
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
   void stop() {
-    stopThen(null);
+    stopThen(false);
   }
 
   /** Stops gracefully, then boots a new incarnation. */
@@ -166,24 +184,31 @@ final class SimulatedMember {
     if (scheduler == null) {
       start();
     } else {
-      stopThen(this::start);
+      stopThen(true);
     }
   }
 
-  private void stopThen(@Nullable Runnable next) {
+  private void stopThen(boolean startAgain) {
     NodeScheduler s = scheduler;
     if (s == null) {
+      startWhenStopped = false;
       return;
     }
     Member m = requireNonNull(member);
     DatagramTransport t = requireNonNull(transport);
+    stopping = s;
+    stoppingTransport = t;
+    stoppingAddresses = addresses;
+    startWhenStopped = startAgain;
     m.stop();
     clear();
     s.execute(() -> {
       t.close();
       s.kill();
-      if (next != null) {
-        next.run();
+      stopping = null;
+      if (startWhenStopped) {
+        startWhenStopped = false;
+        start();
       }
     });
   }
