@@ -3,6 +3,9 @@ package io.ha4j.testkit.cluster;
 import io.ha4j.testkit.net.LinkConditions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +45,36 @@ public final class ClusterArbitraries {
 
   public static final double MAX_RATE = 1.1;
 
+  /** The kinds of fault episodes a schedule is made of. */
+  public enum Episode {
+    /** A member crashes and, after a gap, restarts. */
+    CRASH_RESTART,
+    /** A member stops gracefully and, after a gap, restarts. */
+    STOP_RESTART,
+    /** A running member restarts (stop, then a new incarnation). */
+    RESTART,
+    /** A member stalls for a quarter to ten advertisement intervals. */
+    STALL,
+    /** A member's tracked check fails (its priority drops) and recovers. */
+    PRIORITY,
+    /** A member's tracked interface goes down (FAULT) and comes back. */
+    INTERFACE,
+    /** A member's clock starts to run fast or slow (0.9 .. 1.1). */
+    DRIFT,
+    /** A two-way partition and its heal. */
+    PARTITION,
+    /** A one-way cut and its heal. */
+    CUT,
+    /** 5% to 30% loss on every link, then none. */
+    LOSS
+  }
+
   private ClusterArbitraries() {}
+
+  /** Clusters of {@code minNodes} to {@code maxNodes} members on a perfect LAN (100 us, no jitter). */
+  public static Arbitrary<ClusterConfig> lanClusters(int minNodes, int maxNodes) {
+    return clusters(minNodes, maxNodes).map(c -> c.withLink(LinkConditions.PERFECT));
+  }
 
   /**
    * Clusters of 2 to 5 members with priorities 1..254 (ties possible), preempt on or off, one of
@@ -77,14 +109,19 @@ public final class ClusterArbitraries {
         });
   }
 
-  /** Fault schedules over {@link #clusters()}, 0 to 4 episodes each. */
+  /** Fault schedules over {@link #clusters()}, 0 to 4 episodes of every kind each. */
   public static Arbitrary<Scenario> scenarios() {
-    return clusters().flatMap(c -> scenarios(c, 4));
+    return scenarios(clusters(), 4, EnumSet.allOf(Episode.class));
   }
 
-  /** Fault schedules for {@code cluster} with up to {@code maxEpisodes} fault episodes. */
-  public static Arbitrary<Scenario> scenarios(ClusterConfig cluster, int maxEpisodes) {
-    return episodes(cluster).list().ofMaxSize(maxEpisodes).map(list -> {
+  /** Fault schedules over {@code clusters} with up to {@code maxEpisodes} episodes of the given kinds. */
+  public static Arbitrary<Scenario> scenarios(Arbitrary<ClusterConfig> clusters, int maxEpisodes, Set<Episode> kinds) {
+    return clusters.flatMap(c -> scenarios(c, maxEpisodes, kinds));
+  }
+
+  /** Fault schedules for {@code cluster} with up to {@code maxEpisodes} episodes of the given kinds. */
+  public static Arbitrary<Scenario> scenarios(ClusterConfig cluster, int maxEpisodes, Set<Episode> kinds) {
+    return episodes(cluster, kinds).list().ofMaxSize(maxEpisodes).map(list -> {
       long quarter = cluster.advertisementInterval().toNanos() / 4;
       List<Scenario.TimedFault> faults = new ArrayList<>();
       // Start after the first election has settled, so that episodes hit a cluster with a master.
@@ -102,12 +139,15 @@ public final class ClusterArbitraries {
 
   /** One episode of faults for {@code cluster}: a fault and, for most, the recovery that follows. */
   public static Arbitrary<List<Fault>> faultEpisodes(ClusterConfig cluster) {
-    return episodes(cluster).map(l -> l.stream().map(Step::fault).toList());
+    return episodes(cluster, EnumSet.allOf(Episode.class)).map(l -> l.stream().map(Step::fault).toList());
   }
 
   private record Step(int gapQuarters, Fault fault) {}
 
-  private static Arbitrary<List<Step>> episodes(ClusterConfig cluster) {
+  private static Arbitrary<List<Step>> episodes(ClusterConfig cluster, Set<Episode> kinds) {
+    if (kinds.isEmpty()) {
+      throw new IllegalArgumentException("at least one kind of episode is needed");
+    }
     List<String> nodes = cluster.nodes();
     Arbitrary<String> node = Arbitraries.of(nodes);
     Arbitrary<Integer> gap = Arbitraries.integers().between(1, 40);
@@ -123,20 +163,33 @@ public final class ClusterArbitraries {
           return List.of(side, other);
         });
     Arbitrary<List<String>> pair = Arbitraries.of(nodes).list().ofSize(2).uniqueElements();
-    return Arbitraries.oneOf(List.of(
-        Combinators.combine(node, gap, gap).as((n, g1, g2) -> twoSteps(g1, new Fault.Crash(n), g2, new Fault.Restart(n))),
-        Combinators.combine(node, gap, gap).as((n, g1, g2) -> twoSteps(g1, new Fault.Stop(n), g2, new Fault.Restart(n))),
-        Combinators.combine(node, gap).as((n, g) -> List.of(new Step(g, new Fault.Restart(n)))),
-        Combinators.combine(node, gap, stall).as((n, g, d) -> List.of(new Step(g, new Fault.Stall(n, d)))),
-        Combinators.combine(node, gap, gap).as((n, g1, g2) ->
-            twoSteps(g1, new Fault.PriorityDrop(n), g2, new Fault.PriorityRestore(n))),
-        Combinators.combine(node, gap, gap).as((n, g1, g2) ->
-            twoSteps(g1, new Fault.InterfaceDown(n), g2, new Fault.InterfaceUp(n))),
-        Combinators.combine(node, gap, rate).as((n, g, r) -> List.of(new Step(g, new Fault.ClockDrift(n, r)))),
-        Combinators.combine(split, gap, gap).as((s, g1, g2) -> twoSteps(g1, new Fault.Partition(s), g2, new Fault.Heal())),
-        Combinators.combine(pair, gap, gap).as((p, g1, g2) ->
-            twoSteps(g1, new Fault.Cut(p.get(0), p.get(1)), g2, new Fault.Heal())),
-        Combinators.combine(loss, gap, gap).as((p, g1, g2) -> twoSteps(g1, new Fault.Loss(p), g2, new Fault.Loss(0)))));
+    Map<Episode, Arbitrary<List<Step>>> all = new EnumMap<>(Episode.class);
+    all.put(Episode.CRASH_RESTART, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.Crash(n), g2, new Fault.Restart(n))));
+    all.put(Episode.STOP_RESTART, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.Stop(n), g2, new Fault.Restart(n))));
+    all.put(Episode.RESTART, Combinators.combine(node, gap).as((n, g) -> List.of(new Step(g, new Fault.Restart(n)))));
+    all.put(Episode.STALL, Combinators.combine(node, gap, stall)
+        .as((n, g, d) -> List.of(new Step(g, new Fault.Stall(n, d)))));
+    all.put(Episode.PRIORITY, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.PriorityDrop(n), g2, new Fault.PriorityRestore(n))));
+    all.put(Episode.INTERFACE, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.InterfaceDown(n), g2, new Fault.InterfaceUp(n))));
+    all.put(Episode.DRIFT, Combinators.combine(node, gap, rate)
+        .as((n, g, r) -> List.of(new Step(g, new Fault.ClockDrift(n, r)))));
+    all.put(Episode.PARTITION, Combinators.combine(split, gap, gap)
+        .as((s, g1, g2) -> twoSteps(g1, new Fault.Partition(s), g2, new Fault.Heal())));
+    all.put(Episode.CUT, Combinators.combine(pair, gap, gap)
+        .as((p, g1, g2) -> twoSteps(g1, new Fault.Cut(p.get(0), p.get(1)), g2, new Fault.Heal())));
+    all.put(Episode.LOSS, Combinators.combine(loss, gap, gap)
+        .as((p, g1, g2) -> twoSteps(g1, new Fault.Loss(p), g2, new Fault.Loss(0))));
+    List<Arbitrary<List<Step>>> chosen = new ArrayList<>();
+    for (Episode k : Episode.values()) {
+      if (kinds.contains(k)) {
+        chosen.add(all.get(k));
+      }
+    }
+    return Arbitraries.oneOf(chosen);
   }
 
   private static List<Step> twoSteps(int g1, Fault f1, int g2, Fault f2) {

@@ -175,19 +175,30 @@ final class HistoryAnalysis {
     return List.copyOf(violations);
   }
 
-  /** Times of the disturbances, starting with the start of the members at 0. */
+  /**
+   * Times of the disturbances, starting with the start of the members at 0. A stall is harmless
+   * (no disturbance) only if {@link Bounds#harmlessStall} says so, the member was not stalled
+   * already, it starts at least {@code B} after the previous disturbance, and no other fault comes
+   * before {@code A + D} after its end: a stall amid other faults delays what they set in motion.
+   */
   private long[] disturbances() {
     List<Long> times = new ArrayList<>();
     times.add(0L);
     State s = new State();
     Set<String> harmfulStall = new HashSet<>();
-    for (History.Event e : events) {
+    long b = bounds.convergenceNanos();
+    for (int i = 0; i < events.size(); i++) {
+      History.Event e = events.get(i);
       if (e instanceof History.FaultApplied f) {
         boolean counts = true;
         if (f.fault() instanceof Fault.Stall st) {
           String n = st.node();
           boolean backup = s.role.get(n) != Role.MASTER;
-          if (!s.up.contains(n) || bounds.harmlessStall(st.duration().toNanos(), backup)) {
+          long quietUntil = f.atNanos() + st.duration().toNanos() + bounds.advertisementNanos() + bounds.maxDelayNanos();
+          if (!s.up.contains(n)) {
+            counts = false;
+          } else if (!s.stalled(n) && bounds.harmlessStall(st.duration().toNanos(), backup)
+              && times.get(times.size() - 1) <= f.atNanos() - b && noFaultBetween(i, quietUntil)) {
             counts = false;
           } else {
             harmfulStall.add(n);
@@ -202,6 +213,20 @@ final class HistoryAnalysis {
       s.apply(e);
     }
     return times.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private boolean noFaultBetween(int index, long until) {
+    for (int j = index + 1; j < events.size() && events.get(j).atNanos() <= until; j++) {
+      if (events.get(j) instanceof History.FaultApplied) {
+        return false;
+      }
+    }
+    for (int j = index - 1; j >= 0 && events.get(j).atNanos() == events.get(index).atNanos(); j--) {
+      if (events.get(j) instanceof History.FaultApplied) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** S1, L1, L2, L3: replays the history, checking at the start and every instant of a stable period. */

@@ -16,7 +16,11 @@ import java.util.List;
  *       ways, and which no link connects to any other up member in either direction (a one-way cut
  *       makes the members on both sides of it belong to no connected partition).
  *   <li><b>Disturbance</b>: any injected fault or the end of a stall, and the start of the members;
- *       except a stall that cannot disturb the election ({@link Bounds#harmlessStall}).
+ *       except a harmless stall: one that {@link Bounds#harmlessStall} says cannot disturb the
+ *       election, of a member not stalled already, that starts at least {@code B} after the
+ *       previous disturbance, and that no other
+ *       fault follows until {@code A + D} after it ended. A long stall of a backup is harmless by
+ *       this definition: acting on its stale master-down timer would be a false fail-over.
  *   <li><b>Stable period</b>: the time from {@code B} after a disturbance to the next one, while
  *       injected loss is below {@link Bounds#STABLE_LOSS} (loss from {@link Fault.Loss} at or above
  *       it makes a period unstable). Link delay, jitter, duplication and reordering of the cluster's
