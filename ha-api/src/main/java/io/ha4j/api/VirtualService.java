@@ -84,7 +84,7 @@ public record VirtualService(
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
         throw new IllegalArgumentException(field + " has an invalid character: '" + name + "'");
       }
     }

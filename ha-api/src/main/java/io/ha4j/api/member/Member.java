@@ -100,7 +100,8 @@ public final class Member implements AutoCloseable {
     }
     LoadBalancerTable table = b.table;
     this.reconciler = table == null ? null
-        : new Reconciler(table, b.health, b.reconcileOptions, change -> { });
+        : new Reconciler(table, b.health, b.reconcileOptions,
+            change -> emit(new MemberEvent.QuorumChanged(now(), change)));
     this.availability = new AvailabilityLedger(scheduler.clock());
     this.listeners.addAll(b.listeners);
   }

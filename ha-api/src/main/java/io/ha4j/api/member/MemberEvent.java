@@ -2,6 +2,7 @@ package io.ha4j.api.member;
 
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.reconcile.QuorumChange;
 import io.ha4j.api.reconcile.ReconcileReport;
 import java.util.Objects;
 
@@ -44,6 +45,13 @@ public sealed interface MemberEvent {
   record TableReconciled(long atNanos, ReconcileReport report) implements MemberEvent {
     public TableReconciled {
       Objects.requireNonNull(report, "report");
+    }
+  }
+
+  /** A virtual service gained or lost quorum (keepalived's quorum_up / quorum_down). */
+  record QuorumChanged(long atNanos, QuorumChange change) implements MemberEvent {
+    public QuorumChanged {
+      Objects.requireNonNull(change, "change");
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +41,15 @@ import org.slf4j.LoggerFactory;
  * its live real servers are treated as down so that new connections go to the sorry server.
  *
  * <p><b>State.</b> The one thing a pass cannot read from the table is whether each service had
- * quorum, which hysteresis needs. The reconciler keeps it per service key between passes, starts
- * every service with quorum (as keepalived does) and forgets a service when it is no longer
- * desired. Changes are reported to the {@link QuorumListener}. A pass whose table read fails
- * leaves the state as it was.
+ * quorum, which hysteresis needs. The reconciler keeps it per service key between passes and
+ * forgets a service when it is no longer desired. A service seen for the first time (at start, or
+ * added at runtime) whose sorry server is configured and whose entry is already in the table
+ * adopts the state the table shows: without quorum exactly when the sorry server is in it, so that
+ * a restart inside the hysteresis band changes nothing. Otherwise it starts with quorum only if
+ * its live weight reaches {@code quorum + hysteresis}, as keepalived starts. Changes are reported
+ * to the {@link QuorumListener}, which should assume a service has quorum until told otherwise: a
+ * service that starts without quorum is reported at its first pass, like keepalived's "starting
+ * with quorum down". A pass whose table read fails leaves the state as it was.
  *
  * <p>Passes are serialised; run them on one {@link io.ha4j.api.Scheduler} (for example after each
  * health change, and periodically to repair changes made behind the reconciler's back). The
@@ -57,7 +63,8 @@ public final class Reconciler {
   private final HealthLookup health;
   private final ReconcileOptions options;
   private final QuorumListener listener;
-  private Set<ServiceKey> quorumLost = Set.of();
+  /** Whether each service of the last pass had quorum; hysteresis needs it. */
+  private Map<ServiceKey, Boolean> quorum = Map.of();
 
   public Reconciler(
       LoadBalancerTable table, HealthLookup health, ReconcileOptions options, QuorumListener listener) {
@@ -84,25 +91,34 @@ public final class Reconciler {
       actual = table.read();
     } catch (TableException e) {
       LOG.warn("cannot read the load-balancer table; nothing changed: {}", e.getMessage());
-      Plan none = new Plan(List.of(), List.of(), quorumLost, List.of());
+      Plan none = new Plan(List.of(), List.of(), quorum, List.of());
       return new ReconcileReport(none, new ApplyResult(0, List.of()), e);
     }
-    Plan plan = plan(desired, actual, health, quorumLost, options);
+    Plan plan = plan(desired, actual, health, quorum, options);
     ApplyResult result = new ApplyResult(0, List.of());
     TableException error = null;
     if (!plan.ops().isEmpty()) {
-      LOG.debug("applying {} ops: {}", plan.ops().size(), plan.ops());
       try {
         result = table.apply(plan.ops());
       } catch (TableException e) {
         LOG.warn("cannot reach the load-balancer table; {} ops not applied: {}", plan.ops().size(), e.getMessage());
         error = e;
       }
-      for (ApplyResult.Failure f : result.failures()) {
-        LOG.warn("op failed, will retry on the next pass: {}: {}", f.op(), f.error().getMessage());
+      if (error == null) {
+        Set<Integer> failed = new HashSet<>();
+        for (ApplyResult.Failure f : result.failures()) {
+          failed.add(f.index());
+          LOG.warn("{} failed, will retry on the next pass: {}", describe(f.op()), f.error().getMessage());
+        }
+        for (int i = 0; i < plan.ops().size(); i++) {
+          if (!failed.contains(i)) {
+            // ldirectord and keepalived log every change of the pool the same way
+            LOG.info("{}", describe(plan.ops().get(i)));
+          }
+        }
       }
     }
-    quorumLost = plan.quorumLost();
+    quorum = plan.quorum();
     for (QuorumChange change : plan.quorumChanges()) {
       LOG.info("{} {} quorum: live weight {} against quorum {} hysteresis {}",
           change.service(), change.up() ? "gained" : "lost", change.liveWeight(),
@@ -117,9 +133,33 @@ public final class Reconciler {
     return new ReconcileReport(plan, result, error);
   }
 
+  /** An op in ipvsadm's words, for the log. */
+  private static String describe(TableOp op) {
+    if (op instanceof TableOp.AddService a) {
+      return "added virtual service " + a.serviceKey() + " scheduler " + a.service().scheduler();
+    } else if (op instanceof TableOp.UpdateService u) {
+      return "edited virtual service " + u.serviceKey() + " scheduler " + u.service().scheduler()
+          + " persistence " + u.service().persistenceTimeoutSeconds() + "s";
+    } else if (op instanceof TableOp.DeleteService) {
+      return "deleted virtual service " + op.serviceKey();
+    } else if (op instanceof TableOp.AddRealServer a) {
+      return "added real server " + a.realServer().endpoint() + " weight " + a.realServer().weight()
+          + " to " + a.serviceKey();
+    } else if (op instanceof TableOp.UpdateRealServer u) {
+      return "edited real server " + u.realServer().endpoint() + " weight " + u.realServer().weight()
+          + " of " + u.serviceKey();
+    } else if (op instanceof TableOp.DeleteRealServer d) {
+      return "deleted real server " + d.endpoint() + " from " + d.serviceKey();
+    }
+    return op.toString();
+  }
+
   /** The desired services that have no quorum now. */
   public synchronized Set<ServiceKey> quorumLost() {
-    return quorumLost;
+    return quorum.entrySet().stream()
+        .filter(e -> !e.getValue())
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -134,15 +174,16 @@ public final class Reconciler {
    * port or firewall mark) and of a real server (address and port) are the keys compared here,
    * and every other field can be changed in place.
    *
-   * @param quorumLost the services without quorum before this plan (from the previous
-   *     {@link Plan#quorumLost()}; empty at start)
+   * @param quorumBefore whether each service had quorum before this plan (the previous
+   *     {@link Plan#quorum()}); a service not in it is seen for the first time, see the class
+   *     documentation
    * @throws IllegalArgumentException if two desired services have the same key
    */
   public static Plan plan(
       List<DesiredService> desired,
       List<TableEntry> actual,
       HealthLookup health,
-      Set<ServiceKey> quorumLost,
+      Map<ServiceKey, Boolean> quorumBefore,
       ReconcileOptions options) {
     Map<ServiceKey, TableEntry> actualByKey = new LinkedHashMap<>();
     for (TableEntry e : actual) {
@@ -151,24 +192,26 @@ public final class Reconciler {
     Set<ServiceKey> desiredKeys = new HashSet<>();
     List<TableOp> ops = new ArrayList<>();
     List<TableEntry> target = new ArrayList<>();
-    Set<ServiceKey> lostAfter = new HashSet<>();
+    Map<ServiceKey, Boolean> quorumAfter = new HashMap<>();
     List<QuorumChange> changes = new ArrayList<>();
     for (DesiredService d : desired) {
       ServiceKey key = d.service().key();
       if (!desiredKeys.add(key)) {
         throw new IllegalArgumentException("desired has service " + key + " twice");
       }
-      boolean wasUp = !quorumLost.contains(key);
-      Projection p = project(d, health, options, wasUp);
-      if (!p.quorumUp) {
-        lostAfter.add(key);
+      TableEntry have = actualByKey.get(key);
+      List<RealServerStatus> statuses = statuses(d, health);
+      long live = liveWeight(d, statuses, options);
+      Boolean before = quorumBefore.get(key);
+      boolean wasUp = before != null ? before : startsWithQuorum(d, have, live);
+      boolean up = d.quorum().holds(wasUp, live);
+      quorumAfter.put(key, up);
+      if (before == null ? !up : up != before) {
+        changes.add(new QuorumChange(key, up, live, d.quorum()));
       }
-      if (p.quorumUp != wasUp) {
-        changes.add(new QuorumChange(key, p.quorumUp, p.liveWeight, d.quorum()));
-      }
-      TableEntry want = new TableEntry(d.service(), p.realServers);
+      TableEntry want = new TableEntry(d.service(), project(d, statuses, options, up));
       target.add(want);
-      diff(want, actualByKey.get(key), ops);
+      diff(want, have, ops);
     }
     if (options.removeUnmanaged()) {
       for (ServiceKey key : actualByKey.keySet()) {
@@ -177,34 +220,57 @@ public final class Reconciler {
         }
       }
     }
-    return new Plan(ops, target, lostAfter, changes);
+    return new Plan(ops, target, quorumAfter, changes);
   }
 
-  /** {@link #plan} for a first pass: every service starts with quorum. */
+  /** {@link #plan} for a first pass: every service is seen for the first time. */
   public static Plan plan(
       List<DesiredService> desired, List<TableEntry> actual, HealthLookup health, ReconcileOptions options) {
-    return plan(desired, actual, health, Set.of(), options);
+    return plan(desired, actual, health, Map.of(), options);
   }
 
-  private record Projection(List<RealServer> realServers, long liveWeight, boolean quorumUp) {}
+  /**
+   * keepalived starts a service with quorum only if the live weight reaches quorum + hysteresis.
+   * A table that already holds the service tells more: its sorry server is there exactly when the
+   * previous run had lost quorum, and adopting that state keeps a restart inside the hysteresis
+   * band from changing anything.
+   */
+  private static boolean startsWithQuorum(DesiredService d, @Nullable TableEntry have, long live) {
+    RealServer sorry = d.sorryServer();
+    if (sorry != null && have != null) {
+      return have.realServers().stream().noneMatch(rs -> rs.endpoint().equals(sorry.endpoint()));
+    }
+    return live >= (long) d.quorum().quorum() + d.quorum().hysteresis();
+  }
 
-  private static Projection project(
-      DesiredService d, HealthLookup health, ReconcileOptions options, boolean wasUp) {
-    ServiceKey key = d.service().key();
-    List<RealServerStatus> statuses = new ArrayList<>(d.realServers().size());
+  /** keepalived's weigh_live_realservers: configured weights of servers up and not in maintenance. */
+  private static long liveWeight(DesiredService d, List<RealServerStatus> statuses, ReconcileOptions options) {
     long live = 0;
-    for (RealServer rs : d.realServers()) {
-      RealServerStatus s = Objects.requireNonNull(
-          health.statusOf(key, rs.endpoint()), "health lookup answered null for " + rs.endpoint());
-      statuses.add(s);
+    for (int i = 0; i < statuses.size(); i++) {
+      RealServer rs = d.realServers().get(i);
+      RealServerStatus s = statuses.get(i);
       if (s.maintenance() == Maintenance.NONE && isUp(s.health(), options)) {
         live += rs.weight();
       }
     }
-    boolean quorumUp = d.quorum().holds(wasUp, live);
+    return live;
+  }
+
+  /** Asks once per real server, so that one plan sees one consistent view of a changing health. */
+  private static List<RealServerStatus> statuses(DesiredService d, HealthLookup health) {
+    List<RealServerStatus> out = new ArrayList<>(d.realServers().size());
+    for (RealServer rs : d.realServers()) {
+      out.add(Objects.requireNonNull(health.statusOf(d.service().key(), rs.endpoint()),
+          "health lookup answered null for " + rs.endpoint()));
+    }
+    return out;
+  }
+
+  private static List<RealServer> project(
+      DesiredService d, List<RealServerStatus> statuses, ReconcileOptions options, boolean quorumUp) {
     RealServer sorry = quorumUp ? null : d.sorryServer();
     List<RealServer> out = new ArrayList<>();
-    for (int i = 0; i < d.realServers().size(); i++) {
+    for (int i = 0; i < statuses.size(); i++) {
       RealServer rs = d.realServers().get(i);
       RealServerStatus s = statuses.get(i);
       RealServer placed = switch (s.maintenance()) {
@@ -219,11 +285,11 @@ public final class Reconciler {
     if (sorry != null) {
       out.add(sorry);
     }
-    return new Projection(out, live, quorumUp);
+    return out;
   }
 
   private static boolean isUp(HealthState h, ReconcileOptions options) {
-    return h == HealthState.UP || h == HealthState.UNKNOWN && !options.alpha();
+    return h == HealthState.UP || (h == HealthState.UNKNOWN && !options.alpha());
   }
 
   private static @Nullable RealServer failed(RealServer rs, FailureMode mode) {

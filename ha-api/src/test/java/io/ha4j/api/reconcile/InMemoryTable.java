@@ -34,6 +34,7 @@ final class InMemoryTable implements LoadBalancerTable {
   /** Injected faults: (index in the batch, op) to an error, or null to let the op through. */
   private BiFunction<Integer, TableOp, TableException> faults = (i, op) -> null;
   private boolean unreachable;
+  private boolean applyUnreachable;
 
   InMemoryTable(List<TableEntry> initial) {
     for (TableEntry e : initial) {
@@ -55,6 +56,11 @@ final class InMemoryTable implements LoadBalancerTable {
     unreachable = on;
   }
 
+  /** Reads still work but apply fails as a whole, as when the netlink socket dies mid-pass. */
+  void applyUnreachable(boolean on) {
+    applyUnreachable = on;
+  }
+
   /** Every op that changed the table, in order. */
   List<TableOp> applied() {
     return List.copyOf(applied);
@@ -74,7 +80,7 @@ final class InMemoryTable implements LoadBalancerTable {
 
   @Override
   public ApplyResult apply(List<TableOp> ops) {
-    if (unreachable) {
+    if (unreachable || applyUnreachable) {
       throw new TableException(Reason.TIMEOUT, 0, "table unreachable", null);
     }
     List<ApplyResult.Failure> failures = new ArrayList<>();
@@ -113,23 +119,9 @@ final class InMemoryTable implements LoadBalancerTable {
       services.remove(key);
       dests.remove(key);
     } else if (op instanceof TableOp.AddRealServer a) {
-      if (d.containsKey(a.realServer().endpoint())) {
-        return error(Reason.EXISTS, EEXIST, "destination exists: " + a.realServer().endpoint());
-      }
-      TableException range = checkThresholds(a.realServer());
-      if (range != null) {
-        return range;
-      }
-      d.put(a.realServer().endpoint(), a.realServer());
+      return putDestination(d, a.realServer(), false);
     } else if (op instanceof TableOp.UpdateRealServer u) {
-      if (!d.containsKey(u.realServer().endpoint())) {
-        return error(Reason.NOT_FOUND, ENOENT, "no such destination: " + u.realServer().endpoint());
-      }
-      TableException range = checkThresholds(u.realServer());
-      if (range != null) {
-        return range;
-      }
-      d.put(u.realServer().endpoint(), u.realServer());
+      return putDestination(d, u.realServer(), true);
     } else if (op instanceof TableOp.DeleteRealServer del) {
       if (d.remove(del.endpoint()) == null) {
         return error(Reason.NOT_FOUND, ENOENT, "no such destination: " + del.endpoint());
@@ -138,11 +130,19 @@ final class InMemoryTable implements LoadBalancerTable {
     return null;
   }
 
-  private static TableException checkThresholds(RealServer rs) {
+  /** ipvsadm -a ({@code exists} false) or -e ({@code exists} true). */
+  private static TableException putDestination(
+      Map<RealServer.Endpoint, RealServer> d, RealServer rs, boolean exists) {
+    if (d.containsKey(rs.endpoint()) != exists) {
+      return exists
+          ? error(Reason.NOT_FOUND, ENOENT, "no such destination: " + rs.endpoint())
+          : error(Reason.EXISTS, EEXIST, "destination exists: " + rs.endpoint());
+    }
     // ip_vs_ctl.c ip_vs_add_dest/ip_vs_edit_dest: l_threshold > u_threshold is -ERANGE
     if (rs.lowerThreshold() > rs.upperThreshold()) {
       return error(Reason.INVALID, ERANGE, "lower threshold above upper threshold: " + rs.endpoint());
     }
+    d.put(rs.endpoint(), rs);
     return null;
   }
 

@@ -50,6 +50,21 @@ class ReconcilerTest {
     return new Reconciler(table, health, options, quorumEvents::add);
   }
 
+  private static List<RealServer> sixOfWeightOne() {
+    List<RealServer> pool = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      pool.add(RealServer.of(ip("203.0.113." + i), 80));
+    }
+    return pool;
+  }
+
+  /** The first {@code up} servers of {@code pool} up, the others down. */
+  private void setUp(List<RealServer> pool, int up) {
+    for (int i = 0; i < pool.size(); i++) {
+      health.set(pool.get(i), i < up ? UP : DOWN);
+    }
+  }
+
   /** The real servers of {@code service} in the table, by endpoint. */
   private static Map<RealServer.Endpoint, RealServer> dests(InMemoryTable table, VirtualService service) {
     return table.read().stream()
@@ -138,10 +153,7 @@ class ReconcilerTest {
   @Test
   void quorumWithHysteresisDoesNotFlapAtTheBoundary() {
     // keepalived.conf(5) quorum/hysteresis: lost below quorum - hysteresis, regained at quorum + hysteresis
-    List<RealServer> pool = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      pool.add(RealServer.of(ip("203.0.113." + i), 80));
-    }
+    List<RealServer> pool = sixOfWeightOne();
     var table = new InMemoryTable(List.of());
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
     var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
@@ -150,9 +162,7 @@ class ReconcilerTest {
     int[] live = {6, 3, 4, 3, 2, 3, 4, 3, 4, 5, 4, 3, 2};
     boolean[] quorate = {true, true, true, true, false, false, false, false, false, true, true, true, false};
     for (int pass = 0; pass < live.length; pass++) {
-      for (int i = 0; i < pool.size(); i++) {
-        health.set(pool.get(i), i < live[pass] ? UP : DOWN);
-      }
+      setUp(pool, live[pass]);
       assertTrue(r.reconcile(desired).ok());
       assertEquals(quorate[pass], !r.quorumLost().contains(WEB.key()), "pass " + pass + " live " + live[pass]);
       assertEquals(!quorate[pass], dests(table, WEB).containsKey(SORRY.endpoint()), "sorry server, pass " + pass);
@@ -238,6 +248,43 @@ class ReconcilerTest {
   }
 
   @Test
+  void restartInsideTheHysteresisBandAdoptsEitherQuorumState() {
+    // keepalived.conf(5) quorum/hysteresis: live weight 4 with quorum 4 +/- 1 keeps whichever state
+    // the previous run had; the table tells which, and a restart must not change it (design.md rule 6)
+    List<RealServer> pool = sixOfWeightOne();
+    setUp(pool, 4);
+    var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
+
+    var lostTable = new InMemoryTable(List.of(new TableEntry(WEB, List.of(SORRY))));
+    var afterLoss = reconciler(lostTable, ReconcileOptions.DEFAULTS);
+    assertEquals(List.of(), afterLoss.reconcile(desired).ops());
+    assertEquals(Set.of(WEB.key()), afterLoss.quorumLost());
+
+    var upTable = new InMemoryTable(List.of(new TableEntry(WEB, pool.subList(0, 4))));
+    var afterUp = reconciler(upTable, ReconcileOptions.DEFAULTS);
+    assertEquals(List.of(), afterUp.reconcile(desired).ops());
+    assertEquals(Set.of(), afterUp.quorumLost());
+    // keepalived: "Starting with quorum down" notifies; starting with quorum is the listener's default
+    assertEquals(List.of(new QuorumChange(WEB.key(), false, 4, new Quorum(4, 1))), quorumEvents);
+  }
+
+  @Test
+  void aFreshStartNeedsQuorumPlusHysteresis() {
+    // keepalived ipwrapper.c set_quorum_states: quorum_state_up = live weight >= quorum + hysteresis
+    List<RealServer> pool = sixOfWeightOne();
+    setUp(pool, 4);
+    var desired = List.of(DesiredService.of(WEB, pool).withSorryServer(SORRY).withQuorum(new Quorum(4, 1)));
+    var table = new InMemoryTable(List.of());
+    var r = reconciler(table, ReconcileOptions.DEFAULTS);
+    r.reconcile(desired);
+    assertEquals(List.of(new TableEntry(WEB, List.of(SORRY))), table.read());
+    assertEquals(List.of(new QuorumChange(WEB.key(), false, 4, new Quorum(4, 1))), quorumEvents);
+    health.set(pool.get(4), UP);
+    r.reconcile(desired);
+    assertEquals(Set.copyOf(pool.subList(0, 5)), Set.copyOf(table.read().get(0).realServers()));
+  }
+
+  @Test
   void unknownCountsAsUpUnlessAlpha() {
     // keepalived.conf(5) alpha: "start with all real servers dead"; without it they start alive
     var desired = List.of(DesiredService.of(WEB, List.of(A)).withFailureMode(FailureMode.QUIESCE));
@@ -303,6 +350,7 @@ class ReconcilerTest {
 
   @Test
   void unreachableTableIsReportedAndKeepsQuorumState() {
+    // ldirectord keeps running when ipvsadm fails; a pass that cannot read the table decides nothing
     var table = new InMemoryTable(List.of());
     var r = reconciler(table, ReconcileOptions.DEFAULTS);
     var desired = List.of(DesiredService.of(WEB, List.of(A)));
@@ -319,7 +367,41 @@ class ReconcilerTest {
   }
 
   @Test
+  void tableLostDuringApplyIsReportedAndRepairedNextPass() {
+    // LoadBalancerTable#apply: throws TableException when the table cannot be reached at all
+    var table = new InMemoryTable(List.of());
+    health.set(A, UP);
+    var r = reconciler(table, ReconcileOptions.DEFAULTS);
+    var desired = List.of(DesiredService.of(WEB, List.of(A)));
+    table.applyUnreachable(true);
+    var report = r.reconcile(desired);
+    assertNotNull(report.error());
+    assertEquals(2, report.ops().size());
+    table.applyUnreachable(false);
+    assertEquals(report.ops(), r.reconcile(desired).ops());
+    assertEquals(List.of(new TableEntry(WEB, List.of(A))), table.read());
+  }
+
+  @Test
+  void aFailingQuorumListenerDoesNotStopThePassOrOtherNotifications() {
+    // keepalived runs notify_down per virtual server; one failing script does not block the others
+    var other = VirtualService.of(ServiceKey.of(Protocol.SCTP, ip("2001:db8::7"), 3868), "rr");
+    var c = RealServer.of(ip("2001:db8::70"), 3868);
+    health.set(A, DOWN).set(c, DOWN);
+    List<ServiceKey> told = new ArrayList<>();
+    var table = new InMemoryTable(List.of());
+    var r = new Reconciler(table, health, ReconcileOptions.DEFAULTS, change -> {
+      told.add(change.service());
+      throw new IllegalStateException("listener bug");
+    });
+    var report = r.reconcile(List.of(DesiredService.of(WEB, List.of(A)), DesiredService.of(other, List.of(c))));
+    assertTrue(report.ok());
+    assertEquals(List.of(WEB.key(), other.key()), told);
+  }
+
+  @Test
   void desiredModelRejectsAmbiguousConfiguration() {
+    // ip_vs_ctl.c: one destination per address:port in a service, one service per key (EEXIST)
     var dup = assertThrows(IllegalArgumentException.class, () -> DesiredService.of(WEB, List.of(A, A.withWeight(9))));
     assertTrue(dup.getMessage().contains("203.0.113.11:80"), dup.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DesiredService.of(WEB, List.of(A)).withSorryServer(A));
