@@ -9,4 +9,5 @@ module io.ha4j.heartbeat {
 
   exports io.ha4j.heartbeat;
   exports io.ha4j.heartbeat.udp;
+  exports io.ha4j.heartbeat.vrrp;
 }

@@ -160,6 +160,12 @@ public record HeartbeatConfig(
     /** Adds a key; the first added signs. */
     public Builder key(HeartbeatKey v) { keys.add(v); return this; }
     public Builder key(int id, byte[] secret) { return key(new HeartbeatKey(id, secret)); }
+    /** Replaces the keys: the first signs, all are accepted (two during a rollover). */
+    public Builder keys(List<HeartbeatKey> v) {
+      keys.clear();
+      keys.addAll(v);
+      return this;
+    }
     /** Adds a destination (a peer or a multicast group). */
     public Builder destination(InetSocketAddress v) { destinations.add(v); return this; }
     public Builder destinations(List<InetSocketAddress> v) { destinations.addAll(v); return this; }

@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *       section 6.4.3).
  *   <li>Split brain: a master that hears a lower-priority master advertises at once (so that the
  *       other one steps down) and fires {@link ElectionListener#onReannounce}, because the
- *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459).
+ *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459). A
+ *       master that steps down for a higher one sends one step-down notice (an advertisement with
+ *       state BACKUP; backups ignore it), so the winner re-announces even when the loser heard it
+ *       first. Both happen at most once per advertisement interval.
  *   <li>Stall guard: a master-down timer that fires later than {@link
  *       HeartbeatConfig#stallThreshold()} of the master-down interval means this process stood
  *       still (GC pause, VM steal) and could not hear the master: instead of taking over at once,
@@ -96,6 +99,10 @@ public final class HeartbeatElection implements Election {
   private long preemptAllowedAtNanos;
   private final Timer masterDownTimer = new Timer(this::masterDownExpired);
   private final Timer adverTimer = new Timer(this::adverTimerExpired);
+  private static final String MASTER_DOWN = "master-down timer expired";
+  private String masterDownReason = MASTER_DOWN;
+  private boolean reannounced;
+  private long lastReannounceNanos;
   private boolean promoting;
   private long promotionToken;
   private @Nullable Cancellable promotionTimeout;
@@ -261,6 +268,7 @@ public final class HeartbeatElection implements Election {
       return;
     }
     masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+    masterDownReason = MASTER_DOWN;
     setRole(Role.BACKUP, reason);
   }
 
@@ -325,10 +333,14 @@ public final class HeartbeatElection implements Election {
   // ---- RFC 5798 section 6.4.2: Backup ---------------------------------------------------
 
   private void advertisementAsBackup(Advertisement ad) {
+    if (ad.state() != Role.MASTER && ad.priority() != 0) {
+      return; // a step-down notice from a former master: only the master acts on it
+    }
     if (ad.priority() == 0) {
       if (!promoting) {
         // "If the Priority in the ADVERTISEMENT is zero, then: Set the Master_Down_Timer to Skew_Time"
         masterDownTimer.arm(skewNanos(effectivePriority, masterAdverNanos));
+        masterDownReason = "master " + ad.nodeId() + " left (priority 0), skew time passed";
         LOG.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
       }
       return;
@@ -341,6 +353,7 @@ public final class HeartbeatElection implements Election {
       abortPromotion("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
       masterAdverNanos = ad.interval().toNanos();
       masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      masterDownReason = MASTER_DOWN;
     }
     // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.
   }
@@ -358,7 +371,7 @@ public final class HeartbeatElection implements Election {
       masterDownTimer.arm(masterAdverNanos);
       return;
     }
-    promote("master-down timer expired");
+    promote(masterDownReason);
   }
 
   // ---- promotion, with the before-master hook --------------------------------------------
@@ -437,6 +450,12 @@ public final class HeartbeatElection implements Election {
   }
 
   private void advertisementAsMaster(Advertisement ad) {
+    if (ad.state() != Role.MASTER && ad.priority() != 0) {
+      // A master that stepped down for us: it owned the addresses until now, so neighbours may
+      // still send to it (the other half of a healed split brain).
+      reannounce(ad.nodeId() + " (priority " + ad.priority() + ") stepped down from master for us");
+      return;
+    }
     if (ad.priority() == 0) {
       // "If the Priority in the ADVERTISEMENT is zero, then: Send an ADVERTISEMENT, Reset the Adver_Timer"
       sendAdvertisement(effectivePriority, Role.MASTER);
@@ -450,16 +469,36 @@ public final class HeartbeatElection implements Election {
       adverTimer.cancel();
       masterAdverNanos = ad.interval().toNanos();
       masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      masterDownReason = MASTER_DOWN;
       setRole(Role.BACKUP, (ad.priority() > effectivePriority ? "higher priority " : "equal priority, higher node id, ")
           + ad.priority() + " from " + ad.nodeId());
+      // Step-down notice: tells the new master that we held the addresses (healed split brain).
+      sendAdvertisement(effectivePriority, Role.BACKUP);
       return;
     }
     // RFC 5798 says discard. Two masters means a split brain just healed: make the other one step
-    // down now, and have our addresses announced again (keepalived issues #14, #2459).
+    // down now, and have our addresses announced again (keepalived issues #14, #2459). Once per
+    // advertisement interval: after a pause, a burst of queued adverts must not become a burst of
+    // answers and announcements.
+    if (reannouncedRecently()) {
+      return;
+    }
     sendAdvertisement(effectivePriority, Role.MASTER);
     adverTimer.arm(config.advertisementInterval().toNanos());
-    String why = "lower-priority master " + ad.nodeId() + " (priority " + ad.priority() + ") heard";
-    LOG.info("{}: {}; advertising at once and re-announcing", name, why);
+    reannounce("lower-priority master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
+  }
+
+  private boolean reannouncedRecently() {
+    return reannounced && clock.nanoTime() - lastReannounceNanos < config.advertisementInterval().toNanos();
+  }
+
+  private void reannounce(String why) {
+    if (reannouncedRecently()) {
+      return;
+    }
+    reannounced = true;
+    lastReannounceNanos = clock.nanoTime();
+    LOG.info("{}: {}; re-announcing", name, why);
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onReannounce(why)));
     }

@@ -50,6 +50,10 @@
  *       an incarnation the sequence number must grow ({@code REPLAYED}).
  * </ol>
  *
+ * <p>Masters advertise with state MASTER; a leaving member sends priority 0 (state INIT or FAULT);
+ * a master that steps down for a higher one sends one advertisement with state BACKUP, a
+ * step-down notice that only the new master acts on (it re-announces the addresses).
+ *
  * <p>Every rejected datagram is counted per reason ({@link
  * io.ha4j.heartbeat.HeartbeatElection#stats()}) and dropped; it never changes the election's state
  * and nothing is thrown out of the receive path. The digest covers the whole packet, so any change

@@ -91,7 +91,7 @@ public final class UdpTransport implements DatagramTransport {
     DatagramChannel ch = DatagramChannel.open(family(group));
     try {
       ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      ch.bind(group);
+      ch.bind(scoped(group, networkInterface));
       ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, networkInterface);
       ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 255);
       ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
@@ -102,6 +102,14 @@ public final class UdpTransport implements DatagramTransport {
       throw new IOException("cannot open multicast heartbeat socket for " + group + " on "
           + networkInterface.getName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Linux binds an IPv6 link-local (ff02::/16) group only with the interface as its scope. */
+  private static InetSocketAddress scoped(InetSocketAddress group, NetworkInterface nif) throws IOException {
+    if (group.getAddress() instanceof Inet6Address a6 && a6.getScopeId() == 0 && a6.getScopedInterface() == null) {
+      return new InetSocketAddress(Inet6Address.getByAddress(null, a6.getAddress(), nif), group.getPort());
+    }
+    return group;
   }
 
   private static ProtocolFamily family(InetSocketAddress a) {
@@ -166,6 +174,10 @@ public final class UdpTransport implements DatagramTransport {
 
   @Override
   public void send(InetSocketAddress destination, ByteBuffer payload) {
+    if (closed) {
+      LOG.debug("heartbeat socket {}: closed, not sending to {}", localAddress, destination);
+      return;
+    }
     try {
       channel.send(payload, destination);
     } catch (IOException | RuntimeException e) {

@@ -30,6 +30,7 @@ public final class VirtualClock implements Clock {
   private @Nullable Thread advancing;
   private long instantTasks;
   private long instantNanos;
+  private final Map<String, Integer> instantCounts = new HashMap<>();
   private long tasksRun;
 
   /** A clock that reads 0 until advanced. */
@@ -227,8 +228,6 @@ public final class VirtualClock implements Clock {
     tasksRun++;
     return head;
   }
-
-  private final Map<String, Integer> instantCounts = new HashMap<>();
 
   private void dropCancelled() {
     while (!queue.isEmpty() && queue.peek().cancelled()) {
