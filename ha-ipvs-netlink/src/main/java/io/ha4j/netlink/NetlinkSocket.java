@@ -1,0 +1,115 @@
+package io.ha4j.netlink;
+
+import io.ha4j.netlink.linux.LinuxNetlinkSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Linux {@code AF_NETLINK} socket, bound and ready for requests to the kernel. The receive buffer
+ * is at least 32 KiB (1 MiB asked), extended acks and capped acks are switched on, receives never
+ * truncate (the datagram is sized with {@code MSG_PEEK|MSG_TRUNC} first) and time out
+ * ({@code SO_RCVTIMEO}).
+ *
+ * <p>Check {@link #unavailabilityCause()} before opening one where native code may be missing;
+ * set the system property {@value #DISABLE_PROPERTY} to {@code true} to switch native code off.
+ */
+public final class NetlinkSocket implements NetlinkTransport {
+
+  /** System property that, set to {@code true}, keeps ha4j from loading native code. */
+  public static final String DISABLE_PROPERTY = "io.ha4j.netlink.noNative";
+  /** The receive buffer asked for. */
+  public static final int RECEIVE_BUFFER = 1 << 20;
+
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = computeCause();
+
+  private final LinuxNetlinkSocket socket;
+
+  private NetlinkSocket(LinuxNetlinkSocket socket) {
+    this.socket = socket;
+  }
+
+  private static @Nullable Throwable computeCause() {
+    if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+      return new UnsupportedOperationException(
+          "native netlink disabled by system property " + DISABLE_PROPERTY);
+    }
+    String os = System.getProperty("os.name", "");
+    if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+      return new UnsupportedOperationException("not Linux: " + os);
+    }
+    try {
+      LinuxNetlinkSocket.probe();
+      return null;
+    } catch (LinkageError | RuntimeException e) {
+      return new UnsupportedOperationException("JNA missing or cannot load libc: " + e, e);
+    }
+  }
+
+  /** Why netlink sockets cannot be opened here, or null if they can. */
+  public static @Nullable Throwable unavailabilityCause() {
+    return UNAVAILABILITY_CAUSE;
+  }
+
+  private static void ensureAvailable() {
+    Throwable cause = UNAVAILABILITY_CAUSE;
+    if (cause != null) {
+      throw new NetlinkException(NetlinkException.Kind.UNAVAILABLE, 0,
+          "netlink sockets unavailable: " + cause.getMessage(), null, cause);
+    }
+  }
+
+  /** A socket of netlink {@code protocol} ({@link Netlink#PROTOCOL_GENERIC}, ...) in this process's namespace. */
+  public static NetlinkSocket open(int protocol) {
+    ensureAvailable();
+    return new NetlinkSocket(LinuxNetlinkSocket.open(protocol, RECEIVE_BUFFER));
+  }
+
+  /**
+   * A socket in the named network namespace {@code netns}: a name under {@code /run/netns} (as
+   * {@code ip netns add} creates) or an absolute path such as {@code /proc/PID/ns/net}. One process
+   * can so manage several namespaces.
+   */
+  public static NetlinkSocket open(int protocol, String netns) {
+    Objects.requireNonNull(netns, "netns");
+    ensureAvailable();
+    String path;
+    if (netns.startsWith("/")) {
+      path = netns;
+    } else {
+      if (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals("..")) {
+        throw new IllegalArgumentException("netns must be a name under /run/netns or an absolute path, was '" + netns + "'");
+      }
+      path = "/run/netns/" + netns;
+    }
+    return new NetlinkSocket(LinuxNetlinkSocket.openIn(path, protocol, RECEIVE_BUFFER));
+  }
+
+  @Override
+  public int portId() {
+    return socket.portId();
+  }
+
+  @Override
+  public void send(ByteBuffer datagram) {
+    socket.send(datagram);
+  }
+
+  @Override
+  public ByteBuffer receive(Duration timeout) {
+    long micros;
+    try {
+      micros = Math.max(1, timeout.toNanos() / 1000);
+    } catch (ArithmeticException e) {
+      micros = Long.MAX_VALUE / 2;
+    }
+    return socket.receive(micros);
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
