@@ -1,0 +1,175 @@
+package io.ha4j.vip.linux;
+
+import io.ha4j.api.Cancellable;
+import io.ha4j.api.address.AddressException;
+import io.ha4j.netlink.Netlink;
+import io.ha4j.netlink.NetlinkException;
+import io.ha4j.netlink.NetlinkMessage;
+import io.ha4j.netlink.NetlinkSocket;
+import io.ha4j.netlink.NetlinkTransport;
+import io.ha4j.vip.AddressKernel;
+import io.ha4j.vip.codec.Rtnetlink;
+import io.ha4j.vip.linux.internal.NetworkNamespace;
+import io.ha4j.vip.linux.internal.PacketSocket;
+import io.ha4j.vip.linux.internal.RouteMonitorSocket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Linux kernel through JNA: a NETLINK_ROUTE request socket (the netlink core's {@link
+ * NetlinkSocket}), a receive-only rtnetlink notification socket, and a send-only {@code AF_PACKET}
+ * socket for gratuitous ARP and neighbour advertisements. Needs CAP_NET_ADMIN (addresses) and
+ * CAP_NET_RAW (frames); see {@link LinuxVip#unavailabilityCause()}.
+ *
+ * <p>{@link #open(String)} opens every socket inside another network namespace (a short-lived
+ * thread enters it with {@code setns}); the JVM itself stays where it is.
+ */
+public final class LinuxAddressKernel implements AddressKernel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LinuxAddressKernel.class);
+  private static final int GROUPS =
+      Rtnetlink.RTMGRP_LINK | Rtnetlink.RTMGRP_IPV4_IFADDR | Rtnetlink.RTMGRP_IPV6_IFADDR;
+  /** How often the notification thread looks at its stop flag. */
+  private static final int POLL_MILLIS = 200;
+
+  private final @Nullable String namespacePath;
+  private final NetlinkSocket route;
+  private final PacketSocket packets;
+  private final Object lock = new Object();
+  private @Nullable RouteMonitorSocket monitor;
+
+  private LinuxAddressKernel(@Nullable String namespacePath, NetlinkSocket route, PacketSocket packets) {
+    this.namespacePath = namespacePath;
+    this.route = route;
+    this.packets = packets;
+  }
+
+  /** Sockets in this process's network namespace. */
+  public static LinuxAddressKernel open() {
+    LinuxVip.ensureAvailability();
+    NetlinkSocket route = openRoute(null);
+    try {
+      return new LinuxAddressKernel(null, route, PacketSocket.open());
+    } catch (RuntimeException e) {
+      route.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sockets in network namespace {@code netns}: a name under /run/netns (as {@code ip netns add}
+   * makes) or an absolute path such as /proc/PID/ns/net.
+   */
+  public static LinuxAddressKernel open(String netns) {
+    Objects.requireNonNull(netns, "netns");
+    LinuxVip.ensureAvailability();
+    String path = NetworkNamespace.path(netns);
+    NetlinkSocket route = openRoute(path);
+    try {
+      return new LinuxAddressKernel(path, route, PacketSocket.openIn(path));
+    } catch (RuntimeException e) {
+      route.close();
+      throw e;
+    }
+  }
+
+  private static NetlinkSocket openRoute(@Nullable String path) {
+    try {
+      return path == null ? NetlinkSocket.open(Netlink.PROTOCOL_ROUTE) : NetlinkSocket.open(Netlink.PROTOCOL_ROUTE, path);
+    } catch (NetlinkException e) {
+      AddressException.Reason reason = e.errno() == 1 || e.errno() == 13
+          ? AddressException.Reason.NOT_PERMITTED : AddressException.Reason.OTHER;
+      throw new AddressException(reason, e.errno(), "opening a NETLINK_ROUTE socket failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public NetlinkTransport routeSocket() {
+    return route;
+  }
+
+  @Override
+  public Cancellable subscribe(Consumer<NetlinkMessage> sink, Runnable lost) {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(lost, "lost");
+    RouteMonitorSocket socket = namespacePath == null
+        ? RouteMonitorSocket.open(GROUPS, POLL_MILLIS)
+        : RouteMonitorSocket.openIn(namespacePath, GROUPS, POLL_MILLIS);
+    synchronized (lock) {
+      monitor = socket;
+    }
+    Thread t = new Thread(() -> receiveLoop(socket, sink, lost), "ha4j-vip-rtnetlink");
+    t.setDaemon(true);
+    t.start();
+    return socket::stop;
+  }
+
+  private static void receiveLoop(RouteMonitorSocket socket, Consumer<NetlinkMessage> sink, Runnable lost) {
+    try {
+      while (true) {
+        RouteMonitorSocket.Received r;
+        try {
+          r = socket.receive();
+        } catch (AddressException e) {
+          LOG.warn("rtnetlink notifications stopped: {}", e.getMessage());
+          lost.run();
+          return;
+        }
+        switch (r.status()) {
+          case CLOSED -> {
+            return;
+          }
+          case TIMEOUT -> { }
+          case OVERRUN -> {
+            LOG.info("rtnetlink notifications were dropped (ENOBUFS); resynchronising");
+            lost.run();
+          }
+          case DATA -> deliver(Objects.requireNonNull(r.datagram()), sink);
+        }
+      }
+    } finally {
+      socket.close();
+    }
+  }
+
+  private static void deliver(ByteBuffer datagram, Consumer<NetlinkMessage> sink) {
+    List<NetlinkMessage> messages;
+    try {
+      messages = NetlinkMessage.parseAll(datagram);
+    } catch (NetlinkException e) {
+      LOG.debug("dropped a malformed notification datagram: {}", e.getMessage());
+      return;
+    }
+    for (NetlinkMessage m : messages) {
+      try {
+        sink.accept(m);
+      } catch (RuntimeException e) {
+        LOG.warn("notification handler failed", e);
+      }
+    }
+  }
+
+  @Override
+  public void sendFrame(int index, byte[] frame) {
+    packets.send(index, frame);
+  }
+
+  @Override
+  public void close() {
+    RouteMonitorSocket m;
+    synchronized (lock) {
+      m = monitor;
+      monitor = null;
+    }
+    if (m != null) {
+      m.stop();
+    }
+    packets.close();
+    route.close();
+  }
+}
