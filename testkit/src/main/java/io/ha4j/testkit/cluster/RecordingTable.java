@@ -1,112 +1,53 @@
 package io.ha4j.testkit.cluster;
 
 import io.ha4j.api.Clock;
-import io.ha4j.api.RealServer;
-import io.ha4j.api.ServiceKey;
 import io.ha4j.api.table.ApplyResult;
 import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.table.TableEntry;
-import io.ha4j.api.table.TableException;
 import io.ha4j.api.table.TableOp;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The load-balancer table of one simulated host: in memory, with the kernel's answers for
- * duplicates and missing entries, recording each applied batch in the cluster's {@link History}.
- * It stands in for the fake IPVS kernel; the invariants only look at who changed what when.
+ * Records in the cluster's {@link History} every batch of load-balancer table ops a member applies
+ * (through the IPVS client to the fake IPVS kernel), with the ops that succeeded.
  */
 final class RecordingTable implements LoadBalancerTable {
 
   private final String node;
+  private final LoadBalancerTable delegate;
   private final History history;
   private final Clock timeline;
-  private final Map<ServiceKey, TableEntry> entries = new LinkedHashMap<>();
 
-  RecordingTable(String node, History history, Clock timeline) {
+  RecordingTable(String node, LoadBalancerTable delegate, History history, Clock timeline) {
     this.node = node;
+    this.delegate = delegate;
     this.history = history;
     this.timeline = timeline;
   }
 
   @Override
   public List<TableEntry> read() {
-    return List.copyOf(entries.values());
+    return delegate.read();
   }
 
   @Override
   public ApplyResult apply(List<TableOp> ops) {
-    List<ApplyResult.Failure> failures = new ArrayList<>();
+    ApplyResult result = delegate.apply(ops);
+    Set<Integer> failed = new HashSet<>();
+    result.failures().forEach(f -> failed.add(f.index()));
     List<String> done = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
-      TableOp op = ops.get(i);
-      try {
-        applyOne(op);
-        done.add(describe(op));
-      } catch (TableException e) {
-        failures.add(new ApplyResult.Failure(i, op, e));
+      if (!failed.contains(i)) {
+        done.add(describe(ops.get(i)));
       }
     }
     if (!done.isEmpty()) {
       history.record(new History.TableChanged(timeline.nanoTime(), node, String.join(", ", done)));
     }
-    return new ApplyResult(ops.size(), failures);
-  }
-
-  private void applyOne(TableOp op) {
-    ServiceKey key = op.serviceKey();
-    TableEntry e = entries.get(key);
-    if (op instanceof TableOp.AddService a) {
-      if (e != null) {
-        throw new TableException(TableException.Reason.EXISTS, 17, "service exists " + key, null);
-      }
-      entries.put(key, new TableEntry(a.service(), List.of()));
-    } else if (op instanceof TableOp.UpdateService u) {
-      entries.put(key, new TableEntry(u.service(), require(e, key).realServers()));
-    } else if (op instanceof TableOp.DeleteService) {
-      require(e, key);
-      entries.remove(key);
-    } else if (op instanceof TableOp.AddRealServer a) {
-      TableEntry s = require(e, key);
-      if (s.realServers().stream().anyMatch(r -> r.endpoint().equals(a.realServer().endpoint()))) {
-        throw new TableException(TableException.Reason.EXISTS, 17, "real server exists " + a.realServer(), null);
-      }
-      List<RealServer> list = new ArrayList<>(s.realServers());
-      list.add(a.realServer());
-      entries.put(key, new TableEntry(s.service(), list));
-    } else if (op instanceof TableOp.UpdateRealServer u) {
-      replace(require(e, key), u.realServer().endpoint(), u.realServer());
-    } else if (op instanceof TableOp.DeleteRealServer d) {
-      replace(require(e, key), d.endpoint(), null);
-    }
-  }
-
-  private void replace(TableEntry s, RealServer.Endpoint endpoint, @org.jspecify.annotations.Nullable RealServer with) {
-    List<RealServer> list = new ArrayList<>();
-    boolean found = false;
-    for (RealServer r : s.realServers()) {
-      if (r.endpoint().equals(endpoint)) {
-        found = true;
-        if (with != null) {
-          list.add(with);
-        }
-      } else {
-        list.add(r);
-      }
-    }
-    if (!found) {
-      throw new TableException(TableException.Reason.NOT_FOUND, 2, "no real server " + endpoint, null);
-    }
-    entries.put(s.service().key(), new TableEntry(s.service(), list));
-  }
-
-  private static TableEntry require(@org.jspecify.annotations.Nullable TableEntry e, ServiceKey key) {
-    if (e == null) {
-      throw new TableException(TableException.Reason.NO_SUCH_SERVICE, 3, "no service " + key, null);
-    }
-    return e;
+    return result;
   }
 
   private static String describe(TableOp op) {
@@ -128,5 +69,7 @@ final class RecordingTable implements LoadBalancerTable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    delegate.close();
+  }
 }

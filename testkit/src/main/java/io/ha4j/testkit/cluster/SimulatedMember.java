@@ -13,7 +13,12 @@ import io.ha4j.api.reconcile.HealthLookup;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.ipvs.IpvsClient;
+import io.ha4j.testkit.ipvs.FakeIpvsKernel;
 import io.ha4j.testkit.net.SimulatedNetwork;
+import io.ha4j.testkit.vip.FakeAddressKernel;
+import io.ha4j.vip.VipOwner;
+import io.ha4j.vip.codec.MacAddress;
 import io.ha4j.testkit.time.VirtualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +52,9 @@ final class SimulatedMember {
   private boolean checkUp = true;
   private long stalledUntil = Long.MIN_VALUE;
 
+  // The host's kernels: they outlive a process restart, not a crash (the host comes back empty).
+  private @Nullable FakeAddressKernel addressKernel;
+  private @Nullable FakeIpvsKernel ipvsKernel;
   private @Nullable NodeScheduler scheduler;
   private @Nullable DatagramTransport transport;
   private @Nullable HeartbeatElection election;
@@ -88,6 +95,29 @@ final class SimulatedMember {
 
   @Nullable HeartbeatElection election() {
     return election;
+  }
+
+  private FakeAddressKernel hostAddresses() {
+    FakeAddressKernel k = addressKernel;
+    if (k == null) {
+      k = new FakeAddressKernel();
+      int n = cluster.index(name) + 1;
+      k.addInterface(ClusterConfig.INTERFACE, MacAddress.of(new byte[] {0x02, 0, 0, 0, 0, (byte) n}));
+      if (!interfaceUp) {
+        k.setLink(ClusterConfig.INTERFACE, false);
+      }
+      addressKernel = k;
+    }
+    return k;
+  }
+
+  private FakeIpvsKernel hostIpvs() {
+    FakeIpvsKernel k = ipvsKernel;
+    if (k == null) {
+      k = new FakeIpvsKernel();
+      ipvsKernel = k;
+    }
+    return k;
   }
 
   /** Boots a new incarnation. */
@@ -138,10 +168,13 @@ final class SimulatedMember {
     if (!interfaceUp) {
       e.setTracked(INTERFACE_TRACK, false);
     }
-    RecordingAddressOwner a = new RecordingAddressOwner(name, Set.of(ClusterConfig.VIP), history, timeline);
+    FakeAddressKernel k = hostAddresses();
+    RecordingAddressOwner a = new RecordingAddressOwner(name,
+        VipOwner.builder(k, s).manage(ClusterConfig.VIP).build(), history, timeline);
     Member m = Member.builder(s, e, a)
         .virtualAddresses(List.of(ClusterConfig.VIP))
-        .loadBalancer(new RecordingTable(name, history, timeline), HealthLookup.allUp())
+        .loadBalancer(new RecordingTable(name, new IpvsClient(hostIpvs(), s.clock(), Duration.ofSeconds(1)),
+            history, timeline), HealthLookup.allUp())
         .service(DesiredService.of(VirtualService.of(SERVICE, "wlc"),
             List.of(RealServer.of(address("198.51.100.101"), 80), RealServer.of(address("198.51.100.102"), 80))))
         .reconcileInterval(Duration.ofSeconds(5))
@@ -163,6 +196,8 @@ final class SimulatedMember {
       requireNonNull(stoppingTransport).close();
       requireNonNull(stoppingAddresses).crash();
       stopping = null;
+      addressKernel = null;
+      ipvsKernel = null;
     }
     NodeScheduler s = scheduler;
     if (s == null) {
@@ -172,6 +207,8 @@ final class SimulatedMember {
     requireNonNull(transport).close();
     requireNonNull(addresses).crash();
     clear();
+    addressKernel = null;
+    ipvsKernel = null;
   }
 
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
@@ -198,11 +235,13 @@ final class SimulatedMember {
     DatagramTransport t = requireNonNull(transport);
     stopping = s;
     stoppingTransport = t;
-    stoppingAddresses = addresses;
+    stoppingAddresses = requireNonNull(addresses);
     startWhenStopped = startAgain;
     m.stop();
     clear();
     s.execute(() -> {
+      // The stopped process's owner is not closed: Member.stop released the addresses, and the
+      // fake kernel's route socket is shared with the next incarnation's owner on this host.
       t.close();
       s.kill();
       stopping = null;
@@ -246,11 +285,8 @@ final class SimulatedMember {
 
   void setInterface(boolean up) {
     interfaceUp = up;
-    RecordingAddressOwner a = addresses;
-    NodeScheduler s = scheduler;
-    if (a != null && s != null) {
-      s.execute(() -> a.link(ClusterConfig.INTERFACE, up));
-    }
+    // The link state belongs to the host: the owner notices it from the kernel's notification.
+    hostAddresses().setLink(ClusterConfig.INTERFACE, up);
   }
 
   void setRate(double r) {
