@@ -145,4 +145,19 @@ class InvariantTest {
     h.end(60 * S);
     assertEquals(List.of(), Invariant.checkAll(h));
   }
+
+  @Test
+  void aStallOnAMemberStalledAlreadyIsADisturbance() {
+    // The second stall extends the first: the member never ran in between, so no StallEnded at 28 s.
+    History h = settled();
+    h.record(new History.FaultApplied(20 * S, new Fault.Stall("n1", Duration.ofSeconds(8))));
+    h.record(new History.FaultApplied(28 * S, new Fault.Stall("n1", Duration.ofMillis(10))));
+    h.record(new History.RoleChanged(28 * S + 5_000_000, "n2", Role.BACKUP, Role.MASTER, "master-down timer expired"));
+    h.record(new History.AddressAdded(28 * S + 5_000_000, "n2", ClusterConfig.VIP));
+    h.record(new History.StallEnded(28 * S + 10_000_000, "n1"));
+    h.record(new History.RoleChanged(28 * S + 10_000_000, "n2", Role.MASTER, Role.BACKUP, "higher priority"));
+    h.record(new History.AddressRemoved(28 * S + 10_000_000, "n2", ClusterConfig.VIP));
+    h.end(60 * S);
+    assertEquals(List.of(), Invariant.checkAll(h));
+  }
 }
