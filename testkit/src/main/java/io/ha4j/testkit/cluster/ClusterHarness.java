@@ -31,8 +31,10 @@ import org.jspecify.annotations.Nullable;
  * cluster.assertInvariants();
  * }</pre>
  *
- * <p>Each member's host has its own address set and load-balancer table (in memory, recorded);
- * a crash takes the host's addresses with it. Not thread-safe.
+ * <p>Each member's host has its own {@link io.ha4j.testkit.vip.FakeAddressKernel} (driven by
+ * ha-vip's {@code VipOwner}) and {@link io.ha4j.testkit.ipvs.FakeIpvsKernel} (driven by the IPVS
+ * client); a crash takes the host, its addresses and its table with it, a restart keeps them.
+ * Not thread-safe.
  */
 public final class ClusterHarness {
 

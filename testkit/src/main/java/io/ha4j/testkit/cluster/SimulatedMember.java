@@ -30,8 +30,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One member of a simulated cluster across its incarnations: the real {@link HeartbeatElection}
- * and the real {@link Member} over an in-memory address owner and table, on a {@link
- * NodeScheduler} of the cluster's timeline, attached to the {@link SimulatedNetwork}.
+ * and the real {@link Member}, owning addresses through {@link VipOwner} over a {@link
+ * FakeAddressKernel} and programming IPVS through {@link IpvsClient} over a {@link
+ * FakeIpvsKernel}, on a {@link NodeScheduler} of the cluster's timeline, attached to the {@link
+ * SimulatedNetwork}.
  */
 final class SimulatedMember {
 
