@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -18,10 +19,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Attributes {
 
-  private final TreeMap<Integer, ByteBuffer> byType;
+  private final Map<Integer, ByteBuffer> byType;
   private final List<Integer> order;
 
-  private Attributes(TreeMap<Integer, ByteBuffer> byType, List<Integer> order) {
+  private Attributes(Map<Integer, ByteBuffer> byType, List<Integer> order) {
     this.byType = byType;
     this.order = order;
   }

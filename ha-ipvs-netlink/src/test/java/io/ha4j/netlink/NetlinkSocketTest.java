@@ -31,4 +31,43 @@ class NetlinkSocketTest {
       assertEquals(Netlink.ENOENT, e.errno());
     }
   }
+
+  @Test
+  void controllerDumpListsFamiliesInManyParts() {
+    assumeTrue(NetlinkSocket.unavailabilityCause() == null,
+        () -> "skipped: netlink unavailable: " + NetlinkSocket.unavailabilityCause());
+    try (NetlinkConnection c = new NetlinkConnection(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC))) {
+      // genetlink.c ctrl_dumpfamily: one CTRL_CMD_NEWFAMILY per registered family, nlctrl among them.
+      java.util.List<NetlinkMessage> parts = c.dump(MessageBuilder.genl(Netlink.GENL_ID_CTRL, 0, Netlink.CTRL_CMD_GETFAMILY, 1));
+      org.junit.jupiter.api.Assertions.assertTrue(parts.size() > 1, "families: " + parts.size());
+      org.junit.jupiter.api.Assertions.assertTrue(parts.stream().map(GenericNetlink::parseFamily)
+          .anyMatch(f -> f.name().equals("nlctrl") && f.id() == Netlink.GENL_ID_CTRL));
+    }
+  }
+
+  @Test
+  void receiveTimesOutWhenNothingComes() {
+    assumeTrue(NetlinkSocket.unavailabilityCause() == null,
+        () -> "skipped: netlink unavailable: " + NetlinkSocket.unavailabilityCause());
+    try (NetlinkSocket s = NetlinkSocket.open(Netlink.PROTOCOL_GENERIC)) {
+      NetlinkException e = org.junit.jupiter.api.Assertions.assertThrows(NetlinkException.class,
+          () -> s.receive(java.time.Duration.ofMillis(20)));
+      assertEquals(NetlinkException.Kind.TIMEOUT, e.kind());
+    }
+  }
+
+  @Test
+  void kernelExtendedAckTextArrives() {
+    assumeTrue(NetlinkSocket.unavailabilityCause() == null,
+        () -> "skipped: netlink unavailable: " + NetlinkSocket.unavailabilityCause());
+    try (NetlinkConnection c = new NetlinkConnection(NetlinkSocket.open(Netlink.PROTOCOL_GENERIC))) {
+      // ctrl_policy has CTRL_ATTR_FAMILY_ID as NLA_U16: a one-byte value fails policy validation,
+      // and with NETLINK_EXT_ACK the kernel says so in NLMSGERR_ATTR_MSG.
+      MessageBuilder bad = MessageBuilder.genl(Netlink.GENL_ID_CTRL, 0, Netlink.CTRL_CMD_GETFAMILY, 1)
+          .u8(Netlink.CTRL_ATTR_FAMILY_ID, 1);
+      NetlinkException e = org.junit.jupiter.api.Assertions.assertThrows(NetlinkException.class, () -> c.request(bad));
+      org.junit.jupiter.api.Assertions.assertTrue(e.errno() == Netlink.EINVAL || e.errno() == 34, e.getMessage()); // ERANGE on newer kernels
+      org.junit.jupiter.api.Assertions.assertNotNull(e.extendedAck(), e.getMessage());
+    }
+  }
 }

@@ -59,6 +59,11 @@ public final class IpvsCli {
     try (IpvsClient client = opener.apply(parsed.netns())) {
       return execute(client, parsed.command());
     } catch (TableException e) {
+      // ipvsadm's own words where it has them, then ours with errno and extended ack.
+      String text = e.errno() != 0 ? IpvsadmMessages.of(parsed.command(), e.errno()) : null;
+      if (text != null) {
+        err.println(text);
+      }
       err.println("ipvs: " + e.getMessage());
       return 1;
     } catch (UnsupportedOperationException e) {

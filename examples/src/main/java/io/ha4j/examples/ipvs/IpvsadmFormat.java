@@ -65,11 +65,6 @@ public final class IpvsadmFormat {
       VirtualService s = e.service().service();
       String svc = ruleServiceName(s.key());
       out.append("-A ").append(svc).append(" -s ").append(s.scheduler());
-      int flags = e.service().kernelFlags();
-      String sched = schedFlags(s.scheduler(), flags);
-      if (!sched.isEmpty()) {
-        out.append(" -b ").append(sched);
-      }
       if (s.persistent()) {
         out.append(" -p ").append(Integer.toUnsignedString(s.persistenceTimeoutSeconds()));
         appendMask(out, s, " -M ");
@@ -80,32 +75,37 @@ public final class IpvsadmFormat {
       if (s.flags().contains(ServiceFlag.ONE_PACKET)) {
         out.append(" -o");
       }
+      String sched = schedFlags(s.scheduler(), e.service().kernelFlags());
+      if (!sched.isEmpty()) {
+        out.append(" -b ").append(sched);
+      }
       out.append('\n');
       for (IpvsDestination d : sortedDests(e.destinations())) {
         RealServer r = d.realServer();
+        // ipvsadm 1.31 saves no thresholds: "-a %s -r %s %s -w %d" plus the tunnel options.
         out.append("-a ").append(svc).append(" -r ").append(addressPort(r.address(), r.port()))
             .append(' ').append(forwardingSwitch(d)).append(" -w ").append(r.weight());
-        if (r.upperThreshold() != 0) {
-          out.append(" -x ").append(Integer.toUnsignedString(r.upperThreshold()));
-        }
-        if (r.lowerThreshold() != 0) {
-          out.append(" -y ").append(Integer.toUnsignedString(r.lowerThreshold()));
-        }
         if (!d.localNode() && r.forwarding() == ForwardingMethod.TUN) {
           out.append(" --tun-type ").append(r.tunnelType().name().toLowerCase(Locale.ROOT));
           if (r.tunnelType() == TunnelType.GUE) {
             out.append(" --tun-port ").append(r.tunnelPort());
           }
-          if ((r.tunnelFlags() & 1) != 0) {
-            out.append(" --tun-csum");
-          } else if ((r.tunnelFlags() & 2) != 0) {
-            out.append(" --tun-remcsum");
+          if (r.tunnelType() != TunnelType.IPIP) {
+            out.append(' ').append(checksumOption(r.tunnelFlags()));
           }
         }
         out.append('\n');
       }
     }
     return out.toString();
+  }
+
+  /** The tunnel checksum option for {@code IP_VS_TUNNEL_ENCAP_FLAG_*} bits. */
+  static String checksumOption(int flags) {
+    if ((flags & 2) != 0) {
+      return "--tun-remcsum";
+    }
+    return (flags & 1) != 0 ? "--tun-csum" : "--tun-nocsum";
   }
 
   /** {@code ipvsadm -L --timeout}. */
@@ -148,10 +148,10 @@ public final class IpvsadmFormat {
           + "  -> RemoteAddress:Port\n";
       case RATE -> "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
           + "  -> RemoteAddress:Port\n";
-      case THRESHOLDS -> "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn\n"
-          + "  -> RemoteAddress:Port\n";
-      case PERSISTENT_CONN -> "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn\n"
-          + "  -> RemoteAddress:Port\n";
+      case THRESHOLDS -> String.format("%-33s %-10s %-10s %-10s %-10s\n", "Prot LocalAddress:Port", "Uthreshold",
+          "Lthreshold", "ActiveConn", "InActConn") + "  -> RemoteAddress:Port\n";
+      case PERSISTENT_CONN -> String.format("%-33s %-9s %-11s %-10s %-10s\n", "Prot LocalAddress:Port", "Weight",
+          "PersistConn", "ActiveConn", "InActConn") + "  -> RemoteAddress:Port\n";
       case DEFAULT -> "Prot LocalAddress:Port Scheduler Flags\n"
           + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
     };
@@ -171,8 +171,10 @@ public final class IpvsadmFormat {
         largenum(out, st.outBytes(), exact);
       }
       case RATE -> {
-        out.append(String.format("%-33s %8s %8s %8s", name, Long.toUnsignedString(st.connectionsPerSecond()),
-            Long.toUnsignedString(st.inPacketsPerSecond()), Long.toUnsignedString(st.outPacketsPerSecond())));
+        out.append(String.format("%-33s", name));
+        largenum(out, st.connectionsPerSecond(), exact);
+        largenum(out, st.inPacketsPerSecond(), exact);
+        largenum(out, st.outPacketsPerSecond(), exact);
         largenum(out, st.inBytesPerSecond(), exact);
         largenum(out, st.outBytesPerSecond(), exact);
       }
@@ -310,7 +312,7 @@ public final class IpvsadmFormat {
       return "FWM  " + Integer.toUnsignedString(fw.mark()) + (fw.family() == AddressFamily.INET6 ? " IPv6" : "");
     }
     ServiceKey.Inet inet = (ServiceKey.Inet) key;
-    String name = inet.protocol().name() + "  " + addressPort(inet.address(), inet.port());
+    String name = String.format("%-4s %s", inet.protocol().name(), addressPort(inet.address(), inet.port()));
     if (inet.family() != AddressFamily.INET6 && name.length() > 33) {
       name = name.substring(0, 33);
     }

@@ -69,6 +69,9 @@ class IpvsCliTest {
     assertEquals("", output());
     String errors = err.toString(StandardCharsets.UTF_8);
     assertTrue(errors.contains("errno 17") && errors.contains("errno 3") && errors.contains("errno 2"), errors);
+    // ipvsadm's texts (libipvs ipvs_strerror) for the three failures of the captured session.
+    assertTrue(errors.contains("Service already exists\n") && errors.contains("No such service\n")
+        && errors.contains("No such destination\n"), errors);
   }
 
   @Test

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Expected text follows ipvsadm 1.31's printf formats (ipvsadm.c print_title, print_service_entry
  * "  -> %-28s %-7s %-6d %-10u %-10u", print_largenum "%9llu"/"%8lluK"...; list_daemon), filled in
- * for the table of the captured vectors (vectors/ipvs-ipvsadm-netlink.hex). Byte equality with a
- * real ipvsadm is checked separately inside the kernel VM.
+ * for the table of the captured vectors (vectors/ipvs-ipvsadm-netlink.hex). The format strings were
+ * checked against those in Debian's ipvsadm 1.31 binary ({@code strings /usr/sbin/ipvsadm}); byte
+ * equality with a running ipvsadm is checked separately inside the kernel VM.
  */
 class IpvsadmFormatTest {
 
@@ -93,13 +94,17 @@ class IpvsadmFormatTest {
         "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS",
         "  -> RemoteAddress:Port",
         "TCP  198.51.100.10:80                    1        2        3  400000K        5",
+        // a destination's CPS/InPPS/OutPPS are "%8llu", never abbreviated
         "  -> 203.0.113.1:8080                    0        0        0        0        0"),
         rate.lines().skip(1).limit(4).toList());
     String thresholds = IpvsadmFormat.list(INFO, capturedTable(), IpvsadmFormat.Columns.THRESHOLDS, false);
     assertEquals("  -> 203.0.113.1:8080             100        10         0          0         ",
         thresholds.lines().skip(4).findFirst().orElseThrow());
+    // "%-33s %-10s %-10s %-10s %-10s": the last column keeps its padding.
+    assertEquals("Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn ",
+        thresholds.lines().skip(1).findFirst().orElseThrow());
     String persistent = IpvsadmFormat.list(INFO, capturedTable(), IpvsadmFormat.Columns.PERSISTENT_CONN, false);
-    assertEquals("Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn",
+    assertEquals("Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn ",
         persistent.lines().skip(1).findFirst().orElseThrow());
   }
 
@@ -107,10 +112,11 @@ class IpvsadmFormatTest {
   void saveRules() throws Exception {
     assertEquals(""
         + "-A -t 198.51.100.10:80 -s rr\n"
-        + "-a -t 198.51.100.10:80 -r 203.0.113.1:8080 -m -w 5 -x 100 -y 10\n"
+        + "-a -t 198.51.100.10:80 -r 203.0.113.1:8080 -m -w 5\n" // ipvsadm 1.31 saves no -x/-y
         + "-a -t 198.51.100.10:80 -r 203.0.113.2:8080 -g -w 1\n"
-        + "-A -u [2001:db8::1]:53 -s sh -b sh-port -p 600\n"
-        + "-a -u [2001:db8::1]:53 -r [2001:db8::2]:53 -i -w 2 --tun-type gue --tun-port 6080\n"
+        // -b after -p/-M/--pe/-o: the order of those format strings in ipvsadm 1.31's binary.
+        + "-A -u [2001:db8::1]:53 -s sh -p 600 -b sh-port\n"
+        + "-a -u [2001:db8::1]:53 -r [2001:db8::2]:53 -i -w 2 --tun-type gue --tun-port 6080 --tun-nocsum\n"
         + "-A -f 42 -s mh\n",
         IpvsadmFormat.save(capturedTable()));
   }
@@ -123,6 +129,29 @@ class IpvsadmFormatTest {
     assertEquals("UDP  198.51.100.5:5060 wlc persistent 300 mask 255.255.255.0 pe sip ops",
         IpvsadmFormat.list(INFO, t, IpvsadmFormat.Columns.DEFAULT, false).lines().skip(3).findFirst().orElseThrow());
     assertEquals("-A -u 198.51.100.5:5060 -s wlc -p 300 -M 255.255.255.0 --pe sip -o\n", IpvsadmFormat.save(t));
+  }
+
+  @Test
+  void sctpNameFillsTheProtocolColumn() throws Exception {
+    // "%-4s %s": TCP and UDP get two spaces, SCTP one.
+    IpvsService s = new IpvsService(VirtualService.of(ServiceKey.of(Protocol.SCTP, ip("198.51.100.20"), 3868), "rr"), 0x2,
+        IpvsStats.ZERO);
+    List<IpvsadmFormat.Entry> t = List.of(new IpvsadmFormat.Entry(s, List.of()));
+    assertEquals("SCTP 198.51.100.20:3868 rr", IpvsadmFormat.list(INFO, t, IpvsadmFormat.Columns.DEFAULT, false)
+        .lines().skip(3).findFirst().orElseThrow());
+    assertEquals("-A --sctp-service 198.51.100.20:3868 -s rr\n", IpvsadmFormat.save(t));
+  }
+
+  @Test
+  void tunnelChecksumOptions() throws Exception {
+    IpvsService s = new IpvsService(VirtualService.of(ServiceKey.fwmark(3, AddressFamily.INET), "rr"), 0x2, IpvsStats.ZERO);
+    RealServer gre = new RealServer(ip("203.0.113.7"), 0, 1, ForwardingMethod.TUN, 0, 0, TunnelType.GRE, 0, 1);
+    RealServer ipip = new RealServer(ip("203.0.113.8"), 0, 1, ForwardingMethod.TUN, 0, 0, TunnelType.IPIP, 0, 0);
+    List<IpvsadmFormat.Entry> t = List.of(new IpvsadmFormat.Entry(s,
+        List.of(dest(gre, 0, 0, IpvsStats.ZERO), dest(ipip, 0, 0, IpvsStats.ZERO))));
+    assertEquals("-A -f 3 -s rr\n"
+        + "-a -f 3 -r 203.0.113.7:0 -i -w 1 --tun-type gre --tun-csum\n"
+        + "-a -f 3 -r 203.0.113.8:0 -i -w 1 --tun-type ipip\n", IpvsadmFormat.save(t));
   }
 
   @Test

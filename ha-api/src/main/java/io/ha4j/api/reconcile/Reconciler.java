@@ -108,12 +108,12 @@ public final class Reconciler {
         Set<Integer> failed = new HashSet<>();
         for (ApplyResult.Failure f : result.failures()) {
           failed.add(f.index());
-          LOG.warn("{} failed, will retry on the next pass: {}", describe(f.op()), f.error().getMessage());
+          LOG.warn("{} failed, will retry on the next pass: {}", f.op().describe(), f.error().getMessage());
         }
         for (int i = 0; i < plan.ops().size(); i++) {
           if (!failed.contains(i)) {
             // ldirectord and keepalived log every change of the pool the same way
-            LOG.info("{}", describe(plan.ops().get(i)));
+            LOG.info("{}", plan.ops().get(i).describe());
           }
         }
       }
@@ -131,27 +131,6 @@ public final class Reconciler {
       }
     }
     return new ReconcileReport(plan, result, error);
-  }
-
-  /** An op in ipvsadm's words, for the log. */
-  private static String describe(TableOp op) {
-    if (op instanceof TableOp.AddService a) {
-      return "added virtual service " + a.serviceKey() + " scheduler " + a.service().scheduler();
-    } else if (op instanceof TableOp.UpdateService u) {
-      return "edited virtual service " + u.serviceKey() + " scheduler " + u.service().scheduler()
-          + " persistence " + u.service().persistenceTimeoutSeconds() + "s";
-    } else if (op instanceof TableOp.DeleteService) {
-      return "deleted virtual service " + op.serviceKey();
-    } else if (op instanceof TableOp.AddRealServer a) {
-      return "added real server " + a.realServer().endpoint() + " weight " + a.realServer().weight()
-          + " to " + a.serviceKey();
-    } else if (op instanceof TableOp.UpdateRealServer u) {
-      return "edited real server " + u.realServer().endpoint() + " weight " + u.realServer().weight()
-          + " of " + u.serviceKey();
-    } else if (op instanceof TableOp.DeleteRealServer d) {
-      return "deleted real server " + d.endpoint() + " from " + d.serviceKey();
-    }
-    return op.toString();
   }
 
   /** The desired services that have no quorum now. */

@@ -11,6 +11,27 @@ public sealed interface TableOp {
   /** The virtual service this op concerns. */
   ServiceKey serviceKey();
 
+  /** This op in an operator's words, for logs and timelines. */
+  default String describe() {
+    if (this instanceof AddService a) {
+      return "added virtual service " + a.serviceKey() + " scheduler " + a.service().scheduler();
+    } else if (this instanceof UpdateService u) {
+      return "edited virtual service " + u.serviceKey() + " scheduler " + u.service().scheduler()
+          + " persistence " + u.service().persistenceTimeoutSeconds() + "s";
+    } else if (this instanceof DeleteService) {
+      return "deleted virtual service " + serviceKey();
+    } else if (this instanceof AddRealServer a) {
+      return "added real server " + a.realServer().endpoint() + " weight " + a.realServer().weight()
+          + " to " + a.serviceKey();
+    } else if (this instanceof UpdateRealServer u) {
+      return "edited real server " + u.realServer().endpoint() + " weight " + u.realServer().weight()
+          + " of " + u.serviceKey();
+    } else if (this instanceof DeleteRealServer d) {
+      return "deleted real server " + d.endpoint() + " from " + d.serviceKey();
+    }
+    return toString();
+  }
+
   /** Create a virtual service (ipvsadm {@code -A}); fails if it exists. */
   record AddService(VirtualService service) implements TableOp {
     public AddService {

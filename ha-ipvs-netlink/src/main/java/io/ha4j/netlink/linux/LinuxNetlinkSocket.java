@@ -157,8 +157,10 @@ public final class LinuxNetlinkSocket {
             from, fromLen).intValue();
         if (size > rx.length) {
           if (size > MAX_DATAGRAM) {
+            // Drop it (a short read discards the rest of a datagram) so the next receive moves on.
+            c.recvfrom(fd, rx, new NativeLong(rx.length), 0, from, fromLen);
             throw new NetlinkException(NetlinkException.Kind.PROTOCOL, Netlink.EMSGSIZE,
-                "netlink datagram of " + size + " bytes", null, null);
+                "dropped a netlink datagram of " + size + " bytes", null, null);
           }
           rx = new byte[size];
         }

@@ -69,13 +69,15 @@ class HeartbeatNetnsIT {
       for (int i = 1; i <= 3; i++) {
         Path log = dir.resolve("n" + i + ".log");
         logs.add(log);
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-cp", testClassPath(),
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(),
+            // Three JVMs share two cores here: fewer GC and JIT threads, less timer jitter.
+            "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(),
             HeartbeatNodeMain.class.getName(), "n" + i, String.valueOf(PRIORITIES[i - 1]),
             String.valueOf(INTERVAL.toMillis()), rig.interfaceName(i)));
         cmd.addAll(args.apply(i));
         processes.add(rig.start(i, cmd, log.toFile()));
       }
-      awaitRole(logs.get(0), 0, "MASTER", Duration.ofSeconds(30), processes);
+      awaitRole(logs.get(0), 0, "MASTER", Duration.ofSeconds(30), processes, processes.get(0));
       // Let n2 and n3 settle as backups of n1 (they start as backups and stay so).
       Thread.sleep(5 * INTERVAL.toMillis());
       assertEquals(Optional.of("BACKUP"), lastRole(logs.get(1)), label + " n2");
@@ -86,7 +88,7 @@ class HeartbeatNetnsIT {
       int seen = lines(logs.get(1)).size();
       long killedAt = System.nanoTime();
       processes.get(0).destroyForcibly(); // SIGKILL to the PID, as kill -9: no priority-0 advert
-      String line = awaitRole(logs.get(1), seen, "MASTER", Duration.ofSeconds(10), processes);
+      String line = awaitRole(logs.get(1), seen, "MASTER", Duration.ofSeconds(10), processes, processes.get(1));
       long masterAt = Long.parseLong(line.split(" ")[2]);
       Duration took = Duration.ofNanos(masterAt - killedAt);
       assertTrue(!took.isNegative() && !took.isZero(), label + ": n2 became master before the kill? " + took);
@@ -107,18 +109,22 @@ class HeartbeatNetnsIT {
     }
   }
 
-  /** The first line from index {@code from} on that reports {@code role}. */
-  private static String awaitRole(Path log, int from, String role, Duration limit, List<Process> processes)
+  /** Waits for the first line from index {@code from} on that reports {@code role}. */
+  private static String awaitRole(
+      Path log, int from, String role, Duration limit, List<Process> processes, Process writer)
       throws IOException, InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() - end < 0) {
-      List<String> lines = lines(log);
-      for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
-        if (line.startsWith("ROLE " + role + " ")) {
-          return line;
-        }
+    // A member that died (say, a class missing from the class path) will never report: fail now.
+    while (System.nanoTime() - end < 0 && writer.isAlive()) {
+      Optional<String> line = findRole(log, from, role);
+      if (line.isPresent()) {
+        return line.get();
       }
       Thread.sleep(5);
+    }
+    Optional<String> line = findRole(log, from, role);
+    if (line.isPresent()) {
+      return line.get();
     }
     StringBuilder all = new StringBuilder();
     for (Process p : processes) {
@@ -126,6 +132,12 @@ class HeartbeatNetnsIT {
     }
     throw new AssertionError(log.getFileName() + " did not report " + role + " within " + limit + "\n" + all
         + String.join("\n", lines(log)));
+  }
+
+  private static Optional<String> findRole(Path log, int from, String role) throws IOException {
+    List<String> lines = lines(log);
+    return lines.subList(Math.min(from, lines.size()), lines.size()).stream()
+        .filter(l -> l.startsWith("ROLE " + role + " ")).findFirst();
   }
 
   private static Optional<String> lastRole(Path log) throws IOException {
