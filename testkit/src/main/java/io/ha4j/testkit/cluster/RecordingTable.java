@@ -41,31 +41,13 @@ final class RecordingTable implements LoadBalancerTable {
     List<String> done = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (!failed.contains(i)) {
-        done.add(describe(ops.get(i)));
+        done.add(ops.get(i).describe());
       }
     }
     if (!done.isEmpty()) {
-      history.record(new History.TableChanged(timeline.nanoTime(), node, String.join(", ", done)));
+      history.record(new History.TableChanged(timeline.nanoTime(), node, String.join("; ", done)));
     }
     return result;
-  }
-
-  private static String describe(TableOp op) {
-    String kind;
-    if (op instanceof TableOp.AddRealServer a) {
-      kind = "add-real-server " + a.realServer().endpoint();
-    } else if (op instanceof TableOp.UpdateRealServer u) {
-      kind = "update-real-server " + u.realServer().endpoint();
-    } else if (op instanceof TableOp.DeleteRealServer d) {
-      kind = "delete-real-server " + d.endpoint();
-    } else if (op instanceof TableOp.AddService) {
-      kind = "add-service";
-    } else if (op instanceof TableOp.UpdateService) {
-      kind = "update-service";
-    } else {
-      kind = "delete-service";
-    }
-    return kind + " " + op.serviceKey();
   }
 
   @Override
