@@ -53,6 +53,7 @@ final class SimulatedMember {
   private boolean interfaceUp = true;
   private boolean checkUp = true;
   private long stalledUntil = Long.MIN_VALUE;
+  private @Nullable NodeScheduler stalled;
 
   // The host's kernels: they outlive a process restart, not a crash (the host comes back empty).
   private @Nullable FakeAddressKernel addressKernel;
@@ -241,7 +242,9 @@ final class SimulatedMember {
     startWhenStopped = startAgain;
     m.stop();
     clear();
-    s.execute(() -> {
+    // Three hops: the election tells its listeners of the stop (INIT) in tasks of its own, and the
+    // member reacts in further ones; all of them must run before this incarnation ends.
+    s.execute(() -> s.execute(() -> s.execute(() -> {
       // The stopped process's owner is not closed: Member.stop released the addresses, and the
       // fake kernel's route socket is shared with the next incarnation's owner on this host.
       t.close();
@@ -251,7 +254,7 @@ final class SimulatedMember {
         startWhenStopped = false;
         start();
       }
-    });
+    })));
   }
 
   void stall(Duration d) {
@@ -263,15 +266,20 @@ final class SimulatedMember {
     if (until > stalledUntil) {
       stalledUntil = until;
     }
+    stalled = s;
     s.stall(d);
   }
 
-  /** Called when a stall may end; true if the member runs again now. */
+  /**
+   * Called when a stall may end; true if the stalled incarnation runs again now (a stop or restart
+   * requested meanwhile takes effect then).
+   */
   boolean resumeIfDue() {
-    NodeScheduler s = scheduler;
+    NodeScheduler s = stalled;
     if (s == null || timeline.nanoTime() < stalledUntil) {
       return false;
     }
+    stalled = null;
     s.resume();
     return true;
   }
