@@ -75,16 +75,8 @@ public final class NetlinkSocket implements NetlinkTransport {
   public static NetlinkSocket open(int protocol, String netns) {
     Objects.requireNonNull(netns, "netns");
     ensureAvailable();
-    String path;
-    if (netns.startsWith("/")) {
-      path = netns;
-    } else {
-      if (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals("..")) {
-        throw new IllegalArgumentException("netns must be a name under /run/netns or an absolute path, was '" + netns + "'");
-      }
-      path = "/run/netns/" + netns;
-    }
-    return new NetlinkSocket(LinuxNetlinkSocket.openIn(path, protocol, RECEIVE_BUFFER));
+    String path = NetworkNamespace.path(netns);
+    return new NetlinkSocket(NetworkNamespace.call(path, () -> LinuxNetlinkSocket.open(protocol, RECEIVE_BUFFER)));
   }
 
   @Override

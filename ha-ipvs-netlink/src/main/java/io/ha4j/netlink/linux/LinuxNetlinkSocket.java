@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,50 +72,21 @@ public final class LinuxNetlinkSocket {
   }
 
   /**
-   * Opens a socket inside the network namespace at {@code namespacePath} (e.g.
-   * {@code /run/netns/NAME}): a short-lived thread enters the namespace, opens the socket and
-   * exits. A socket stays in the namespace it was created in, so the caller's threads are
-   * untouched.
+   * Moves the calling thread into the network namespace at {@code path}; used by {@link
+   * io.ha4j.netlink.NetworkNamespace} on a thread of its own.
    */
-  public static LinuxNetlinkSocket openIn(String namespacePath, int protocol, int receiveBuffer) {
-    AtomicReference<@Nullable Object> result = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        LinuxLibc c = LinuxLibc.INSTANCE;
-        int nsfd = c.open(namespacePath, LinuxLibc.O_RDONLY | LinuxLibc.O_CLOEXEC);
-        try {
-          c.setns(nsfd, LinuxLibc.CLONE_NEWNET);
-        } finally {
-          closeQuietly(nsfd);
-        }
-        result.set(open(protocol, receiveBuffer));
-      } catch (LastErrorException e) {
-        result.set(io("enter network namespace " + namespacePath, e));
-      } catch (RuntimeException | LinkageError e) {
-        result.set(e);
-      }
-    }, "ha4j-netns-open");
-    t.setDaemon(true);
-    t.start();
+  public static void enterNetworkNamespace(String path) {
+    LinuxLibc c = LinuxLibc.INSTANCE;
     try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NetlinkException(NetlinkException.Kind.IO, Netlink.EINTR,
-          "interrupted while opening a socket in " + namespacePath, null, e);
+      int nsfd = c.open(path, LinuxLibc.O_RDONLY | LinuxLibc.O_CLOEXEC);
+      try {
+        c.setns(nsfd, LinuxLibc.CLONE_NEWNET);
+      } finally {
+        closeQuietly(nsfd);
+      }
+    } catch (LastErrorException e) {
+      throw io("enter network namespace " + path, e);
     }
-    Object r = result.get();
-    if (r instanceof LinuxNetlinkSocket s) {
-      return s;
-    }
-    if (r instanceof RuntimeException e) {
-      throw e;
-    }
-    if (r instanceof Error e) {
-      throw e;
-    }
-    throw new NetlinkException(NetlinkException.Kind.IO, 0,
-        "no socket from namespace thread for " + namespacePath, null, null);
   }
 
   public int portId() {

@@ -9,7 +9,7 @@ import io.ha4j.netlink.NetlinkSocket;
 import io.ha4j.netlink.NetlinkTransport;
 import io.ha4j.vip.AddressKernel;
 import io.ha4j.vip.codec.Rtnetlink;
-import io.ha4j.vip.linux.internal.NetworkNamespace;
+import io.ha4j.netlink.NetworkNamespace;
 import io.ha4j.vip.linux.internal.PacketSocket;
 import io.ha4j.vip.linux.internal.RouteMonitorSocket;
 import java.nio.ByteBuffer;

@@ -3,6 +3,9 @@ package io.ha4j.vip.linux.internal;
 import com.sun.jna.LastErrorException;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
+import io.ha4j.netlink.NetlinkException;
+import io.ha4j.netlink.NetworkNamespace;
+import java.util.function.IntSupplier;
 
 /** errno to {@link AddressException}. */
 public final class Errors {
@@ -16,9 +19,24 @@ public final class Errors {
 
   private Errors() {}
 
+  /**
+   * Runs {@code open} (which returns a file descriptor) inside the network namespace at {@code
+   * path}, with the netlink core's namespace runner.
+   */
+  public static int inNamespace(String path, IntSupplier open) {
+    try {
+      return NetworkNamespace.call(path, open::getAsInt);
+    } catch (NetlinkException e) {
+      throw of("entering network namespace " + path, e.errno(), e);
+    }
+  }
+
   /** The exception for a failed system call. */
   public static AddressException of(String what, LastErrorException e) {
-    int errno = e.getErrorCode();
+    return of(what, e.getErrorCode(), e);
+  }
+
+  private static AddressException of(String what, int errno, Exception e) {
     Reason reason = switch (errno) {
       case EPERM, EACCES -> Reason.NOT_PERMITTED;
       case ENODEV, ENXIO -> Reason.NO_SUCH_INTERFACE;

@@ -30,7 +30,7 @@ public final class PacketSocket implements AutoCloseable {
 
   /** Opens a socket in the namespace at {@code path}. */
   public static PacketSocket openIn(String path) {
-    return new PacketSocket(NetworkNamespace.open(path, PacketSocket::openFd));
+    return new PacketSocket(Errors.inNamespace(path, PacketSocket::openFd));
   }
 
   private static int openFd() {

@@ -35,7 +35,7 @@ public final class RouteMonitorSocket implements AutoCloseable {
 
   /** Opens a socket for {@code groups} in the namespace at {@code path}. */
   public static RouteMonitorSocket openIn(String path, int groups, int pollMillis) {
-    return new RouteMonitorSocket(NetworkNamespace.open(path, () -> openFd(groups, pollMillis)));
+    return new RouteMonitorSocket(Errors.inNamespace(path, () -> openFd(groups, pollMillis)));
   }
 
   private static int openFd(int groups, int pollMillis) {
