@@ -74,18 +74,22 @@ public record ClusterConfig(
     return new ClusterConfig(p, true, Duration.ofSeconds(1), LinkConditions.PERFECT, 0.25);
   }
 
+  /** This cluster with other base priorities (and as many members as priorities). */
   public ClusterConfig withPriorities(List<Integer> p) {
     return new ClusterConfig(p, preempt, advertisementInterval, link, stallThreshold);
   }
 
+  /** This cluster with preemption on or off. */
   public ClusterConfig withPreempt(boolean p) {
     return new ClusterConfig(priorities, p, advertisementInterval, link, stallThreshold);
   }
 
+  /** This cluster with another advertisement interval. */
   public ClusterConfig withAdvertisementInterval(Duration d) {
     return new ClusterConfig(priorities, preempt, d, link, stallThreshold);
   }
 
+  /** This cluster over links with other conditions (loss must stay 0; see {@link Fault.Loss}). */
   public ClusterConfig withLink(LinkConditions l) {
     return new ClusterConfig(priorities, preempt, advertisementInterval, l, stallThreshold);
   }
