@@ -56,12 +56,6 @@ done
 version=$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*:\1:p' "$REPO/pom.xml" | head -1)
 [ -n "$version" ] || infra "no junit.platform.version in $REPO/pom.xml"
 launcher=$OUT/lib/junit-platform-console-standalone-$version.jar
-cached=${HOME}/.m2/repository/org/junit/platform/junit-platform-console-standalone/$version/junit-platform-console-standalone-$version.jar
-if [ ! -s "$launcher" ] && [ -s "$cached" ]; then
-  # 'mvn -N -f pom.xml' cannot read the parent outside the reactor (it imports ha-bom, which is
-  # never installed), so a launcher already in the local repository is copied from there.
-  mkdir -p "$OUT/lib" && cp "$cached" "$launcher"
-fi
 if [ ! -s "$launcher" ]; then
   artifact=org.junit.platform:junit-platform-console-standalone:$version:jar
   copy=(mvn -B -q -N -Dstyle.color=never -f "$REPO/pom.xml" dependency:copy "-Dartifact=$artifact" "-DoutputDirectory=$OUT/lib")
