@@ -1,13 +1,18 @@
 /**
  * ha4j heartbeat: an authenticated advertisement protocol over UDP and a master election with the
- * semantics of VRRP (RFC 5798 section 6), implementing {@link io.ha4j.api.election.Election}.
+ * semantics of VRRP (RFC 5798 section 6), implementing {@link io.ha4j.api.election.Election};
+ * VRRPv3 as a second wire format over raw IP sockets (JNA), to join keepalived groups.
  */
 module io.ha4j.heartbeat {
   requires transitive io.ha4j.api;
   requires org.slf4j;
   requires static org.jspecify;
+  requires com.sun.jna;
 
   exports io.ha4j.heartbeat;
   exports io.ha4j.heartbeat.udp;
   exports io.ha4j.heartbeat.vrrp;
+  exports io.ha4j.heartbeat.vrrp.linux;
+  // JNA builds its proxies of our binding reflectively.
+  opens io.ha4j.heartbeat.vrrp.linux.internal to com.sun.jna;
 }

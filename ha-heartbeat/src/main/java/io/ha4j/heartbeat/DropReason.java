@@ -23,5 +23,7 @@ public enum DropReason {
   /** Arrived while the election was not running (INIT). */
   NOT_RUNNING,
   /** Handling it failed unexpectedly; logged with its stack trace. Should stay zero. */
-  INTERNAL_ERROR
+  INTERNAL_ERROR,
+  /** An unauthenticated format's checksum (VRRPv3, RFC 5798 section 5.2.8) does not match. */
+  BAD_CHECKSUM
 }

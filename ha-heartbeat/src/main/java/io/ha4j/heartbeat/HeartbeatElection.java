@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A master election with the semantics of VRRP (RFC 5798 section 6.4) over authenticated
- * heartbeat advertisements.
+ * heartbeat advertisements, or over another {@link WireFormat} such as VRRPv3 itself.
  *
  * <p>It owns no thread. Timers run on the given {@link Scheduler}, and the transport hands it
  * received datagrams on the same scheduler. Public methods may be called from any thread: state
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Ties between equal priorities go to the higher node id (as the higher primary address in
- *       section 6.4.3).
+ *       section 6.4.3, which is what the VRRPv3 wire format compares; see {@link WireFormat#winsTie}).
  *   <li>Split brain: a master that hears a lower-priority master advertises at once (so that the
  *       other one steps down) and fires {@link ElectionListener#onReannounce}, because the
  *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459). A
@@ -72,7 +72,7 @@ public final class HeartbeatElection implements Election {
   private final DatagramTransport transport;
   private final Scheduler scheduler;
   private final Clock clock;
-  private final AdvertisementCodec codec;
+  private final WireFormat wireFormat;
   private final byte[] vipDigest;
   private final ReplayWindow replay = new ReplayWindow();
   private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -96,6 +96,9 @@ public final class HeartbeatElection implements Election {
   private long incarnation;
   private long sequence;
   private long masterAdverNanos;
+  private final Map<NodeId, Long> heardAt = new HashMap<>();
+  private long lastMasterHeardNanos;
+  private long lastMasterAdverNanos;
   private long preemptAllowedAtNanos;
   private final Timer masterDownTimer = new Timer(this::masterDownExpired);
   private final Timer adverTimer = new Timer(this::adverTimerExpired);
@@ -107,14 +110,27 @@ public final class HeartbeatElection implements Election {
   private long promotionToken;
   private @Nullable Cancellable promotionTimeout;
 
-  /** An election for {@code config}, sending through {@code transport}, timed by {@code scheduler}. */
+  /**
+   * An election for {@code config}, sending ha4j's authenticated advertisements ({@link
+   * WireFormat#authenticated}) through {@code transport}, timed by {@code scheduler}.
+   */
   public HeartbeatElection(HeartbeatConfig config, DatagramTransport transport, Scheduler scheduler) {
+    this(config, WireFormat.authenticated(Objects.requireNonNull(config, "config")), transport, scheduler);
+  }
+
+  /**
+   * An election for {@code config} whose advertisements are encoded and decoded by {@code
+   * wireFormat} (for example VRRPv3, {@code io.ha4j.heartbeat.vrrp.VrrpWireFormat}), sent through
+   * {@code transport}, timed by {@code scheduler}.
+   */
+  public HeartbeatElection(
+      HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport, Scheduler scheduler) {
     this.config = Objects.requireNonNull(config, "config");
+    this.wireFormat = Objects.requireNonNull(wireFormat, "wireFormat");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = scheduler.clock();
-    this.codec = new AdvertisementCodec(config.clusterId(), config.groupId(), config.keys());
-    this.vipDigest = AdvertisementCodec.vipDigest(config.virtualAddresses());
+    this.vipDigest = wireFormat.vipDigest(config.virtualAddresses());
     config.trackWeights().keySet().forEach(n -> trackedUp.put(n, true));
     this.masterAdverNanos = config.advertisementInterval().toNanos();
     this.effectivePriority = computePriority();
@@ -157,6 +173,33 @@ public final class HeartbeatElection implements Election {
   @Override
   public int effectivePriority() {
     return effectivePriority;
+  }
+
+  /**
+   * This member is master, or it is a backup that heard a master advertise within the
+   * master-down interval of that master's advertisement interval.
+   */
+  @Override
+  public synchronized boolean masterKnown() {
+    if (role == Role.MASTER) {
+      return true;
+    }
+    return role == Role.BACKUP && lastMasterAdverNanos > 0
+        && clock.nanoTime() - lastMasterHeardNanos <= masterDownNanos(effectivePriority, lastMasterAdverNanos);
+  }
+
+  /**
+   * This member plus the members heard within the master-down interval. With VRRP semantics only
+   * masters (and leaving masters) advertise, so a backup counts itself and the master it hears:
+   * silent backups are invisible, and a cold-standby threshold should be set with that in mind.
+   */
+  @Override
+  public synchronized int liveMembers() {
+    long now = clock.nanoTime();
+    long window = masterDownNanos(effectivePriority, masterAdverNanos > 0 ? masterAdverNanos
+        : config.advertisementInterval().toNanos());
+    heardAt.values().removeIf(t -> now - t > window);
+    return 1 + heardAt.size();
   }
 
   /** The counters: received, accepted, dropped per reason, sent, stalls. */
@@ -291,7 +334,7 @@ public final class HeartbeatElection implements Election {
       drop(DropReason.NOT_RUNNING, d);
       return;
     }
-    AdvertisementCodec.Decoded decoded = codec.decode(d.payload());
+    AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return;
@@ -305,12 +348,18 @@ public final class HeartbeatElection implements Election {
       drop(DropReason.OWN_NODE_ID, d);
       return;
     }
-    if (!replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+    if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
       drop(DropReason.REPLAYED, d);
       return;
     }
     accepted.incrementAndGet();
     LOG.trace("{}: {} {} from {}", name, role, ad, d.source());
+    long now = clock.nanoTime();
+    heardAt.put(ad.nodeId(), now);
+    if (ad.state() == Role.MASTER && ad.priority() > 0) {
+      lastMasterHeardNanos = now;
+      lastMasterAdverNanos = ad.interval().toNanos();
+    }
     if (!ad.vipDigestEquals(vipDigest)) {
       vipMismatches.incrementAndGet();
       if (vipMismatchWarned.add(ad.nodeId())) {
@@ -463,7 +512,7 @@ public final class HeartbeatElection implements Election {
       return;
     }
     if (ad.priority() > effectivePriority
-        || (ad.priority() == effectivePriority && ad.nodeId().compareTo(config.nodeId()) > 0)) {
+        || (ad.priority() == effectivePriority && wireFormat.winsTie(ad.nodeId(), config.nodeId()))) {
       // "Cancel Adver_Timer, Set Master_Adver_Interval to Adver Interval contained in the
       // ADVERTISEMENT, Recompute the Master_Down_Interval, Set Master_Down_Timer, Transition to Backup"
       adverTimer.cancel();
@@ -549,16 +598,23 @@ public final class HeartbeatElection implements Election {
   private void sendAdvertisement(int priority, Role state) {
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
         config.advertisementInterval(), incarnation, ++sequence, vipDigest);
-    ByteBuffer packet = codec.encode(ad);
+    boolean any = false;
     for (InetSocketAddress dest : config.destinations()) {
       try {
-        transport.send(dest, packet.duplicate());
+        ByteBuffer packet = wireFormat.encode(ad, dest);
+        if (packet == null) {
+          continue; // not expressible in this wire format (VRRP has no step-down notice)
+        }
+        any = true; // counted as before: a transport that throws still had the advertisement handed to it
+        transport.send(dest, packet);
       } catch (RuntimeException e) {
         LOG.warn("{}: sending to {} failed", name, dest, e);
       }
     }
-    sent.incrementAndGet();
-    LOG.trace("{}: sent {}", name, ad);
+    if (any) {
+      sent.incrementAndGet();
+      LOG.trace("{}: sent {}", name, ad);
+    }
   }
 
   private void setRole(Role to, String reason) {

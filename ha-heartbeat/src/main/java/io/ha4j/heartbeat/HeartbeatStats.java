@@ -9,9 +9,11 @@ import java.util.Objects;
  * A snapshot of an election's counters.
  *
  * @param received datagrams handed to the election
- * @param accepted authenticated, fresh advertisements that reached the state machine
+ * @param accepted authenticated, fresh advertisements that reached the state machine (with the
+ *     VRRPv3 wire format, which has neither: well-formed ones of our VRID with TTL 255)
  * @param dropped rejected datagrams per reason (every reason present, zero if none)
- * @param sent advertisements sent (one per destination counts once)
+ * @param sent advertisements sent (one per destination counts once; none when the wire format
+ *     cannot express it, such as VRRPv3 and a step-down notice)
  * @param vipMismatches accepted advertisements whose virtual address digest differs from ours
  * @param stalls timers that fired later than the stall threshold
  */

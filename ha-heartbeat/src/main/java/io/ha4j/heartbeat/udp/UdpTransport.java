@@ -3,6 +3,7 @@ package io.ha4j.heartbeat.udp;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.internal.ReceiveThread;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -17,7 +18,6 @@ import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +49,13 @@ public final class UdpTransport implements DatagramTransport {
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicLong receiveErrors = new AtomicLong();
   private volatile boolean closed;
-  private @Nullable Thread receiveThread;
+  private final ReceiveThread receiveThread;
 
   private UdpTransport(DatagramChannel channel, Scheduler scheduler) throws IOException {
     this.channel = channel;
     this.scheduler = scheduler;
     this.localAddress = (InetSocketAddress) Objects.requireNonNull(channel.getLocalAddress(), "local address");
+    this.receiveThread = new ReceiveThread("ha4j-heartbeat-rx-" + localAddress);
   }
 
   /**
@@ -132,18 +133,9 @@ public final class UdpTransport implements DatagramTransport {
   }
 
   @Override
-  public synchronized void start(Consumer<Datagram> receiver) {
+  public void start(Consumer<Datagram> receiver) {
     Objects.requireNonNull(receiver, "receiver");
-    if (receiveThread != null) {
-      throw new IllegalStateException("already started");
-    }
-    if (closed) {
-      throw new IllegalStateException("closed");
-    }
-    Thread t = new Thread(() -> receiveLoop(receiver), "ha4j-heartbeat-rx-" + localAddress);
-    t.setDaemon(true);
-    receiveThread = t;
-    t.start();
+    receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 
   private void receiveLoop(Consumer<Datagram> receiver) {
@@ -194,17 +186,7 @@ public final class UdpTransport implements DatagramTransport {
     } catch (IOException e) {
       LOG.debug("heartbeat socket {}: close failed", localAddress, e);
     }
-    Thread t;
-    synchronized (this) {
-      t = receiveThread;
-    }
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    receiveThread.join(1000);
   }
 
   @Override

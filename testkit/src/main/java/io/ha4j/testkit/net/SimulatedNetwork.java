@@ -210,7 +210,8 @@ public final class SimulatedNetwork {
         return;
       }
       delivered++;
-      Datagram d = new Datagram(source, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), 255, timeline.clock().nanoTime());
+      // The receiving member's clock, which may drift from the timeline's.
+      Datagram d = new Datagram(source, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), 255, scheduler.clock().nanoTime());
       scheduler.execute(() -> {
         if (!closed) {
           r.accept(d);

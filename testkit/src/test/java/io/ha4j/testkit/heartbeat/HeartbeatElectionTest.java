@@ -76,6 +76,26 @@ class HeartbeatElectionTest {
   }
 
   @Test
+  void aBackupKnowsItsMasterAndCountsItAsLiveUntilTheMasterDownInterval() {
+    // Feeds availability accounting and cold standby: a master is "known" while its adverts keep
+    // the master-down timer (RFC 5798 6.4.2) from running out.
+    SimulatedLan lan = new SimulatedLan();
+    lan.add("n1", 100);
+    lan.add("n2", 200);
+    lan.startAll();
+    lan.advance(Duration.ofSeconds(10));
+    HeartbeatElection backup = lan.get("n1").election;
+    assertTrue(backup.masterKnown());
+    assertEquals(2, backup.liveMembers());
+    lan.get("n2").kill();
+    lan.advance(INTERVAL.multipliedBy(2));
+    assertTrue(backup.masterKnown(), "two missed adverts are within the master-down interval");
+    lan.advance(HeartbeatElection.masterDownInterval(100, INTERVAL));
+    assertEquals(Role.MASTER, backup.role());
+    assertEquals(1, backup.liveMembers(), "the dead master is no longer counted");
+  }
+
+  @Test
   void healedSplitBrainMasterReadvertisesAndReannounces() {
     // keepalived issues #14 and #2459: after a split heals, the higher master must win at once and
     // neighbours' ARP caches must be refreshed.

@@ -1,0 +1,34 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.transport.Datagram;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+
+/** ha4j's own format. The packet does not depend on the destination: one HMAC per advertisement. */
+final class AuthenticatedWireFormat implements WireFormat {
+
+  private final AdvertisementCodec codec;
+  private @Nullable Advertisement lastAdvertisement;
+  private @Nullable ByteBuffer lastPacket;
+
+  AuthenticatedWireFormat(AdvertisementCodec codec) {
+    this.codec = codec;
+  }
+
+  @Override
+  public ByteBuffer encode(Advertisement advertisement, InetSocketAddress destination) {
+    ByteBuffer packet = lastPacket;
+    if (packet == null || advertisement != lastAdvertisement) {
+      packet = codec.encode(advertisement);
+      lastPacket = packet;
+      lastAdvertisement = advertisement;
+    }
+    return packet.duplicate();
+  }
+
+  @Override
+  public AdvertisementCodec.Decoded decode(Datagram datagram) {
+    return codec.decode(datagram.payload());
+  }
+}

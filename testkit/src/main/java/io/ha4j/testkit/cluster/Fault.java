@@ -1,0 +1,283 @@
+package io.ha4j.testkit.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A fault a {@link Scenario} injects into a simulated cluster: named values a test picks, in the
+ * spirit of okhttp's {@code SocketPolicy}, each with a one-line text form ({@link #text()}, {@link
+ * #parse}) so that a failing schedule can be printed and replayed.
+ *
+ * <p>Node faults name a member ({@code n1} .. {@code nN}); network faults act on the links between
+ * members.
+ */
+public sealed interface Fault {
+
+  /** The text form, e.g. {@code crash n1}, {@code stall n2 1500ms}, {@code partition n1,n2|n3}. */
+  String text();
+
+  /** The member a node fault acts on, or null for a network fault. */
+  default @org.jspecify.annotations.Nullable String node() {
+    return null;
+  }
+
+  /** A fault that acts on one member. */
+  sealed interface NodeFault extends Fault {
+    @Override
+    String node();
+  }
+
+  /** A fault that acts on the links between members. */
+  sealed interface NetworkFault extends Fault {}
+
+  /** The host dies: no priority-0 advertisement, its addresses vanish with it. */
+  record Crash(String node) implements NodeFault {
+    public Crash {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "crash " + node;
+    }
+  }
+
+  /** The member leaves gracefully: a master sends a priority-0 advertisement first. */
+  record Stop(String node) implements NodeFault {
+    public Stop {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "stop " + node;
+    }
+  }
+
+  /**
+   * The member starts again with a new incarnation: after a crash or stop it boots; while running
+   * it is stopped gracefully first (a service restart).
+   */
+  record Restart(String node) implements NodeFault {
+    public Restart {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "restart " + node;
+    }
+  }
+
+  /**
+   * The member's scheduler stands still for {@code duration} (a GC pause, VM steal): its timers
+   * fire late, and datagrams that arrive meanwhile wait in the socket until its timers have run.
+   */
+  record Stall(String node, Duration duration) implements NodeFault {
+    public Stall {
+      checkNode(node);
+      Objects.requireNonNull(duration, "duration");
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("stall duration must be positive, was " + duration);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "stall " + node + " " + duration.toMillis() + "ms";
+    }
+  }
+
+  /** A tracked health check with a negative weight fails: the member's priority drops. */
+  record PriorityDrop(String node) implements NodeFault {
+    public PriorityDrop {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "priority-drop " + node;
+    }
+  }
+
+  /** The tracked health check recovers: the member's base priority is back. */
+  record PriorityRestore(String node) implements NodeFault {
+    public PriorityRestore {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "priority-restore " + node;
+    }
+  }
+
+  /** The tracked interface goes down: the member enters FAULT (a master hands over first). */
+  record InterfaceDown(String node) implements NodeFault {
+    public InterfaceDown {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "ifdown " + node;
+    }
+  }
+
+  /** The tracked interface is up again: the member leaves FAULT and starts over as a backup. */
+  record InterfaceUp(String node) implements NodeFault {
+    public InterfaceUp {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "ifup " + node;
+    }
+  }
+
+  /**
+   * From now on the member's clock runs at {@code rate} times true time (1.1 = 10% fast), as a
+   * drifting oscillator would; timers already set keep their true-time deadlines.
+   */
+  record ClockDrift(String node, double rate) implements NodeFault {
+    public ClockDrift {
+      checkNode(node);
+      if (!(rate >= 0.5 && rate <= 2.0)) {
+        throw new IllegalArgumentException("clock rate must be 0.5..2.0, was " + rate);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "drift " + node + " " + rate;
+    }
+  }
+
+  /**
+   * A two-way partition: every link between two different sides is cut, both ways. Members not
+   * named keep their links to everyone.
+   */
+  record Partition(List<Set<String>> sides) implements NetworkFault {
+    public Partition {
+      Objects.requireNonNull(sides, "sides");
+      List<Set<String>> copy = new ArrayList<>();
+      Set<String> seen = new LinkedHashSet<>();
+      for (Set<String> side : sides) {
+        if (side.isEmpty()) {
+          throw new IllegalArgumentException("partition sides must not be empty: " + sides);
+        }
+        for (String n : side) {
+          checkNode(n);
+          if (!seen.add(n)) {
+            throw new IllegalArgumentException("member " + n + " is on two sides of partition " + sides);
+          }
+        }
+        copy.add(Set.copyOf(new LinkedHashSet<>(side)));
+      }
+      if (copy.size() < 2) {
+        throw new IllegalArgumentException("a partition needs at least two sides, was " + sides);
+      }
+      sides = List.copyOf(copy);
+    }
+
+    @Override
+    public String text() {
+      StringBuilder b = new StringBuilder("partition ");
+      for (int i = 0; i < sides.size(); i++) {
+        if (i > 0) {
+          b.append('|');
+        }
+        b.append(String.join(",", sides.get(i).stream().sorted().toList()));
+      }
+      return b.toString();
+    }
+  }
+
+  /** A one-way cut: nothing from {@code from} reaches {@code to}. */
+  record Cut(String from, String to) implements NetworkFault {
+    public Cut {
+      checkNode(from);
+      checkNode(to);
+      if (from.equals(to)) {
+        throw new IllegalArgumentException("a cut needs two members, was " + from + ">" + to);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "cut " + from + ">" + to;
+    }
+  }
+
+  /** Every cut and partition is removed. */
+  record Heal() implements NetworkFault {
+    @Override
+    public String text() {
+      return "heal";
+    }
+  }
+
+  /** Every link loses datagrams with probability {@code probability} from now on (0 ends it). */
+  record Loss(double probability) implements NetworkFault {
+    public Loss {
+      if (!(probability >= 0 && probability <= 1)) {
+        throw new IllegalArgumentException("loss must be a probability 0..1, was " + probability);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "loss " + probability;
+    }
+  }
+
+  /**
+   * Parses the text form of a fault.
+   *
+   * @throws IllegalArgumentException naming the text if it is not a fault
+   */
+  static Fault parse(String text) {
+    String[] w = text.trim().split("\\s+");
+    try {
+      return switch (w[0]) {
+        case "crash" -> new Crash(w[1]);
+        case "stop" -> new Stop(w[1]);
+        case "restart" -> new Restart(w[1]);
+        case "stall" -> new Stall(w[1], Scenario.parseDuration(w[2]));
+        case "priority-drop" -> new PriorityDrop(w[1]);
+        case "priority-restore" -> new PriorityRestore(w[1]);
+        case "ifdown" -> new InterfaceDown(w[1]);
+        case "ifup" -> new InterfaceUp(w[1]);
+        case "drift" -> new ClockDrift(w[1], Double.parseDouble(w[2]));
+        case "partition" -> {
+          List<Set<String>> sides = new ArrayList<>();
+          for (String side : w[1].split("\\|")) {
+            sides.add(new LinkedHashSet<>(List.of(side.split(","))));
+          }
+          yield new Partition(sides);
+        }
+        case "cut" -> {
+          String[] ends = w[1].split(">");
+          yield new Cut(ends[0], ends[1]);
+        }
+        case "heal" -> new Heal();
+        case "loss" -> new Loss(Double.parseDouble(w[1]));
+        default -> throw new IllegalArgumentException("unknown fault '" + w[0] + "'");
+      };
+    } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+      throw new IllegalArgumentException("not a fault: '" + text + "'", e);
+    }
+  }
+
+  private static void checkNode(String node) {
+    Objects.requireNonNull(node, "node");
+    if (!node.matches("n[1-9]")) {
+      throw new IllegalArgumentException("member names are n1..n9, was '" + node + "'");
+    }
+  }
+}

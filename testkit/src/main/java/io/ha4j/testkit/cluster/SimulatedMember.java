@@ -1,0 +1,332 @@
+package io.ha4j.testkit.cluster;
+
+import io.ha4j.api.Protocol;
+import io.ha4j.api.RealServer;
+import io.ha4j.api.Role;
+import io.ha4j.api.ServiceKey;
+import io.ha4j.api.VirtualService;
+import io.ha4j.api.election.ElectionListener;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.member.Member;
+import io.ha4j.api.reconcile.DesiredService;
+import io.ha4j.api.reconcile.HealthLookup;
+import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.HeartbeatConfig;
+import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.ipvs.IpvsClient;
+import io.ha4j.testkit.ipvs.FakeIpvsKernel;
+import io.ha4j.testkit.net.SimulatedNetwork;
+import io.ha4j.testkit.vip.FakeAddressKernel;
+import io.ha4j.vip.VipOwner;
+import io.ha4j.vip.codec.MacAddress;
+import io.ha4j.testkit.time.VirtualClock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One member of a simulated cluster across its incarnations: the real {@link HeartbeatElection}
+ * and the real {@link Member}, owning addresses through {@link VipOwner} over a {@link
+ * FakeAddressKernel} and programming IPVS through {@link IpvsClient} over a {@link
+ * FakeIpvsKernel}, on a {@link NodeScheduler} of the cluster's timeline, attached to the {@link
+ * SimulatedNetwork}.
+ */
+final class SimulatedMember {
+
+  static final int PORT = 5405;
+  static final String CHECK = "check";
+  static final String INTERFACE_TRACK = "interface:" + ClusterConfig.INTERFACE;
+  private static final byte[] KEY = "ha4j simulated cluster key".getBytes(StandardCharsets.US_ASCII);
+  private static final ServiceKey SERVICE = ServiceKey.of(Protocol.TCP, ClusterConfig.VIP.address(), 80);
+
+  private final String name;
+  private final ClusterConfig cluster;
+  private final VirtualClock timeline;
+  private final SimulatedNetwork network;
+  private final History history;
+  private int incarnation;
+  private double rate = 1.0;
+  private boolean interfaceUp = true;
+  private boolean checkUp = true;
+  private long stalledUntil = Long.MIN_VALUE;
+  private @Nullable NodeScheduler stalled;
+
+  // The host's kernels: they outlive a process restart, not a crash (the host comes back empty).
+  private @Nullable FakeAddressKernel addressKernel;
+  private @Nullable FakeIpvsKernel ipvsKernel;
+  private @Nullable NodeScheduler scheduler;
+  private @Nullable DatagramTransport transport;
+  private @Nullable HeartbeatElection election;
+  private @Nullable Member member;
+  private @Nullable RecordingAddressOwner addresses;
+  // A graceful stop runs on the member's own thread: while a stalled member has not run it yet,
+  // the old incarnation is still attached, and a restart waits for it.
+  private @Nullable NodeScheduler stopping;
+  private @Nullable DatagramTransport stoppingTransport;
+  private @Nullable RecordingAddressOwner stoppingAddresses;
+  private boolean startWhenStopped;
+
+  SimulatedMember(String name, ClusterConfig cluster, VirtualClock timeline, SimulatedNetwork network, History history) {
+    this.name = name;
+    this.cluster = cluster;
+    this.timeline = timeline;
+    this.network = network;
+    this.history = history;
+  }
+
+  String name() {
+    return name;
+  }
+
+  boolean running() {
+    return scheduler != null;
+  }
+
+  Role role() {
+    HeartbeatElection e = election;
+    return e == null ? Role.INIT : e.role();
+  }
+
+  List<io.ha4j.api.VirtualAddress> addresses() {
+    RecordingAddressOwner a = addresses;
+    return a == null ? List.of() : a.list();
+  }
+
+  @Nullable HeartbeatElection election() {
+    return election;
+  }
+
+  private FakeAddressKernel hostAddresses() {
+    FakeAddressKernel k = addressKernel;
+    if (k == null) {
+      k = new FakeAddressKernel();
+      int n = cluster.index(name) + 1;
+      k.addInterface(ClusterConfig.INTERFACE, MacAddress.of(new byte[] {0x02, 0, 0, 0, 0, (byte) n}));
+      if (!interfaceUp) {
+        k.setLink(ClusterConfig.INTERFACE, false);
+      }
+      addressKernel = k;
+    }
+    return k;
+  }
+
+  private FakeIpvsKernel hostIpvs() {
+    FakeIpvsKernel k = ipvsKernel;
+    if (k == null) {
+      k = new FakeIpvsKernel();
+      ipvsKernel = k;
+    }
+    return k;
+  }
+
+  /** Boots a new incarnation. */
+  void start() {
+    if (scheduler != null) {
+      return;
+    }
+    if (stopping != null) {
+      startWhenStopped = true;
+      return;
+    }
+    incarnation++;
+    long inc = incarnation;
+    NodeScheduler s = new NodeScheduler(timeline, name + "#" + inc, rate);
+    InetAddress self = cluster.address(name);
+    DatagramTransport t = network.attach(new InetSocketAddress(self, PORT), s.socket());
+    List<InetSocketAddress> peers = new ArrayList<>();
+    for (String other : cluster.nodes()) {
+      if (!other.equals(name)) {
+        peers.add(new InetSocketAddress(cluster.address(other), PORT));
+      }
+    }
+    HeartbeatConfig config = HeartbeatConfig.builder()
+        .clusterId(0x48413441)
+        .groupId(1)
+        .nodeId(name)
+        .priority(cluster.priority(name))
+        .advertisementInterval(cluster.advertisementInterval())
+        .preempt(cluster.preempt())
+        .key(1, KEY)
+        .destinations(peers)
+        .track(INTERFACE_TRACK, 0)
+        .track(CHECK, -ClusterConfig.PRIORITY_DROP)
+        .virtualAddress(ClusterConfig.VIP)
+        .stallThreshold(cluster.stallThreshold())
+        .incarnations(() -> inc)
+        .build();
+    HeartbeatElection e = new HeartbeatElection(config, t, s);
+    e.addListener(new ElectionListener() {
+      @Override
+      public void onRoleChange(RoleChange change) {
+        history.record(new History.RoleChanged(timeline.nanoTime(), name, change.from(), change.to(), change.reason()));
+      }
+    });
+    if (!checkUp) {
+      e.setTracked(CHECK, false);
+    }
+    if (!interfaceUp) {
+      e.setTracked(INTERFACE_TRACK, false);
+    }
+    FakeAddressKernel k = hostAddresses();
+    RecordingAddressOwner a = new RecordingAddressOwner(name,
+        VipOwner.builder(k, s).manage(ClusterConfig.VIP).build(), history, timeline);
+    Member m = Member.builder(s, e, a)
+        .virtualAddresses(List.of(ClusterConfig.VIP))
+        .loadBalancer(new RecordingTable(name, new IpvsClient(hostIpvs(), s.clock(), Duration.ofSeconds(1)),
+            history, timeline), HealthLookup.allUp())
+        .service(DesiredService.of(VirtualService.of(SERVICE, "wlc"),
+            List.of(RealServer.of(address("198.51.100.101"), 80), RealServer.of(address("198.51.100.102"), 80))))
+        .reconcileInterval(Duration.ofSeconds(5))
+        .build();
+    scheduler = s;
+    transport = t;
+    election = e;
+    addresses = a;
+    member = m;
+    m.start();
+  }
+
+  /** The host dies at once: no priority-0 advertisement, its addresses vanish. */
+  void crash() {
+    startWhenStopped = false;
+    NodeScheduler old = stopping;
+    if (old != null) {
+      old.kill();
+      requireNonNull(stoppingTransport).close();
+      requireNonNull(stoppingAddresses).crash();
+      stopping = null;
+      addressKernel = null;
+      ipvsKernel = null;
+    }
+    NodeScheduler s = scheduler;
+    if (s == null) {
+      return;
+    }
+    s.kill();
+    requireNonNull(transport).close();
+    requireNonNull(addresses).crash();
+    clear();
+    addressKernel = null;
+    ipvsKernel = null;
+  }
+
+  /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
+  void stop() {
+    stopThen(false);
+  }
+
+  /** Stops gracefully, then boots a new incarnation. */
+  void restart() {
+    if (scheduler == null) {
+      start();
+    } else {
+      stopThen(true);
+    }
+  }
+
+  private void stopThen(boolean startAgain) {
+    NodeScheduler s = scheduler;
+    if (s == null) {
+      startWhenStopped = false;
+      return;
+    }
+    Member m = requireNonNull(member);
+    DatagramTransport t = requireNonNull(transport);
+    stopping = s;
+    stoppingTransport = t;
+    stoppingAddresses = requireNonNull(addresses);
+    startWhenStopped = startAgain;
+    m.stop();
+    clear();
+    // Three hops: the election tells its listeners of the stop (INIT) in tasks of its own, and the
+    // member reacts in further ones; all of them must run before this incarnation ends.
+    s.execute(() -> s.execute(() -> s.execute(() -> {
+      // The stopped process's owner is not closed: Member.stop released the addresses, and the
+      // fake kernel's route socket is shared with the next incarnation's owner on this host.
+      t.close();
+      s.kill();
+      stopping = null;
+      if (startWhenStopped) {
+        startWhenStopped = false;
+        start();
+      }
+    })));
+  }
+
+  void stall(Duration d) {
+    NodeScheduler s = scheduler;
+    if (s == null) {
+      return;
+    }
+    long until = timeline.nanoTime() + d.toNanos();
+    if (until > stalledUntil) {
+      stalledUntil = until;
+    }
+    stalled = s;
+    s.stall(d);
+  }
+
+  /**
+   * Called when a stall may end; true if the stalled incarnation runs again now (a stop or restart
+   * requested meanwhile takes effect then).
+   */
+  boolean resumeIfDue() {
+    NodeScheduler s = stalled;
+    if (s == null || timeline.nanoTime() < stalledUntil) {
+      return false;
+    }
+    stalled = null;
+    s.resume();
+    return true;
+  }
+
+  void setCheck(boolean up) {
+    checkUp = up;
+    HeartbeatElection e = election;
+    NodeScheduler s = scheduler;
+    if (e != null && s != null) {
+      s.execute(() -> e.setTracked(CHECK, up));
+    }
+  }
+
+  void setInterface(boolean up) {
+    interfaceUp = up;
+    // The link state belongs to the host: the owner notices it from the kernel's notification.
+    hostAddresses().setLink(ClusterConfig.INTERFACE, up);
+  }
+
+  void setRate(double r) {
+    rate = r;
+    NodeScheduler s = scheduler;
+    if (s != null) {
+      s.setRate(r);
+    }
+  }
+
+  private void clear() {
+    scheduler = null;
+    transport = null;
+    election = null;
+    member = null;
+    addresses = null;
+  }
+
+  private static <T> T requireNonNull(@Nullable T t) {
+    if (t == null) {
+      throw new IllegalStateException("member is not running");
+    }
+    return t;
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(literal, e);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.ha4j.testkit.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.api.Role;
+import io.ha4j.heartbeat.HeartbeatElection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterHarnessTest {
+
+  private static final Duration A = Duration.ofSeconds(1);
+
+  private static ClusterHarness started(ClusterConfig c) {
+    ClusterHarness h = ClusterHarness.create(c, 1);
+    h.start();
+    h.runFor(Duration.ofSeconds(10));
+    return h;
+  }
+
+  private static long lastTakeOver(History h, String node) {
+    return h.events().stream()
+        .filter(e -> e instanceof History.RoleChanged r && r.node().equals(node) && r.to() == Role.MASTER)
+        .mapToLong(History.Event::atNanos).max().orElse(-1);
+  }
+
+  @Test
+  void highestPriorityBecomesMasterAfterItsMasterDownIntervalAndAloneOwnsTheVip() {
+    ClusterHarness h = started(ClusterConfig.of(3));
+    assertEquals(List.of("n1"), h.masters());
+    assertEquals(Set.of(ClusterConfig.VIP), h.addresses("n1"));
+    assertEquals(Set.of(), h.addresses("n2"));
+    // RFC 5798 section 6.4.1: a backup waits Master_Down_Interval = 3 A + skew(200) after start.
+    assertEquals(HeartbeatElection.masterDownInterval(200, A).toNanos(), lastTakeOver(h.history(), "n1"));
+    h.assertInvariants();
+  }
+
+  @Test
+  void crashedMasterIsReplacedByTheNextPriorityWithinTheMasterDownInterval() {
+    ClusterHarness h = started(ClusterConfig.of(3));
+    long crash = h.clock().nanoTime();
+    h.inject(new Fault.Crash("n1"));
+    assertEquals(Set.of(), h.addresses("n1"), "a crashed host's addresses are gone with it");
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n2"), h.masters());
+    long took = lastTakeOver(h.history(), "n2") - crash;
+    assertTrue(took <= HeartbeatElection.masterDownInterval(190, A).toNanos(), "took " + took);
+    h.assertInvariants();
+  }
+
+  @Test
+  void gracefulStopHandsOverAfterTheSkewTime() {
+    ClusterHarness h = started(ClusterConfig.of(3));
+    long stop = h.clock().nanoTime();
+    h.inject(new Fault.Stop("n1"));
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n2"), h.masters());
+    long took = lastTakeOver(h.history(), "n2") - stop;
+    // RFC 5798 section 6.4.2: a priority-0 advertisement sets the Master_Down_Timer to Skew_Time.
+    assertTrue(took <= HeartbeatElection.skewTime(190, A).toNanos() + 1_000_000, "took " + took);
+    h.assertInvariants();
+  }
+
+  @Test
+  void restartedHigherPriorityMemberPreemptsOnlyWithPreempt() {
+    for (boolean preempt : List.of(true, false)) {
+      ClusterHarness h = started(ClusterConfig.of(2).withPreempt(preempt));
+      h.inject(new Fault.Crash("n1"));
+      h.runFor(Duration.ofSeconds(10));
+      h.inject(new Fault.Restart("n1"));
+      h.runFor(Duration.ofSeconds(10));
+      assertEquals(List.of(preempt ? "n1" : "n2"), h.masters(), "preempt " + preempt);
+      h.assertInvariants();
+    }
+  }
+
+  @Test
+  void partitionMakesTwoMastersAndHealingLeavesTheHigherOne() {
+    ClusterHarness h = started(ClusterConfig.of(3));
+    h.inject(new Fault.Partition(List.of(Set.of("n1"), Set.of("n2", "n3"))));
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n1", "n2"), h.masters());
+    h.inject(new Fault.Heal());
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n1"), h.masters());
+    assertEquals(Set.of(), h.addresses("n2"));
+    h.assertInvariants();
+  }
+
+  @Test
+  void interfaceDownPutsTheMasterInFaultAndHandsOver() {
+    ClusterHarness h = started(ClusterConfig.of(2));
+    h.inject(new Fault.InterfaceDown("n1"));
+    h.runFor(Duration.ofSeconds(5));
+    assertEquals(Role.FAULT, h.role("n1"));
+    assertEquals(List.of("n2"), h.masters());
+    h.inject(new Fault.InterfaceUp("n1"));
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n1"), h.masters());
+    h.assertInvariants();
+  }
+
+  @Test
+  void priorityDropLetsAHigherBackupPreempt() {
+    ClusterHarness h = started(ClusterConfig.of(2).withPriorities(List.of(150, 120)));
+    h.inject(new Fault.PriorityDrop("n1"));
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n2"), h.masters());
+    h.inject(new Fault.PriorityRestore("n1"));
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(List.of("n1"), h.masters());
+    h.assertInvariants();
+  }
+
+  @Test
+  void longBackupStallIsNoFalseFailover() {
+    // keepalived issues #1955, #2271: a stalled backup must not act on its stale master-down timer.
+    ClusterHarness h = started(ClusterConfig.of(2));
+    int before = h.history().events().size();
+    h.inject(new Fault.Stall("n2", Duration.ofSeconds(12)));
+    h.runFor(Duration.ofSeconds(20));
+    assertEquals(List.of("n1"), h.masters());
+    assertTrue(h.history().events().subList(before, h.history().events().size()).stream()
+        .noneMatch(e -> e instanceof History.RoleChanged), h.history().render());
+    assertEquals(1, h.election("n2").stats().stalls());
+    h.assertInvariants();
+  }
+
+  @Test
+  void longMasterStallFailsOverAndTheOldMasterStepsDownWhenItResumes() {
+    ClusterHarness h = started(ClusterConfig.of(2).withPriorities(List.of(100, 200)).withPreempt(false));
+    h.inject(new Fault.Partition(List.of(Set.of("n1"), Set.of("n2"))));
+    h.runFor(Duration.ofSeconds(10));
+    h.inject(new Fault.Heal());
+    h.runFor(Duration.ofSeconds(10));
+    String master = h.master().orElseThrow();
+    String backup = master.equals("n1") ? "n2" : "n1";
+    h.inject(new Fault.Stall(master, Duration.ofSeconds(8)));
+    h.runFor(Duration.ofSeconds(7));
+    assertEquals(List.of(master, backup).stream().sorted().toList(), h.masters(), "both, while one stands still");
+    h.runFor(Duration.ofSeconds(10));
+    assertEquals(1, h.masters().size());
+    h.assertInvariants();
+  }
+
+  @Test
+  void driftingClocksStillElectOneMaster() {
+    ClusterHarness h = ClusterHarness.create(ClusterConfig.of(3), 1);
+    h.start();
+    h.inject(new Fault.ClockDrift("n1", 0.9));
+    h.inject(new Fault.ClockDrift("n2", 1.1));
+    h.runFor(Duration.ofSeconds(30));
+    assertEquals(List.of("n1"), h.masters());
+    h.assertInvariants();
+  }
+
+  @Test
+  void sameSeedSameHistoryByteForByte() {
+    String scenario = "nodes=4 prio=200,150,150,20 preempt=true adv=100ms delay=200us jitter=20ms dup=0.05"
+        + " reorder=0.2 stall-threshold=0.25 ; @1s loss 0.2 ; @2s crash n1 ; @2500ms stall n2 900ms"
+        + " ; @3s partition n1,n2|n3,n4 ; @4s restart n1 ; @4s drift n3 0.93 ; @5s heal ; @5500ms loss 0.0"
+        + " ; @6s stop n4 ; @7s restart n4 ; end @12s";
+    String first = ClusterHarness.run(Scenario.parse(scenario), 7).history().render();
+    String second = ClusterHarness.run(Scenario.parse(scenario), 7).history().render();
+    assertEquals(first, second);
+    assertNotEquals(first, ClusterHarness.run(Scenario.parse(scenario), 8).history().render(),
+        "the seed drives loss, jitter, duplication and reordering");
+  }
+
+  @Test
+  void replayRunsAPrintedReproducer() {
+    History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
+    assertTrue(h.render().contains("n2 BACKUP -> MASTER"), h.render());
+  }
+}
