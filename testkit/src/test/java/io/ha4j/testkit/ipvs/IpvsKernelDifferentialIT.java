@@ -1,10 +1,13 @@
 package io.ha4j.testkit.ipvs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.ForwardingMethod;
+import io.ha4j.api.Protocol;
 import io.ha4j.api.RealServer;
+import io.ha4j.api.ServiceFlag;
 import io.ha4j.api.ServiceKey;
 import io.ha4j.api.TunnelType;
 import io.ha4j.api.VirtualService;
@@ -15,7 +18,12 @@ import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.ipvs.IpvsException;
 import io.ha4j.testkit.vm.KernelTest;
 import java.time.Duration;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -31,11 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The differential test that makes the fake trustworthy: the same op sequences (from the model
- * test's value space, see {@link #sequence(long)}) go to the real ip_vs of the kernel VM
+ * test's kind, see {@link #sequence(long)}) go to the real ip_vs of the kernel VM
  * and to {@link FakeIpvsKernel}; both must answer every op with the same errno and end with the
  * same table, real servers in the same order. A fixed list of seeds plus a few random ones per run
  * (the VM is slow); a failure names its seed, which {@link #sequence(long)} replays. Differences
- * found here are kept as fake-only regression cases in {@link FakeIpvsKernelObservedTest}.
+ * found here are bugs of the fake: fix it and keep the sequence as a fake-only regression case.
  */
 @KernelTest
 class IpvsKernelDifferentialIT {
@@ -52,8 +60,17 @@ class IpvsKernelDifferentialIT {
     kernel = ns.client();
   }
 
+  /** Errnos the kernel answered and services it held, over the whole run. */
+  private static final Set<Integer> ERRNOS_SEEN = new TreeSet<>();
+  private static int servicesSeen;
+
   @AfterAll
   static void close() {
+    // a run where nothing failed or nothing was built would compare nothing
+    if (servicesSeen > 0 || !ERRNOS_SEEN.isEmpty()) {
+      assertTrue(ERRNOS_SEEN.containsAll(Set.of(2, 3, 17, 22, 34)), () -> "errnos seen: " + ERRNOS_SEEN);
+      assertTrue(servicesSeen >= 10, () -> "services in the final tables: " + servicesSeen);
+    }
     if (kernel != null) {
       kernel.close();
     }
@@ -68,12 +85,25 @@ class IpvsKernelDifferentialIT {
     return Stream.concat(fixed, random);
   }
 
+  /** The model test's services plus an SCTP and an IPv6 firewall-mark service. */
+  static final List<ServiceKey> KEYS = new ArrayList<>(IpvsTableProperties.KEYS);
+
+  static {
+    try {
+      KEYS.add(ServiceKey.of(Protocol.SCTP, InetAddress.getByName("198.51.100.3"), 9));
+      KEYS.add(ServiceKey.fwmark(9, AddressFamily.INET6));
+    } catch (UnknownHostException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
-   * The op sequence of {@code seed}, the same on every machine and run: 1..60 ops over the model
-   * test's services and endpoints ({@link IpvsTableProperties#KEYS}, {@link
-   * IpvsTableProperties#ENDPOINTS}) with the same value choices as its generator. (Drawn from a
-   * plain {@link Random}: jqwik's generators only run inside a jqwik property, and kernel tests
-   * run on the Jupiter engine.)
+   * The op sequence of {@code seed}, the same on every machine and run: 1..60 ops over a few
+   * services and endpoints, so that they collide, with values wider than the model test's (which
+   * only generates what its model knows): mixed address families, every tunnel type and checksum
+   * mode, tunnel settings on non-tunnel servers, service flags, persistence engines, the
+   * {@code none} scheduler, IPv6 netmask 0. (Drawn from a plain {@link Random}: jqwik's generators
+   * only run inside a jqwik property, and kernel tests run on the Jupiter engine.)
    */
   static List<TableOp> sequence(long seed) {
     Random random = new Random(seed);
@@ -85,39 +115,49 @@ class IpvsKernelDifferentialIT {
     return ops;
   }
 
-  private static <T> T pick(Random random, List<T> values) {
-    return values.get(random.nextInt(values.size()));
+  @SafeVarargs
+  private static <T> T pick(Random random, T... values) {
+    return values[random.nextInt(values.length)];
   }
 
   private static TableOp op(Random random) {
-    ServiceKey key = pick(random, IpvsTableProperties.KEYS);
-    List<RealServer.Endpoint> endpoints = IpvsTableProperties.ENDPOINTS.get(key.family());
+    ServiceKey key = KEYS.get(random.nextInt(KEYS.size()));
     return switch (random.nextInt(7)) {
       case 0 -> new TableOp.AddService(service(random, key));
       case 1 -> new TableOp.UpdateService(service(random, key));
       case 2 -> new TableOp.DeleteService(key);
-      case 3, 4 -> new TableOp.AddRealServer(key, realServer(random, endpoints));
-      case 5 -> new TableOp.UpdateRealServer(key, realServer(random, endpoints));
-      default -> new TableOp.DeleteRealServer(key, pick(random, endpoints));
+      case 3, 4 -> new TableOp.AddRealServer(key, realServer(random, key));
+      case 5 -> new TableOp.UpdateRealServer(key, realServer(random, key));
+      default -> new TableOp.DeleteRealServer(key, endpoint(random, key));
     };
   }
 
   private static VirtualService service(Random random, ServiceKey key) {
-    List<Integer> masks = key.family() == AddressFamily.INET ? List.of(32, 24) : List.of(128, 64);
-    return VirtualService.of(key, pick(random, List.of("rr", "wlc", "sh", "mh", "nosuch")))
-        .withPersistence(pick(random, List.of(0, 300)), pick(random, masks));
+    Integer mask = key.family() == AddressFamily.INET ? pick(random, 32, 24, 0) : pick(random, 128, 64, 64, 0);
+    Set<ServiceFlag> flags = EnumSet.noneOf(ServiceFlag.class);
+    for (ServiceFlag f : ServiceFlag.values()) {
+      if (random.nextInt(4) == 0) {
+        flags.add(f);
+      }
+    }
+    return new VirtualService(key, pick(random, "rr", "wlc", "sh", "mh", "none", "nosuch"), flags,
+        pick(random, 0, 300, 300), mask, pick(random, null, null, null, "sip", "nope"));
   }
 
-  private static RealServer realServer(Random random, List<RealServer.Endpoint> endpoints) {
-    RealServer.Endpoint ep = pick(random, endpoints);
-    ForwardingMethod fwd = pick(random, List.of(ForwardingMethod.values()));
-    int weight = random.nextInt(11);
-    int upper = pick(random, List.of(0, 5, 10));
-    int lower = pick(random, List.of(0, 5, 10));
-    TunnelType tun = pick(random, List.of(TunnelType.IPIP, TunnelType.GUE));
-    int tunPort = pick(random, List.of(0, 6080));
-    return new RealServer(ep.address(), ep.port(), weight, fwd, upper, lower,
-        fwd == ForwardingMethod.TUN ? tun : TunnelType.IPIP, fwd == ForwardingMethod.TUN ? tunPort : 0, 0);
+  private static RealServer.Endpoint endpoint(Random random, ServiceKey key) {
+    AddressFamily family = random.nextInt(6) == 0
+        ? (key.family() == AddressFamily.INET ? AddressFamily.INET6 : AddressFamily.INET) : key.family();
+    List<RealServer.Endpoint> endpoints = IpvsTableProperties.ENDPOINTS.get(family);
+    return endpoints.get(random.nextInt(endpoints.size()));
+  }
+
+  private static RealServer realServer(Random random, ServiceKey key) {
+    RealServer.Endpoint ep = endpoint(random, key);
+    ForwardingMethod fwd = pick(random, ForwardingMethod.values());
+    boolean tunnelSettings = fwd == ForwardingMethod.TUN || random.nextInt(5) == 0;
+    return new RealServer(ep.address(), ep.port(), pick(random, 0, 1, 7, 65535), fwd,
+        pick(random, 0, 5, 10, 100000), pick(random, 0, 5, 10), tunnelSettings ? pick(random, TunnelType.values()) : TunnelType.IPIP,
+        tunnelSettings ? pick(random, 0, 6080) : 0, tunnelSettings ? pick(random, 0, 1, 2, 3) : 0);
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -129,7 +169,11 @@ class IpvsKernelDifferentialIT {
       List<Integer> real = errnos(kernel.apply(ops), ops.size());
       List<Integer> faked = errnos(fake.apply(ops), ops.size());
       assertEquals(real, faked, () -> "errno per op, seed " + seed + ": " + ops);
-      assertEquals(ordered(kernel.read()), ordered(fake.read()), () -> "table after seed " + seed + ": " + ops);
+      Map<VirtualService, List<RealServer>> table = ordered(kernel.read());
+      assertEquals(table, ordered(fake.read()), () -> "table after seed " + seed + ": " + ops);
+      ERRNOS_SEEN.addAll(real);
+      ERRNOS_SEEN.remove(0);
+      servicesSeen += table.size();
     } finally {
       kernel.flush();
     }
