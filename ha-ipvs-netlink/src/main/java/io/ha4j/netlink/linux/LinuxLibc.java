@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 
@@ -72,6 +73,14 @@ public interface LinuxLibc extends Library {
 
   NativeLong recvfrom(int fd, byte[] buffer, NativeLong length, int flags, SockaddrNl from,
       IntByReference fromLength) throws LastErrorException;
+
+  /** {@code sendto} from native memory: no Java array copied in and out around the call. */
+  NativeLong sendto(int fd, Pointer buffer, NativeLong length, int flags, Pointer to, int toLength)
+      throws LastErrorException;
+
+  /** {@code recvfrom} into native memory, {@code from} a {@code sockaddr_nl} of 12 bytes. */
+  NativeLong recvfrom(int fd, Pointer buffer, NativeLong length, int flags, Pointer from,
+      Pointer fromLength) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
 
