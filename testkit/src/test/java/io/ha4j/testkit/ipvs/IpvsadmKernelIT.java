@@ -1,13 +1,22 @@
 package io.ha4j.testkit.ipvs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ha4j.api.ForwardingMethod;
+import io.ha4j.api.Protocol;
+import io.ha4j.api.RealServer;
+import io.ha4j.api.ServiceKey;
+import io.ha4j.api.TunnelType;
 import io.ha4j.ipvs.IpvsClient;
+import io.ha4j.ipvs.IpvsException;
+import io.ha4j.ipvs.SyncDaemon;
 import io.ha4j.ipvs.ipvsadm.Ipvsadm;
 import io.ha4j.testkit.vm.KernelTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +114,37 @@ class IpvsadmKernelIT {
       "-L --timeout"})
   void listPrintsWhatIpvsadmPrints(String args) {
     assertSameOutput(args.split(" "));
+  }
+
+  /**
+   * Also what the kernel demands of sync daemons (observed on 6.1 ip_vs in the VM): none starts
+   * while a service has a real server of the other address family (the sync protocol cannot
+   * carry it), and no such real server is added while one runs; both EINVAL.
+   */
+  @Test
+  void daemonListingPrintsWhatIpvsadmPrints() throws Exception {
+    ns.sh("ip link add sync1 type dummy && ip link set sync1 multicast on up");
+    ServiceKey v4 = ServiceKey.of(Protocol.TCP, InetAddress.getByName("198.51.100.1"), 80);
+    RealServer mixed = RealServer.of(InetAddress.getByName("2001:db8::22"), 80)
+        .withForwarding(ForwardingMethod.TUN).withTunnel(TunnelType.GUE, 6081, 2);
+    SyncDaemon master = new SyncDaemon(SyncDaemon.State.MASTER, "sync1", 5, 1400,
+        InetAddress.getByName("239.1.1.1"), 8849, 2);
+    try (IpvsClient client = IpvsClient.open(ns.name)) {
+      assertEquals(22, assertThrows(IpvsException.class, () -> client.startDaemon(master)).errno());
+      client.deleteRealServer(v4, mixed.endpoint());
+      client.startDaemon(master);
+      client.startDaemon(SyncDaemon.of(SyncDaemon.State.BACKUP, "sync1", 9));
+      try {
+        assertSameOutput("-L", "--daemon");
+        assertEquals(22, assertThrows(IpvsException.class, () -> client.addRealServer(v4, mixed)).errno());
+      } finally {
+        client.stopDaemon(SyncDaemon.State.MASTER);
+        client.stopDaemon(SyncDaemon.State.BACKUP);
+        client.addRealServer(v4, mixed);
+      }
+    } finally {
+      ns.sh("ip link del sync1");
+    }
   }
 
   @Test
