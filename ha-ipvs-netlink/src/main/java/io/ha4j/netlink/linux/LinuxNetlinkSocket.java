@@ -32,6 +32,7 @@ public final class LinuxNetlinkSocket {
   // for small acks (most of a pipelined apply). The receive buffer holds the largest datagram we
   // accept, so one recvfrom with MSG_TRUNC both reads and sizes it; untouched pages cost nothing.
   private final Memory rx = new Memory(MAX_DATAGRAM);
+  private final NativeLong rxLength = new NativeLong(MAX_DATAGRAM);
   private final Memory from = new Memory(LinuxLibc.SockaddrNl.SIZE);
   private final Memory fromLength = new Memory(4);
   private final Memory kernel = new Memory(LinuxLibc.SockaddrNl.SIZE);
@@ -50,6 +51,7 @@ public final class LinuxNetlinkSocket {
     if (LinuxLibc.INSTANCE == null) {
       throw new IllegalStateException("libc did not load");
     }
+    LinuxSocketCalls.probe();
   }
 
   /** Opens and binds a socket of netlink {@code protocol} in the calling thread's namespace. */
@@ -143,7 +145,7 @@ public final class LinuxNetlinkSocket {
     tx.getByteBuffer(0, length).put(datagram.duplicate());
     while (true) {
       try {
-        LinuxLibc.INSTANCE.sendto(fd, tx, new NativeLong(length), 0, kernel, LinuxLibc.SockaddrNl.SIZE);
+        LinuxSocketCalls.sendto(fd, tx, new NativeLong(length), 0, kernel, LinuxLibc.SockaddrNl.SIZE);
         return;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != Netlink.EINTR) {
@@ -160,11 +162,10 @@ public final class LinuxNetlinkSocket {
   public ByteBuffer receive(long timeoutMicros) {
     ensureOpen();
     setTimeout(Math.max(1, timeoutMicros));
-    LinuxLibc c = LinuxLibc.INSTANCE;
     while (true) {
       try {
         fromLength.setInt(0, LinuxLibc.SockaddrNl.SIZE);
-        int size = c.recvfrom(fd, rx, new NativeLong(MAX_DATAGRAM), LinuxLibc.MSG_TRUNC, from, fromLength)
+        int size = LinuxSocketCalls.recvfrom(fd, rx, rxLength, LinuxLibc.MSG_TRUNC, from, fromLength)
             .intValue();
         if (size > MAX_DATAGRAM) {
           throw new NetlinkException(NetlinkException.Kind.PROTOCOL, Netlink.EMSGSIZE,
