@@ -13,6 +13,7 @@ module io.ha4j.ipvs {
 
   exports io.ha4j.netlink;
   exports io.ha4j.ipvs;
+  exports io.ha4j.ipvs.ipvsadm;
   // JNA reads and writes the fields of our Structures reflectively.
   opens io.ha4j.netlink.linux to com.sun.jna;
 }

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A Linux {@code AF_NETLINK} socket, bound and ready for requests to the kernel. The receive buffer
  * is at least 32 KiB (1 MiB asked), extended acks and capped acks are switched on, receives never
- * truncate (the datagram is sized with {@code MSG_PEEK|MSG_TRUNC} first) and time out
- * ({@code SO_RCVTIMEO}).
+ * truncate (they read into a buffer of the largest datagram accepted, 1 MiB, and {@code MSG_TRUNC}
+ * reports a larger one, which is dropped) and time out ({@code SO_RCVTIMEO}, possibly up to a tenth
+ * before the time asked, never after).
  *
  * <p>Check {@link #unavailabilityCause()} before opening one where native code may be missing;
  * set the system property {@value #DISABLE_PROPERTY} to {@code true} to switch native code off.

@@ -26,7 +26,6 @@ public interface LinuxLibc extends Library {
   int SOL_NETLINK = 270;
   int NETLINK_CAP_ACK = 10;
   int NETLINK_EXT_ACK = 11;
-  int MSG_PEEK = 0x2;
   int MSG_TRUNC = 0x20;
   int O_RDONLY = 0;
   int O_CLOEXEC = 0x80000;
@@ -66,12 +65,6 @@ public interface LinuxLibc extends Library {
   int setsockopt(int fd, int level, int name, IntByReference value, int valueLength) throws LastErrorException;
 
   int setsockopt(int fd, int level, int name, Timeval value, int valueLength) throws LastErrorException;
-
-  NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, SockaddrNl to, int toLength)
-      throws LastErrorException;
-
-  NativeLong recvfrom(int fd, byte[] buffer, NativeLong length, int flags, SockaddrNl from,
-      IntByReference fromLength) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
 

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * scheduler or persistence engine, or unknown family, EINVAL for missing attributes or an IPv6
  * netmask outside 1..128, ERANGE when the lower threshold exceeds the upper, EINVAL for a GUE tunnel
  * without port; the {@code HASHED} flag on every service; new destinations listed first; sync daemon
- * defaults (224.0.0.81:8848, TTL 1, 1472 bytes); timeouts 900/120/300 with 0 meaning unchanged;
+ * defaults (224.0.0.81:8848, TTL 1, 1472 bytes); EINVAL for a sync daemon while a real server of the
+ * other address family exists, and for adding one while a daemon runs; timeouts 900/120/300 with 0 meaning unchanged;
  * acks capped and errors carrying only the request's header ({@code NETLINK_CAP_ACK}); dumps split
  * into datagrams of about one page ({@code NLMSG_GOODSIZE}) and ended by {@code NLMSG_DONE} in a
  * datagram of its own; a destination dump for a missing service is empty, not an error.
@@ -394,6 +395,15 @@ public final class FakeIpvsKernel implements NetlinkTransport {
     if (daemons.containsKey(state)) {
       throw new Errno(Netlink.EEXIST, null);
     }
+    // ip_vs_genl_new_daemon: the sync protocol cannot carry a real server of the other family
+    // (observed on 6.1 ip_vs in the VM)
+    for (Service svc : services.values()) {
+      for (Dest dest : svc.dests.values()) {
+        if (dest.af != svc.af) {
+          throw new Errno(Netlink.EINVAL, null);
+        }
+      }
+    }
     byte[] group = d.has(Y_GROUP6) ? d.bytes(Y_GROUP6, 16)
         : d.has(Y_GROUP) ? d.bytes(Y_GROUP, 4) : new byte[] {(byte) 224, 0, 0, 81};
     daemons.put(state, new Daemon(state, d.string(Y_IFN), d.u32(Y_SYNCID) & 0xff, d.u16(Y_MAXLEN, 1472),
@@ -530,8 +540,9 @@ public final class FakeIpvsKernel implements NetlinkTransport {
     u.tunType = d.u8(D_TUN_TYPE, 0);
     u.tunPort = d.u16be(D_TUN_PORT, 0);
     u.tunFlags = d.u16(D_TUN_FLAGS, 0);
-    if (u.af != svc.af && u.fwd != 2) {
-      throw new Errno(Netlink.EINVAL, null); // mixed families only through a tunnel
+    if (u.af != svc.af && (u.fwd != 2 || !daemons.isEmpty())) {
+      // mixed families only through a tunnel, and not while a sync daemon runs (observed on 6.1)
+      throw new Errno(Netlink.EINVAL, null);
     }
     // ip_vs_add_dest / ip_vs_edit_dest check these before looking the destination up.
     if (u.weight < 0) {

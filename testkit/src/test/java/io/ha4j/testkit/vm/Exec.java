@@ -14,24 +14,24 @@ import java.util.concurrent.TimeUnit;
  * Runs the external commands of kernel tests (ip, ipvsadm). Unlike the netns rig's runner it can
  * feed the command's standard input, so one {@code ipvsadm -R} loads a whole table.
  */
-final class Exec {
+public final class Exec {
 
   /** Generous: under TCG emulation one ipvsadm takes 0.2-2 s, and the host may be busy. */
   private static final long TIMEOUT_SECONDS = 60;
 
   private Exec() {}
 
-  static ExecResult run(String... argv) {
+  public static ExecResult run(String... argv) {
     return runWithInput("", argv);
   }
 
   /** Runs the command and fails the test, quoting its stderr, when it does not exit 0. */
-  static ExecResult ok(String... argv) {
+  public static ExecResult ok(String... argv) {
     return runWithInput("", argv).orThrow();
   }
 
   /** Runs the command with {@code stdin} as its whole input. */
-  static ExecResult runWithInput(String stdin, String... argv) {
+  public static ExecResult runWithInput(String stdin, String... argv) {
     List<String> command = List.of(argv);
     Process p;
     try {

@@ -1,4 +1,4 @@
-package io.ha4j.examples.ipvs;
+package io.ha4j.ipvs.ipvsadm;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package io.ha4j.examples.ipvs;
+package io.ha4j.ipvs.ipvsadm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -152,6 +152,22 @@ class IpvsadmFormatTest {
     assertEquals("-A -f 3 -s rr\n"
         + "-a -f 3 -r 203.0.113.7:0 -i -w 1 --tun-type gre --tun-csum\n"
         + "-a -f 3 -r 203.0.113.8:0 -i -w 1 --tun-type ipip\n", IpvsadmFormat.save(t));
+  }
+
+  // observed in the kernel VM: ipvsadm 1.31 prints marks with "%d", sorts them as signed ints
+  // (ipvs_cmp_services) and lists one service (-Ln -f 8) without the version line
+  @Test
+  void marksFrom2To31UpAreNegativeAsIpvsadmPrintsThem() throws Exception {
+    IpvsService big = new IpvsService(VirtualService.of(ServiceKey.fwmark(-1, AddressFamily.INET), "rr"), 0x2, IpvsStats.ZERO);
+    IpvsService small = new IpvsService(VirtualService.of(ServiceKey.fwmark(8, AddressFamily.INET6), "mh"), 0x2, IpvsStats.ZERO);
+    List<IpvsadmFormat.Entry> t = List.of(new IpvsadmFormat.Entry(small, List.of()), new IpvsadmFormat.Entry(big, List.of()));
+
+    assertEquals("-A -f -1 -s rr\n-A -f 8 -6 -s mh\n", IpvsadmFormat.save(t));
+    assertEquals("Prot LocalAddress:Port Scheduler Flags\n"
+        + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+        + "FWM  8 IPv6 mh\n", IpvsadmFormat.listWithoutVersion(t.subList(0, 1), IpvsadmFormat.Columns.DEFAULT, false));
+    assertEquals(-1, ((ServiceKey.FirewallMark) ((IpvsadmCommand.DeleteService)
+        IpvsadmCommand.parse(List.of("-D", "-f", "-1")).command()).key()).mark());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.ha4j.examples.ipvs;
+package io.ha4j.ipvs.ipvsadm;
 
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.ForwardingMethod;
@@ -294,7 +294,8 @@ public sealed interface IpvsadmCommand {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("illegal fwmark " + arg, e);
         }
-        if (mark < 1 || mark > 0xffffffffL) {
+        // ipvsadm saves marks from 2^31 up as negative numbers ("%d") and reads them back
+        if (mark == 0 || mark < Integer.MIN_VALUE || mark > 0xffffffffL) {
           throw new IllegalArgumentException("illegal fwmark " + arg);
         }
         return ServiceKey.fwmark((int) mark, ipv6Mark ? AddressFamily.INET6 : AddressFamily.INET);

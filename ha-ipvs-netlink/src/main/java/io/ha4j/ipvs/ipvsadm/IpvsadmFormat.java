@@ -1,4 +1,4 @@
-package io.ha4j.examples.ipvs;
+package io.ha4j.ipvs.ipvsadm;
 
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.ForwardingMethod;
@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ipvsadm 1.31's output, byte for byte as its {@code list_all}, {@code print_title},
@@ -48,9 +49,23 @@ public final class IpvsadmFormat {
 
   /** {@code ipvsadm -Ln} and its column variants. */
   public static String list(IpvsInfo info, List<Entry> entries, Columns columns, boolean exact) {
+    return render(info, entries, columns, exact);
+  }
+
+  /**
+   * {@code ipvsadm -Ln}; without {@code info} no version line, as ipvsadm lists one service
+   * ({@code -Ln -t address:port}).
+   */
+  public static String listWithoutVersion(List<Entry> entries, Columns columns, boolean exact) {
+    return render(null, entries, columns, exact);
+  }
+
+  private static String render(@Nullable IpvsInfo info, List<Entry> entries, Columns columns, boolean exact) {
     StringBuilder out = new StringBuilder();
-    out.append("IP Virtual Server version ").append(info.versionString())
-        .append(" (size=").append(info.connectionTableSize()).append(")\n");
+    if (info != null) {
+      out.append("IP Virtual Server version ").append(info.versionString())
+          .append(" (size=").append(info.connectionTableSize()).append(")\n");
+    }
     out.append(title(columns));
     for (Entry e : sorted(entries)) {
       serviceEntry(out, e, columns, exact);
@@ -309,7 +324,8 @@ public final class IpvsadmFormat {
 
   static String listServiceName(ServiceKey key) {
     if (key instanceof ServiceKey.FirewallMark fw) {
-      return "FWM  " + Integer.toUnsignedString(fw.mark()) + (fw.family() == AddressFamily.INET6 ? " IPv6" : "");
+      // ipvsadm prints the mark with "%d": marks from 2^31 up read as negative numbers
+      return "FWM  " + fw.mark() + (fw.family() == AddressFamily.INET6 ? " IPv6" : "");
     }
     ServiceKey.Inet inet = (ServiceKey.Inet) key;
     String name = String.format("%-4s %s", inet.protocol().name(), addressPort(inet.address(), inet.port()));
@@ -321,7 +337,7 @@ public final class IpvsadmFormat {
 
   static String ruleServiceName(ServiceKey key) {
     if (key instanceof ServiceKey.FirewallMark fw) {
-      return "-f " + Integer.toUnsignedString(fw.mark()) + (fw.family() == AddressFamily.INET6 ? " -6" : "");
+      return "-f " + fw.mark() + (fw.family() == AddressFamily.INET6 ? " -6" : "");
     }
     ServiceKey.Inet inet = (ServiceKey.Inet) key;
     String sw = switch (inet.protocol()) {
