@@ -58,8 +58,7 @@ version=$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*:
 launcher=$OUT/lib/junit-platform-console-standalone-$version.jar
 if [ ! -s "$launcher" ]; then
   artifact=org.junit.platform:junit-platform-console-standalone:$version:jar
-  # Outside the project (no pom in $OUT/lib): the reactor's BOM import is not installed in ~/.m2,
-  # so Maven could not even read the project model to run dependency:copy inside it.
+  # Run outside the project (no pom in $OUT/lib): fetching one jar needs no project model.
   mkdir -p "$OUT/lib"
   copy=(mvn -B -q -Dstyle.color=never dependency:copy "-Dartifact=$artifact" "-DoutputDirectory=$OUT/lib")
   (cd "$OUT/lib" && { "${copy[@]}" -o >/dev/null 2>&1 || "${copy[@]}" >&2; }) || infra "cannot fetch $artifact"
