@@ -33,6 +33,7 @@ class EmbeddedAppNetnsIT {
 
   static final Duration ADVERT = Duration.ofMillis(100);
   static final String VIP = "198.51.100.100";
+  static final java.net.InetAddress VIP_ADDRESS = address(VIP);
   static final int HTTP_PORT = 8080;
   static final long PROBE_INTERVAL_MS = 20;
   /** JVM scheduling on two shared cores, the neighbour update in n3 and the client's 250 ms timeouts. */
@@ -47,7 +48,7 @@ class EmbeddedAppNetnsIT {
       Path probe = dir.resolve("probe.log");
       Process a1 = startApp(rig, 1, 2, 150, log1);
       Process a2 = startApp(rig, 2, 1, 100, log2);
-      rig.start(3, javaCommand(HttpProbe.class.getName(), VIP, String.valueOf(HTTP_PORT), "/",
+      rig.start(3, NetnsRig.javaCommand(HttpProbe.class.getName(), VIP, String.valueOf(HTTP_PORT), "/",
           String.valueOf(PROBE_INTERVAL_MS)), probe.toFile());
 
       await("n3 gets an answer from n1 through the VIP", Duration.ofSeconds(30),
@@ -146,38 +147,24 @@ class EmbeddedAppNetnsIT {
 
   /** One GET to the VIP from n3. */
   private static String get(NetnsRig rig, String path) {
-    List<String> cmd = javaCommand(HttpProbe.class.getName(), VIP, String.valueOf(HTTP_PORT), path);
+    List<String> cmd = NetnsRig.javaCommand(HttpProbe.class.getName(), VIP, String.valueOf(HTTP_PORT), path);
     ExecResult r = rig.exec(3, cmd.toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.toString());
     return r.stdout();
   }
 
   private static Process startApp(NetnsRig rig, int self, int peer, int priority, Path log) {
-    return rig.start(self, javaCommand(EmbeddedApp.class.getName(),
+    return rig.start(self, NetnsRig.javaCommand(EmbeddedApp.class.getName(),
         "--node-id", "n" + self, "--priority", String.valueOf(priority),
         "--bind", rig.address(self).getHostAddress(), "--peer", rig.address(peer).getHostAddress(),
         "--vip", VIP + "/24", "--dev", rig.interfaceName(self), "--http-port", String.valueOf(HTTP_PORT),
         "--key", "netns test secret of 16+ bytes", "--advert-ms", String.valueOf(ADVERT.toMillis())), log.toFile());
   }
 
-  private static List<String> javaCommand(String main, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        // Three JVMs share two cores here: fewer GC and JIT threads, less timer jitter.
-        "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), main));
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
 
-  /** Failsafe may put a manifest-only jar on java.class.path; its own property has the real path. */
-  private static String testClassPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-  }
 
   private static boolean hasVip(NetnsRig rig, int host) {
-    String out = rig.exec(host, "ip", "-4", "-o", "addr", "show", "dev", rig.interfaceName(host)).orThrow().stdout();
-    return out.contains(" " + VIP + "/24 ");
+    return rig.hasAddress(host, VIP_ADDRESS);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition, Path... logs)
@@ -215,5 +202,13 @@ class EmbeddedAppNetnsIT {
 
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  private static java.net.InetAddress address(String literal) {
+    try {
+      return java.net.InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(literal, e);
+    }
   }
 }

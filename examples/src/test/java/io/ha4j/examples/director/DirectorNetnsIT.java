@@ -30,6 +30,7 @@ class DirectorNetnsIT {
 
   static final Duration ADVERT = Duration.ofMillis(100);
   static final String VIP = "198.51.100.100";
+  static final java.net.InetAddress VIP_ADDRESS = address(VIP);
   /** JVM scheduling on two shared cores, the netlink round trips and the `ip` polling. */
   static final Duration MARGIN = Duration.ofMillis(400);
 
@@ -37,7 +38,7 @@ class DirectorNetnsIT {
   void vipFollowsTheElectionOnKillAndOnGracefulStop() throws Exception {
     Path dir = Files.createTempDirectory("director-netns");
     try (NetnsRig rig = NetnsRig.bridge("dir", 3)) {
-      rig.start(3, javaCommand(TinyHttpServer.class.getName(), rig.address(3).getHostAddress(), "8080"),
+      rig.start(3, NetnsRig.javaCommand(TinyHttpServer.class.getName(), rig.address(3).getHostAddress(), "8080"),
           dir.resolve("n3.log").toFile());
       Path c1 = writeConfig(dir, rig, 1, 2, 150);
       Path c2 = writeConfig(dir, rig, 2, 1, 100);
@@ -143,27 +144,13 @@ class DirectorNetnsIT {
   }
 
   private static Process startDirector(NetnsRig rig, int host, Path config, Path log) {
-    return rig.start(host, javaCommand(DirectorMain.class.getName(), "--no-ipvs", config.toString()), log.toFile());
+    return rig.start(host, NetnsRig.javaCommand(DirectorMain.class.getName(), "--no-ipvs", config.toString()), log.toFile());
   }
 
-  private static List<String> javaCommand(String main, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        // Three JVMs share two cores here: fewer GC and JIT threads, less timer jitter.
-        "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), main));
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
 
-  /** Failsafe may put a manifest-only jar on java.class.path; its own property has the real path. */
-  private static String testClassPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-  }
 
   private static boolean hasVip(NetnsRig rig, int host) {
-    String out = rig.exec(host, "ip", "-4", "-o", "addr", "show", "dev", rig.interfaceName(host)).orThrow().stdout();
-    return out.contains(" " + VIP + "/24 ");
+    return rig.hasAddress(host, VIP_ADDRESS);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition, Path... logs)
@@ -192,5 +179,13 @@ class DirectorNetnsIT {
 
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  private static java.net.InetAddress address(String literal) {
+    try {
+      return java.net.InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(literal, e);
+    }
   }
 }

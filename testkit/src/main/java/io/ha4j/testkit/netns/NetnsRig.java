@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,6 +150,41 @@ public final class NetnsRig implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command + " in " + namespace(i), e);
     }
+  }
+
+  /**
+   * Starts a Java main class of this test's class path as a separate JVM in host {@code i}'s
+   * namespace (a member process that can be killed by its PID), like {@link #start}. The JVM is
+   * this one's, with flags for many small JVMs on few cores: serial GC, C1 only, a 64 MiB heap.
+   */
+  public Process startJava(int i, String mainClass, List<String> args, File log) {
+    return start(i, javaCommand(mainClass, args.toArray(String[]::new)), log);
+  }
+
+  /**
+   * The command line that runs {@code mainClass} of this test's class path in a JVM of its own,
+   * for {@link #start} or {@link #exec}: serial GC, C1 only and a 64 MiB heap, because several
+   * such JVMs share few cores in a test and timer jitter is what they measure.
+   */
+  public static List<String> javaCommand(String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(), mainClass));
+    cmd.addAll(Arrays.asList(args));
+    return cmd;
+  }
+
+  /** Whether {@code address} is configured on host {@code i}'s interface now. */
+  public boolean hasAddress(int i, InetAddress address) {
+    String out = exec(i, "ip", "-o", "addr", "show", "dev", interfaceName(i), "to", address.getHostAddress())
+        .orThrow().stdout();
+    return !out.isBlank();
+  }
+
+  /** Failsafe may put a manifest-only jar on java.class.path; its own property has the real path. */
+  private static String testClassPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
   /** Runs an {@code ip} command in the root namespace, failing on a non-zero exit. */
