@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Runs a three-director cluster (priorities 150/100/50, preempt, 100 ms advertisements) on virtual
  * time, with no root and no setup, injects a master crash, its restart, a partition of the master
- * and its heal, and prints what happened and what it cost.
+ * and its heal, a failed tracked check of the master and its recovery, and prints what happened and
+ * what it cost.
  *
  * <pre>
  * examples/bin/demo [--seed N]
@@ -48,8 +49,11 @@ public final class Demo {
         new Scenario.TimedFault(Duration.ofSeconds(2), new Fault.Crash("n1")),
         new Scenario.TimedFault(Duration.ofSeconds(4), new Fault.Restart("n1")),
         new Scenario.TimedFault(Duration.ofSeconds(6), new Fault.Partition(List.of(Set.of("n1"), Set.of("n2", "n3")))),
-        new Scenario.TimedFault(Duration.ofSeconds(8), new Fault.Heal())),
-        Duration.ofSeconds(10));
+        new Scenario.TimedFault(Duration.ofSeconds(8), new Fault.Heal()),
+        // A tracked check of the master fails (150 - 60 = 90 < 100): a hand-over without a crash.
+        new Scenario.TimedFault(Duration.ofSeconds(10), new Fault.PriorityDrop("n1")),
+        new Scenario.TimedFault(Duration.ofSeconds(12), new Fault.PriorityRestore("n1"))),
+        Duration.ofSeconds(14));
   }
 
   /** Runs the demo with {@code seed} and returns the cluster's history. */

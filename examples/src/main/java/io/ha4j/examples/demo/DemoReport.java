@@ -103,6 +103,8 @@ final class DemoReport {
     b.append("  cluster  ").append(history.cluster().text()).append('\n');
     b.append("  vip      203.0.113.10/32 on eth0; each director runs the real election, the real member,\n");
     b.append("           ha-vip over a fake address kernel and the IPVS client over a fake IPVS kernel\n");
+    b.append("  faults   crash (no priority-0 advert), restart, partition + heal, failed tracked check\n");
+    b.append("           (-60) + recovery; real-server failures are not simulated yet\n");
     b.append('\n');
     timeline(history, b);
     b.append('\n');
@@ -128,7 +130,12 @@ final class DemoReport {
         row(b, time, r.node(), "vip", "- " + r.address().address().getHostAddress() + "/"
             + r.address().prefixLength());
       } else if (e instanceof History.TableChanged t) {
-        row(b, time, t.node(), "ipvs", t.ops());
+        // One op a line: a start programs a whole service, which would not fit on one.
+        String[] ops = t.ops().split("; ");
+        row(b, time, t.node(), "ipvs", ops[0]);
+        for (int i = 1; i < ops.length; i++) {
+          row(b, "", "", "", ops[i]);
+        }
       } else if (e instanceof History.PriorityChanged p) {
         row(b, time, p.node(), "prio", "effective priority " + p.priority());
       } else if (e instanceof History.StallEnded s) {
@@ -159,11 +166,12 @@ final class DemoReport {
     String kv = "  %-30s %s%n";
     b.append(String.format(Locale.ROOT, kv, "observed", millis(r.observed().toNanos())));
     b.append(String.format(Locale.ROOT, kv, "without a master", millis(r.withoutMaster().toNanos())));
-    b.append(String.format(Locale.ROOT, kv, "fail-overs", r.failovers()));
+    b.append(String.format(Locale.ROOT, kv, "outages (no VIP owner)", r.failovers()));
     b.append(String.format(Locale.ROOT, kv, "availability",
         String.format(Locale.ROOT, "%.4f%%", 100 * r.availability())));
     b.append(String.format(Locale.ROOT, kv, "nines", Double.isInfinite(r.nines()) ? "inf"
-        : String.format(Locale.ROOT, "%.2f", r.nines())));
+        : String.format(Locale.ROOT, "%.2f  (of a short run full of faults; the budget below is the"
+            + " measure)", r.nines())));
     b.append(String.format(Locale.ROOT, kv, "yearly budget for " + TARGET_TEXT,
         minutes(AvailabilityLedger.yearlyBudget(TARGET).toNanos())));
     b.append(String.format(Locale.ROOT, kv, "left after this run's downtime",

@@ -27,14 +27,17 @@ class DemoTest {
     int restart = out.indexOf(">>> restart n1");
     int partition = out.indexOf(">>> partition n1|n2,n3");
     int heal = out.indexOf(">>> heal");
+    int drop = out.indexOf(">>> priority-drop n1");
+    int restore = out.indexOf(">>> priority-restore n1");
     assertTrue(crash > 0, out);
-    assertTrue(crash < restart && restart < partition && partition < heal, out);
+    assertTrue(crash < restart && restart < partition && partition < heal && heal < drop && drop < restore, out);
   }
 
   @Test
   void afterTheCrashAnotherDirectorOwnsTheVipAndAfterTheRestartTheOriginalMasterTakesItBack() {
     List<DemoReport.FaultEffect> effects = DemoReport.effects(Demo.simulate(SEED));
-    assertEquals(List.of("crash n1", "restart n1", "partition n1|n2,n3", "heal"),
+    assertEquals(List.of("crash n1", "restart n1", "partition n1|n2,n3", "heal", "priority-drop n1",
+        "priority-restore n1"),
         effects.stream().map(DemoReport.FaultEffect::fault).toList());
 
     DemoReport.FaultEffect crash = effects.get(0);
@@ -52,6 +55,11 @@ class DemoTest {
 
     DemoReport.FaultEffect heal = effects.get(3);
     assertEquals(Set.of("n1"), heal.ownersAfter(), "the split brain heals to the higher priority");
+
+    // RFC 5798 section 6.4.2: with preempt on, a backup discards the lower-priority adverts of
+    // n1 (150 - 60 = 90) and takes over when its master-down timer runs out.
+    assertEquals(Set.of("n2"), effects.get(4).ownersAfter());
+    assertEquals(Set.of("n1"), effects.get(5).ownersAfter());
   }
 
   @Test
