@@ -147,9 +147,9 @@ final class DemoReport {
 
   private static void summary(History history, StringBuilder b) {
     b.append("FAULTS AND FAIL-OVERS (VIP ownership; durations from the fault)\n");
-    String f = "  %-22s %-11s %-12s %-11s %-11s %-11s %s%n";
-    b.append(String.format(Locale.ROOT, f, "fault", "owners", "new owner", "after", "settled", "no owner",
-        "split brain"));
+    String f = "  %-20s %-11s %-9s %10s %10s %10s %11s%n";
+    b.append(String.format(Locale.ROOT, f, "fault", "VIP owners", "new owner", "takes VIP", "settled", "no owner",
+        "two owners"));
     for (FaultEffect e : effects(history)) {
       b.append(String.format(Locale.ROOT, f, e.fault(),
           owners(e.ownersBefore()) + " > " + owners(e.ownersAfter()),
@@ -159,6 +159,8 @@ final class DemoReport {
           millis(e.withoutOwnerNanos()),
           millis(e.splitBrainNanos())).stripTrailing()).append('\n');
     }
+    b.append("  takes VIP: fault to the new owner holding the VIP (the fail-over); settled: to the last\n");
+    b.append("  ownership change; no owner / two owners: time until the next fault\n");
     b.append('\n');
 
     AvailabilityLedger.Report r = availability(history);
