@@ -33,7 +33,6 @@ class EmbeddedAppNetnsIT {
 
   static final Duration ADVERT = Duration.ofMillis(100);
   static final String VIP = "198.51.100.100";
-  static final java.net.InetAddress VIP_ADDRESS = address(VIP);
   static final int HTTP_PORT = 8080;
   static final long PROBE_INTERVAL_MS = 20;
   /** JVM scheduling on two shared cores, the neighbour update in n3 and the client's 250 ms timeouts. */
@@ -164,7 +163,7 @@ class EmbeddedAppNetnsIT {
 
 
   private static boolean hasVip(NetnsRig rig, int host) {
-    return rig.hasAddress(host, VIP_ADDRESS);
+    return rig.hasAddress(host, VIP);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition, Path... logs)
@@ -202,13 +201,5 @@ class EmbeddedAppNetnsIT {
 
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-  }
-
-  private static java.net.InetAddress address(String literal) {
-    try {
-      return java.net.InetAddress.getByName(literal);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
   }
 }

@@ -30,7 +30,6 @@ class DirectorNetnsIT {
 
   static final Duration ADVERT = Duration.ofMillis(100);
   static final String VIP = "198.51.100.100";
-  static final java.net.InetAddress VIP_ADDRESS = address(VIP);
   /** JVM scheduling on two shared cores, the netlink round trips and the `ip` polling. */
   static final Duration MARGIN = Duration.ofMillis(400);
 
@@ -150,7 +149,7 @@ class DirectorNetnsIT {
 
 
   private static boolean hasVip(NetnsRig rig, int host) {
-    return rig.hasAddress(host, VIP_ADDRESS);
+    return rig.hasAddress(host, VIP);
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition, Path... logs)
@@ -179,13 +178,5 @@ class DirectorNetnsIT {
 
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-  }
-
-  private static java.net.InetAddress address(String literal) {
-    try {
-      return java.net.InetAddress.getByName(literal);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
   }
 }

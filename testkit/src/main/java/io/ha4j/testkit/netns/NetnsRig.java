@@ -174,6 +174,11 @@ public final class NetnsRig implements AutoCloseable {
     return cmd;
   }
 
+  /** Whether the address {@code literal} (e.g. {@code 198.51.100.100}) is on host {@code i}'s interface now. */
+  public boolean hasAddress(int i, String literal) {
+    return hasAddress(i, parse(literal));
+  }
+
   /** Whether {@code address} is configured on host {@code i}'s interface now. */
   public boolean hasAddress(int i, InetAddress address) {
     String out = exec(i, "ip", "-o", "addr", "show", "dev", interfaceName(i), "to", address.getHostAddress())
