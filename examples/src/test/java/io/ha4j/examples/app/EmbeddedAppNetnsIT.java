@@ -160,8 +160,6 @@ class EmbeddedAppNetnsIT {
         "--key", "netns test secret of 16+ bytes", "--advert-ms", String.valueOf(ADVERT.toMillis())), log.toFile());
   }
 
-
-
   private static boolean hasVip(NetnsRig rig, int host) {
     return rig.hasAddress(host, VIP);
   }

@@ -146,8 +146,6 @@ class DirectorNetnsIT {
     return rig.start(host, NetnsRig.javaCommand(DirectorMain.class.getName(), "--no-ipvs", config.toString()), log.toFile());
   }
 
-
-
   private static boolean hasVip(NetnsRig rig, int host) {
     return rig.hasAddress(host, VIP);
   }
