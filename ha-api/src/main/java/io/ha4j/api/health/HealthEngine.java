@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,8 @@ public final class HealthEngine implements AutoCloseable {
   private final TimerSlots timers;
   private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
   private final List<Consumer<HealthChange>> listeners = new CopyOnWriteArrayList<>();
+  private final LongAdder attempts = new LongAdder();
+  private final LongAdder failedAttempts = new LongAdder();
   private volatile boolean closed;
 
   /** An engine timing everything on {@code scheduler}, with a randomly seeded warm-up jitter. */
@@ -81,7 +84,7 @@ public final class HealthEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("health engine is closed; cannot register " + id);
     }
-    var target = new Target(id, check, settings, scheduler, probes, completions, timers, this::publish);
+    var target = new Target(id, check, settings, scheduler, probes, completions, timers, this::publish, this::countAttempt);
     if (targets.putIfAbsent(id, target) != null) {
       throw new IllegalStateException("a target is already registered as '" + id + "'");
     }
@@ -140,6 +143,31 @@ public final class HealthEngine implements AutoCloseable {
     return Set.copyOf(targets.keySet());
   }
 
+  /**
+   * Check attempts finished since the engine was created, retries and timed-out attempts included,
+   * over all targets (for metrics).
+   */
+  public long checksRun() {
+    return attempts.sum();
+  }
+
+  /** The attempts among {@link #checksRun()} that failed or timed out. */
+  public long checksFailed() {
+    return failedAttempts.sum();
+  }
+
+  /** How many registered targets are in {@code state} now (regardless of maintenance). */
+  public int count(HealthState state) {
+    Objects.requireNonNull(state, "state");
+    int n = 0;
+    for (Target t : targets.values()) {
+      if (t.state() == state) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The checks' verdict on {@code id} (regardless of maintenance). */
   public HealthState state(String id) {
     return target(id).state();
@@ -191,6 +219,13 @@ public final class HealthEngine implements AutoCloseable {
       throw new NoSuchElementException("no target registered as '" + id + "'");
     }
     return t;
+  }
+
+  private void countAttempt(CheckResult result) {
+    attempts.increment();
+    if (!result.up()) {
+      failedAttempts.increment();
+    }
   }
 
   private void publish(HealthChange change) {

@@ -3,6 +3,7 @@ package io.ha4j.api.member;
 import io.ha4j.api.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Availability accounting: how long the cluster was without a master, the measured availability,
@@ -75,8 +76,13 @@ public final class AvailabilityLedger {
     return Duration.ofNanos(Math.round((1.0 - target) * YEAR.toNanos()));
   }
 
-  /** Records whether a master is present from now on. */
-  public synchronized void masterPresent(boolean present) {
+  /**
+   * Records whether a master is present from now on.
+   *
+   * @return the time without a master that this call ended (a fail-over as this ledger saw it),
+   *     empty if it ended none
+   */
+  public synchronized Optional<Duration> masterPresent(boolean present) {
     long now = clock.nanoTime();
     if (!started) {
       if (present) {
@@ -85,17 +91,20 @@ public final class AvailabilityLedger {
         lastEdgeNanos = now;
         masterPresent = true;
       }
-      return;
+      return Optional.empty();
     }
     if (masterPresent && !present) {
       masterPresent = false;
       lastEdgeNanos = now;
     } else if (!masterPresent && present) {
-      withoutMasterNanos += now - lastEdgeNanos;
+      long gap = now - lastEdgeNanos;
+      withoutMasterNanos += gap;
       failovers++;
       masterPresent = true;
       lastEdgeNanos = now;
+      return Optional.of(Duration.ofNanos(gap));
     }
+    return Optional.empty();
   }
 
   /** The accounts up to now; all zero before the first master. */

@@ -71,7 +71,8 @@ public final class Member implements AutoCloseable {
   private final Set<VirtualAddress> virtualAddresses;
   private final Map<ServiceKey, DesiredService> services;
   private final Set<VirtualAddress> acquired = new LinkedHashSet<>();
-  private Role role = Role.INIT;
+  // Volatile: metrics read it from the registry's thread.
+  private volatile Role role = Role.INIT;
   private long promotion;
   private boolean spareActivated;
   private boolean applicationRunning;
@@ -304,7 +305,7 @@ public final class Member implements AutoCloseable {
     role = change.to();
     emit(new MemberEvent.RoleChanged(now(), change));
     LOG.info("member {}: {}", election.nodeId(), change);
-    availability.masterPresent(role == Role.MASTER || election.masterKnown());
+    observeMaster();
     if (role == Role.MASTER && old != Role.MASTER) {
       promote(change.reason());
     } else if (role != Role.MASTER && old == Role.MASTER) {
@@ -479,7 +480,7 @@ public final class Member implements AutoCloseable {
     if (r == null || !started) {
       return;
     }
-    availability.masterPresent(role == Role.MASTER || election.masterKnown());
+    observeMaster();
     checkLiveMembers();
     try {
       ReconcileReport report = r.reconcile(List.copyOf(services.values()));
@@ -489,6 +490,11 @@ public final class Member implements AutoCloseable {
     } catch (RuntimeException e) {
       fail("reconcile the load-balancer table", e);
     }
+  }
+
+  private void observeMaster() {
+    availability.masterPresent(role == Role.MASTER || election.masterKnown())
+        .ifPresent(gap -> emit(new MemberEvent.MasterRegained(now(), gap)));
   }
 
   private DesiredService requireService(ServiceKey key) {

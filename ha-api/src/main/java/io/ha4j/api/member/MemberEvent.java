@@ -4,6 +4,7 @@ import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.reconcile.QuorumChange;
 import io.ha4j.api.reconcile.ReconcileReport;
+import java.time.Duration;
 import java.util.Objects;
 
 /** Something a {@link Member} did or saw; every transition and op is reported. */
@@ -16,6 +17,18 @@ public sealed interface MemberEvent {
   record RoleChanged(long atNanos, RoleChange change) implements MemberEvent {
     public RoleChanged {
       Objects.requireNonNull(change, "change");
+    }
+  }
+
+  /**
+   * A master is present again after a time without one, as this member saw it (see {@link
+   * Member#availability()}): this member became master, or hears one again.
+   *
+   * @param withoutMaster how long there was none
+   */
+  record MasterRegained(long atNanos, Duration withoutMaster) implements MemberEvent {
+    public MasterRegained {
+      Objects.requireNonNull(withoutMaster, "withoutMaster");
     }
   }
 

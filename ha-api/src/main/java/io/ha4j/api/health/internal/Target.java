@@ -37,6 +37,7 @@ public final class Target {
   private final Completions completions;
   private final TimerSlots timers;
   private final Consumer<HealthChange> changes;
+  private final Consumer<CheckResult> attempts;
 
   private volatile HealthState state = HealthState.UNKNOWN;
   private volatile Maintenance maintenance = Maintenance.NONE;
@@ -60,7 +61,8 @@ public final class Target {
       Probes probes,
       Completions completions,
       TimerSlots timers,
-      Consumer<HealthChange> changes) {
+      Consumer<HealthChange> changes,
+      Consumer<CheckResult> attempts) {
     this.id = id;
     this.check = check;
     this.settings = settings;
@@ -69,6 +71,7 @@ public final class Target {
     this.completions = completions;
     this.timers = timers;
     this.changes = changes;
+    this.attempts = attempts;
   }
 
   /** Plans the first round {@code initialDelay} from now; on the scheduler's thread. */
@@ -211,6 +214,7 @@ public final class Target {
   }
 
   private void finishAttempt(CheckResult result) {
+    attempts.accept(result);
     if (!result.up() && attempt < settings.retries()) {
       attempt++;
       LOG.debug("health target {}: attempt failed ({}), retry {} of {}", id, result.detail(), attempt, settings.retries());
