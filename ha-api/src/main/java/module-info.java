@@ -6,6 +6,8 @@ module io.ha4j.api {
   requires static org.jspecify;
   requires org.slf4j;
   requires java.net.http;
+  // Optional: only io.ha4j.api.metrics uses it.
+  requires static micrometer.core;
 
   exports io.ha4j.api;
   exports io.ha4j.api.table;
@@ -15,4 +17,5 @@ module io.ha4j.api {
   exports io.ha4j.api.health;
   exports io.ha4j.api.member;
   exports io.ha4j.api.reconcile;
+  exports io.ha4j.api.metrics;
 }

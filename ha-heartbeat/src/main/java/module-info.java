@@ -8,11 +8,14 @@ module io.ha4j.heartbeat {
   requires org.slf4j;
   requires static org.jspecify;
   requires com.sun.jna;
+  // Optional: only io.ha4j.heartbeat.metrics uses it.
+  requires static micrometer.core;
 
   exports io.ha4j.heartbeat;
   exports io.ha4j.heartbeat.udp;
   exports io.ha4j.heartbeat.vrrp;
   exports io.ha4j.heartbeat.vrrp.linux;
+  exports io.ha4j.heartbeat.metrics;
   // JNA builds its proxies of our binding reflectively.
   opens io.ha4j.heartbeat.vrrp.linux.internal to com.sun.jna;
 }

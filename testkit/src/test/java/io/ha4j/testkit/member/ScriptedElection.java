@@ -19,6 +19,8 @@ final class ScriptedElection implements Election {
   boolean started;
   boolean stoppedGracefully;
   int liveMembers = 2;
+  /** Whether this member, as a backup, hears a master now. */
+  boolean masterHeard;
 
   @Override
   public NodeId nodeId() {
@@ -44,6 +46,11 @@ final class ScriptedElection implements Election {
   @Override
   public int effectivePriority() {
     return 100;
+  }
+
+  @Override
+  public boolean masterKnown() {
+    return role == Role.MASTER || (role == Role.BACKUP && masterHeard);
   }
 
   @Override

@@ -1,0 +1,12 @@
+/**
+ * Micrometer meters for a {@link io.ha4j.heartbeat.HeartbeatElection}. Micrometer is an optional
+ * dependency of ha4j: only this package uses it.
+ *
+ * <pre>{@code
+ * new HeartbeatMetrics(election).bindTo(registry);
+ * }</pre>
+ */
+@NullMarked
+package io.ha4j.heartbeat.metrics;
+
+import org.jspecify.annotations.NullMarked;
