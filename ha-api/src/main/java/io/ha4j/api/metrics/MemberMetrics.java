@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code ha4j.member.role{role=INIT|BACKUP|MASTER|FAULT}}: 1 for the role the member acts in
  *       now, 0 for the others (as keepalived exporters report VRRP state);
  *   <li>{@code ha4j.member.role.transitions{from,to}}: role changes;
- *   <li>{@code ha4j.member.failover}: timer of each time without a master, from when this member
- *       saw none to when it became or heard one (see {@link Member#availability()});
+ *   <li>{@code ha4j.member.failover}: timer of each time without a master as the member's
+ *       availability accounts saw it ({@link Member#availability()}): from a role change or
+ *       reconcile pass that found no master to the one that found one again. A backup that takes
+ *       over when its master-down timer expires knew of a master until then, so the detection
+ *       time is not in it;
  *   <li>{@code ha4j.member.without.master} (seconds) and {@code ha4j.member.availability}
  *       (fraction 0 to 1): the member's availability accounts;
  *   <li>{@code ha4j.vip.acquired}, {@code ha4j.vip.released}, {@code ha4j.vip.announced}: virtual
