@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -98,6 +99,8 @@ public final class HeartbeatElection implements Election {
   private long masterAdverNanos;
   private final Map<NodeId, Long> heardAt = new HashMap<>();
   private long lastMasterHeardNanos;
+  /** When the master this member is taking over from was last heard; empty unless it fell silent or left. */
+  private OptionalLong lostMasterHeardAt = OptionalLong.empty();
   private long lastMasterAdverNanos;
   private long preemptAllowedAtNanos;
   private final Timer masterDownTimer = new Timer(this::masterDownExpired);
@@ -390,6 +393,7 @@ public final class HeartbeatElection implements Election {
         // "If the Priority in the ADVERTISEMENT is zero, then: Set the Master_Down_Timer to Skew_Time"
         masterDownTimer.arm(skewNanos(effectivePriority, masterAdverNanos));
         masterDownReason = "master " + ad.nodeId() + " left (priority 0), skew time passed";
+        lostMasterHeardAt = OptionalLong.of(clock.nanoTime());
         LOG.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
       }
       return;
@@ -400,6 +404,7 @@ public final class HeartbeatElection implements Election {
       // "Set Master_Adver_Interval to Adver Interval contained in the ADVERTISEMENT, Recompute the
       // Master_Down_Interval, Reset the Master_Down_Timer to Master_Down_Interval"
       abortPromotion("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
+      lostMasterHeardAt = OptionalLong.empty();
       masterAdverNanos = ad.interval().toNanos();
       masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
       masterDownReason = MASTER_DOWN;
@@ -419,6 +424,12 @@ public final class HeartbeatElection implements Election {
           name, lateNanos / 1_000_000);
       masterDownTimer.arm(masterAdverNanos);
       return;
+    }
+    // A preempting backup also gets here, while the lower-priority master it overrides still
+    // advertises: only a master silent for more than an advertisement interval was lost.
+    if (lostMasterHeardAt.isEmpty() && lastMasterHeardNanos > 0
+        && clock.nanoTime() - lastMasterHeardNanos > masterAdverNanos) {
+      lostMasterHeardAt = OptionalLong.of(lastMasterHeardNanos);
     }
     promote(masterDownReason);
   }
@@ -478,7 +489,9 @@ public final class HeartbeatElection implements Election {
     // RFC 5798 6.4.1 / 6.4.2: send an ADVERTISEMENT, set the Adver_Timer, transition to Master.
     // The gratuitous ARP is the listener's job (onRoleChange).
     masterDownTimer.cancel();
-    setRole(Role.MASTER, reason);
+    OptionalLong lost = lostMasterHeardAt;
+    lostMasterHeardAt = OptionalLong.empty();
+    setRole(Role.MASTER, reason, lost);
     sendAdvertisement(effectivePriority, Role.MASTER);
     adverTimer.arm(config.advertisementInterval().toNanos());
   }
@@ -618,13 +631,20 @@ public final class HeartbeatElection implements Election {
   }
 
   private void setRole(Role to, String reason) {
+    setRole(to, reason, OptionalLong.empty());
+  }
+
+  private void setRole(Role to, String reason, OptionalLong lostMasterHeardAtNanos) {
     Role from = role;
     if (from == to) {
       return;
     }
+    if (to != Role.MASTER) {
+      lostMasterHeardAt = OptionalLong.empty();
+    }
     role = to;
     effectivePriority = computePriority();
-    RoleChange change = new RoleChange(from, to, reason, clock.nanoTime());
+    RoleChange change = new RoleChange(from, to, reason, clock.nanoTime(), lostMasterHeardAtNanos);
     LOG.info("{}: {} (priority {})", name, change, effectivePriority);
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onRoleChange(change)));

@@ -107,6 +107,28 @@ public final class AvailabilityLedger {
     return Optional.empty();
   }
 
+  /**
+   * Records that the master was lost at {@code atNanos}, a clock reading in the past (the last
+   * advertisement of a master that then fell silent): a member learns of a crash only when its
+   * master-down timer runs out, but the outage began when the master stopped. A ledger that saw no
+   * master yet starts here: that master existed. Ignored when no master is present anyway, and for
+   * a time before the last recorded edge.
+   */
+  public synchronized void masterLostAt(long atNanos) {
+    if (!started) {
+      started = true;
+      startNanos = Math.min(clock.nanoTime(), atNanos);
+      lastEdgeNanos = startNanos;
+      masterPresent = false;
+      return;
+    }
+    if (!masterPresent) {
+      return;
+    }
+    masterPresent = false;
+    lastEdgeNanos = Math.min(clock.nanoTime(), Math.max(lastEdgeNanos, atNanos));
+  }
+
   /** The accounts up to now; all zero before the first master. */
   public synchronized Report report() {
     if (!started) {

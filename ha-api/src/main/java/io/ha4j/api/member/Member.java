@@ -305,6 +305,7 @@ public final class Member implements AutoCloseable {
     role = change.to();
     emit(new MemberEvent.RoleChanged(now(), change));
     LOG.info("member {}: {}", election.nodeId(), change);
+    change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
     observeMaster();
     if (role == Role.MASTER && old != Role.MASTER) {
       promote(change.reason());

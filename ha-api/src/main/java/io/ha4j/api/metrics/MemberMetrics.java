@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code ha4j.member.failover}: timer of each time without a master as the member's
  *       availability accounts saw it ({@link Member#availability()}): from a role change or
  *       reconcile pass that found no master to the one that found one again. A backup that takes
- *       over when its master-down timer expires knew of a master until then, so the detection
- *       time is not in it;
+ *       over from a master that fell silent counts from that master's last advertisement ({@link
+ *       io.ha4j.api.election.RoleChange#lostMasterHeardAtNanos()}), so the detection time is in it;
  *   <li>{@code ha4j.member.without.master} (seconds) and {@code ha4j.member.availability}
  *       (fraction 0 to 1): the member's availability accounts;
  *   <li>{@code ha4j.vip.acquired}, {@code ha4j.vip.released}, {@code ha4j.vip.announced}: virtual

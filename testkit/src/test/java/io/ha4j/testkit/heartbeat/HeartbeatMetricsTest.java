@@ -17,12 +17,14 @@ import io.ha4j.testkit.time.VirtualScheduler;
 import io.ha4j.testkit.vip.FakeAddressKernel;
 import io.ha4j.vip.VipOwner;
 import io.ha4j.vip.codec.MacAddress;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -123,5 +125,12 @@ class HeartbeatMetricsTest {
     assertEquals(1.0, registry.get("ha4j.vip.acquired").tag("node", "n2").counter().count());
     assertTrue(counter("ha4j.heartbeat.adverts.sent", "n2") >= 1, "the new master advertises");
     assertEquals(accepted, counter("ha4j.heartbeat.adverts.accepted", "n2"), 1, "n1 is no longer heard");
+    // The outage began at n1's last advertisement, not at the take-over: n2's fail-over lasted
+    // exactly its master-down interval (RFC 5798 6.1: 3 x interval + skew time).
+    Timer failover = registry.get("ha4j.member.failover").tag("node", "n2").timer();
+    assertEquals(1, failover.count());
+    assertEquals(HeartbeatElection.masterDownInterval(100, ElectionFixture.INTERVAL).toNanos(),
+        (long) failover.totalTime(TimeUnit.NANOSECONDS), 1_000_000.0);
+    assertEquals(1, n2.availability().failovers());
   }
 }
