@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Each member's host has its own {@link io.ha4j.testkit.vip.FakeAddressKernel} (driven by
  * ha-vip's {@code VipOwner}) and {@link io.ha4j.testkit.ipvs.FakeIpvsKernel} (driven by the IPVS
  * client); a crash takes the host, its addresses and its table with it, a restart keeps them.
- * Not thread-safe.
+ * The real servers of the cluster's {@link RealServerPool} answer probes on the same network; each
+ * member's real {@link io.ha4j.api.health.HealthEngine} probes them on the member's scheduler, so
+ * a {@link Fault.RealServerDown} reaches a member's table only after that member's own checks
+ * failed {@code fall} rounds. Not thread-safe.
  */
 public final class ClusterHarness {
 
