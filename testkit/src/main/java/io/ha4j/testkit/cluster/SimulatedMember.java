@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -197,7 +198,9 @@ final class SimulatedMember {
     RealServerPool pool = cluster.realServers();
     // The real engine on the member's own scheduler, with a check whose attempts complete from
     // datagrams: it never needs an I/O thread, and its warm-up jitter comes from the run's seed.
-    HealthEngine h = new HealthEngine(s, new Random(seed * 1_000_003L + 31L * cluster.index(name) + inc));
+    // (Random's first draws from nearby seeds are close: mix the seed first.)
+    long mixed = new SplittableRandom(seed).split().nextLong() ^ (0x9E3779B97F4A7C15L * (64L * inc + cluster.index(name)));
+    HealthEngine h = new HealthEngine(s, new Random(new SplittableRandom(mixed).nextLong()));
     ProbeSocket p = new ProbeSocket(network.attach(new InetSocketAddress(self, PROBE_PORT), s.socket()));
     List<RealServer> servers = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
