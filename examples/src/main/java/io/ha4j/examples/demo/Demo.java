@@ -1,9 +1,11 @@
 package io.ha4j.examples.demo;
 
+import io.ha4j.api.reconcile.FailureMode;
 import io.ha4j.testkit.cluster.ClusterConfig;
 import io.ha4j.testkit.cluster.ClusterHarness;
 import io.ha4j.testkit.cluster.Fault;
 import io.ha4j.testkit.cluster.History;
+import io.ha4j.testkit.cluster.RealServerPool;
 import io.ha4j.testkit.cluster.Scenario;
 import io.ha4j.testkit.net.LinkConditions;
 import java.io.PrintStream;
@@ -12,10 +14,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs a three-director cluster (priorities 150/100/50, preempt, 100 ms advertisements) on virtual
- * time, with no root and no setup, injects a master crash, its restart, a partition of the master
- * and its heal, a failed tracked check of the master and its recovery, and prints what happened and
- * what it cost.
+ * Runs a three-director cluster (priorities 150/100/50, preempt, 100 ms advertisements) in front of
+ * three real servers on virtual time, with no root and no setup, injects a master crash, its
+ * restart, a partition of the master and its heal, a failed tracked check of the master and its
+ * recovery, and a real server's failure and recovery, and prints what happened and what it cost.
  *
  * <pre>
  * examples/bin/demo [--seed N]
@@ -35,9 +37,17 @@ public final class Demo {
 
   private Demo() {}
 
+  /**
+   * The real servers: three, each checked by every director every 500 ms (300 ms probe timeout),
+   * out after 2 failed rounds and back after 2 answered ones, quiesced (weight 0) while down as
+   * ldirectord's {@code quiescent=yes} does, so that connections to it drain instead of breaking.
+   */
+  static final RealServerPool REAL_SERVERS = RealServerPool.DEFAULT.withSize(3)
+      .withChecks(Duration.ofMillis(500), Duration.ofMillis(300), 2, 2).withOnFailure(FailureMode.QUIESCE);
+
   /** The cluster the demo runs. */
   static ClusterConfig cluster() {
-    return new ClusterConfig(PRIORITIES, true, Duration.ofMillis(100), LAN, 0.25);
+    return new ClusterConfig(PRIORITIES, true, Duration.ofMillis(100), LAN, 0.25, REAL_SERVERS);
   }
 
   /**
@@ -52,8 +62,11 @@ public final class Demo {
         new Scenario.TimedFault(Duration.ofSeconds(8), new Fault.Heal()),
         // A tracked check of the master fails (150 - 60 = 90 < 100): a hand-over without a crash.
         new Scenario.TimedFault(Duration.ofSeconds(10), new Fault.PriorityDrop("n1")),
-        new Scenario.TimedFault(Duration.ofSeconds(12), new Fault.PriorityRestore("n1"))),
-        Duration.ofSeconds(14));
+        new Scenario.TimedFault(Duration.ofSeconds(12), new Fault.PriorityRestore("n1")),
+        // A real server dies under the master n1; every director finds out through its own checks.
+        new Scenario.TimedFault(Duration.ofSeconds(14), new Fault.RealServerDown("rs2")),
+        new Scenario.TimedFault(Duration.ofSeconds(17), new Fault.RealServerUp("rs2"))),
+        Duration.ofSeconds(20));
   }
 
   /** Runs the demo with {@code seed} and returns the cluster's history. */

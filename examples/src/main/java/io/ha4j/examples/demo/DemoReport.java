@@ -1,12 +1,20 @@
 package io.ha4j.examples.demo;
 
 import io.ha4j.api.member.AvailabilityLedger;
+import io.ha4j.api.Role;
+import io.ha4j.api.health.HealthState;
+import io.ha4j.api.reconcile.FailureMode;
+import io.ha4j.api.table.TableOp;
 import io.ha4j.testkit.cluster.Bounds;
+import io.ha4j.testkit.cluster.Fault;
 import io.ha4j.testkit.cluster.History;
 import io.ha4j.testkit.cluster.Invariant;
+import io.ha4j.testkit.cluster.RealServerPool;
 import io.ha4j.testkit.cluster.Violation;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +23,8 @@ import java.util.TreeSet;
 
 /**
  * Turns a cluster's {@link History} into the demo's text: a timeline of every event and a summary
- * of each fault's effect on the virtual IP, the availability and the invariants.
+ * of each fault's effect on the virtual IP, of each real-server outage as every director saw it,
+ * the availability and the invariants.
  *
  * <p>Availability is measured on the VIP: the cluster is up while at least one director owns it.
  * A split brain (two owners) counts as up here and is shown on its own.
@@ -43,7 +52,10 @@ final class DemoReport {
     }
   }
 
-  /** The effects of the history's faults on VIP ownership, in order. */
+  /**
+   * The effects of the history's election faults on VIP ownership, in order (a real server's
+   * failure does not move the VIP: see {@link #outages}).
+   */
   static List<FaultEffect> effects(History history) {
     List<FaultEffect> out = new ArrayList<>();
     Set<String> owners = new TreeSet<>();
@@ -54,7 +66,7 @@ final class DemoReport {
         w.account(owners.size(), e.atNanos() - prev);
       }
       prev = e.atNanos();
-      if (e instanceof History.FaultApplied f) {
+      if (e instanceof History.FaultApplied f && !(f.fault() instanceof Fault.RealServerFault)) {
         if (w != null) {
           out.add(w.close(owners));
         }
@@ -101,10 +113,16 @@ final class DemoReport {
     StringBuilder b = new StringBuilder();
     b.append("ha4j demo: 3 directors on a simulated LAN, virtual time, seed ").append(seed).append('\n');
     b.append("  cluster  ").append(history.cluster().text()).append('\n');
-    b.append("  vip      203.0.113.10/32 on eth0; each director runs the real election, the real member,\n");
-    b.append("           ha-vip over a fake address kernel and the IPVS client over a fake IPVS kernel\n");
+    RealServerPool pool = history.cluster().realServers();
+    b.append("  vip      203.0.113.10/32 on eth0, for the service TCP 203.0.113.10:80 (wlc)\n");
+    b.append("  servers  ").append(String.join(", ", pool.names().stream().map(n -> n + " " + endpoint(pool, n)).toList()))
+        .append('\n');
+    b.append("  checks   ").append(checks(pool)).append('\n');
+    b.append("  nodes    each director runs the real election, the real member, ha-vip over a fake address\n");
+    b.append("           kernel, the IPVS client over a fake IPVS kernel, and the real health engine, whose\n");
+    b.append("           probes to the real servers cross the simulated network\n");
     b.append("  faults   crash (no priority-0 advert), restart, partition + heal, failed tracked check\n");
-    b.append("           (-60) + recovery; real-server failures are not simulated yet\n");
+    b.append("           (-60) + recovery, real server down + up (its probes go unanswered)\n");
     b.append('\n');
     timeline(history, b);
     b.append('\n');
@@ -115,7 +133,7 @@ final class DemoReport {
   private static void timeline(History history, StringBuilder b) {
     b.append("TIMELINE\n");
     row(b, "time", "node", "what", "detail");
-    row(b, "----------", "----", "-----", "------");
+    row(b, "----------", "----", "------", "------");
     for (History.Event e : history.events()) {
       String time = seconds(e.atNanos());
       if (e instanceof History.FaultApplied f) {
@@ -140,6 +158,8 @@ final class DemoReport {
         row(b, time, p.node(), "prio", "effective priority " + p.priority());
       } else if (e instanceof History.StallEnded s) {
         row(b, time, s.node(), "stall", "resumes");
+      } else if (e instanceof History.HealthChanged h) {
+        row(b, time, h.node(), "health", h.realServer() + " " + h.from() + " -> " + h.to() + "  (" + h.detail() + ")");
       }
     }
     row(b, seconds(history.endNanos()), "", "end", "");
@@ -162,6 +182,8 @@ final class DemoReport {
     b.append("  takes VIP: fault to the new owner holding the VIP (the fail-over); settled: to the last\n");
     b.append("  ownership change; no owner / two owners: time until the next fault\n");
     b.append('\n');
+
+    realServers(history, b);
 
     AvailabilityLedger.Report r = availability(history);
     b.append("AVAILABILITY (VIP owned by at least one director, from the first master on)\n");
@@ -200,6 +222,133 @@ final class DemoReport {
         : "  " + violations.size() + " violation(s)\n");
   }
 
+  /** What one director saw and did about one real-server outage; times from the failure or recovery, -1 if never. */
+  record DirectorView(String node, Role roleAtFailure, long checksDownNanos, long outOfTableNanos,
+      long checksUpNanos, long backInTableNanos) {}
+
+  /**
+   * One real server's outage, from its {@code rs-down} to its {@code rs-up} (or the end of the run).
+   *
+   * @param deadTrafficNanos how long a VIP owner's table still sent new connections to the dead
+   *     real server (weight above 0): the detection time as the clients see it, measured
+   */
+  record RealServerOutage(String realServer, long downAtNanos, long upAtNanos, long deadTrafficNanos,
+      List<DirectorView> directors) {}
+
+  /** The real servers' outages in the history, with what every director saw of each. */
+  static List<RealServerOutage> outages(History history) {
+    RealServerPool pool = history.cluster().realServers();
+    List<String> nodes = history.cluster().nodes();
+    Map<String, Role> roles = new HashMap<>();
+    Set<String> owners = new TreeSet<>();
+    Map<String, Map<String, Integer>> weights = new HashMap<>();
+    Map<String, OutageAccount> open = new LinkedHashMap<>();
+    List<OutageAccount> all = new ArrayList<>();
+    long prev = 0;
+    for (History.Event e : history.events()) {
+      for (OutageAccount a : open.values()) {
+        a.account(owners, weights, e.atNanos() - prev);
+      }
+      prev = e.atNanos();
+      if (e instanceof History.FaultApplied f) {
+        if (f.fault() instanceof Fault.RealServerDown d && !open.containsKey(d.realServer())) {
+          OutageAccount a = new OutageAccount(d.realServer(), f.atNanos(), nodes, roles);
+          open.put(d.realServer(), a);
+          all.add(a);
+        } else if (f.fault() instanceof Fault.RealServerUp u && open.containsKey(u.realServer())) {
+          open.get(u.realServer()).upAt = f.atNanos();
+        } else if (f.fault() instanceof Fault.Crash c) {
+          weights.remove(c.node());
+          roles.put(c.node(), Role.INIT);
+        }
+      } else if (e instanceof History.RoleChanged r) {
+        roles.put(r.node(), r.to());
+      } else if (e instanceof History.AddressAdded a) {
+        owners.add(a.node());
+      } else if (e instanceof History.AddressRemoved r) {
+        owners.remove(r.node());
+      } else if (e instanceof History.HealthChanged h && open.containsKey(h.realServer())) {
+        open.get(h.realServer()).health(h);
+      } else if (e instanceof History.TableChanged t) {
+        Map<String, Integer> table = weights.computeIfAbsent(t.node(), k -> new HashMap<>());
+        for (TableOp op : t.applied()) {
+          if (op instanceof TableOp.AddRealServer add) {
+            weigh(pool, table, add.realServer().address(), add.realServer().weight());
+          } else if (op instanceof TableOp.UpdateRealServer up) {
+            weigh(pool, table, up.realServer().address(), up.realServer().weight());
+          } else if (op instanceof TableOp.DeleteRealServer del) {
+            weigh(pool, table, del.endpoint().address(), -1);
+          } else if (op instanceof TableOp.DeleteService) {
+            table.clear();
+          }
+        }
+        for (OutageAccount a : open.values()) {
+          a.table(t.node(), t.atNanos(), table.getOrDefault(a.realServer, -1));
+        }
+      }
+      open.values().removeIf(a -> a.upAt >= 0 && a.closed());
+    }
+    for (OutageAccount a : open.values()) {
+      a.account(owners, weights, history.endNanos() - prev);
+    }
+    return all.stream().map(OutageAccount::result).toList();
+  }
+
+  private static void weigh(RealServerPool pool, Map<String, Integer> table, java.net.InetAddress address, int weight) {
+    String name = pool.nameOf(address);
+    if (name != null) {
+      if (weight < 0) {
+        table.remove(name);
+      } else {
+        table.put(name, weight);
+      }
+    }
+  }
+
+  private static void realServers(History history, StringBuilder b) {
+    RealServerPool pool = history.cluster().realServers();
+    List<RealServerOutage> outages = outages(history);
+    if (outages.isEmpty()) {
+      return;
+    }
+    b.append("REAL-SERVER OUTAGES (each director's own checks; durations from the failure, and from the\n");
+    b.append("  recovery for 'checks say UP' and 'back in table')\n");
+    long bound = Bounds.of(history).detectionNanos(pool);
+    String f = "    %-4s %-14s %15s %13s %14s %14s%n";
+    for (RealServerOutage o : outages) {
+      b.append("  ").append(o.realServer()).append(' ').append(endpoint(pool, o.realServer())).append("  down at ")
+          .append(seconds(o.downAtNanos()))
+          .append(o.upAtNanos() < 0 ? ", never back" : ", up again at " + seconds(o.upAtNanos())
+              + " (" + millis(o.upAtNanos() - o.downAtNanos()) + ")")
+          .append('\n');
+      b.append(String.format(Locale.ROOT, f, "node", "role at fault", "checks say DOWN", "out of table", "checks say UP",
+          "back in table"));
+      for (DirectorView d : o.directors()) {
+        b.append(String.format(Locale.ROOT, f, d.node(), d.roleAtFailure(), orDash(d.checksDownNanos()),
+            orDash(d.outOfTableNanos()), orDash(d.checksUpNanos()), orDash(d.backInTableNanos())).stripTrailing())
+            .append('\n');
+      }
+      b.append(String.format(Locale.ROOT, "  the VIP owner sent new connections to the dead %s for %s"
+          + " (detection bound %s)%n", o.realServer(), millis(o.deadTrafficNanos()), millis(bound)));
+    }
+    b.append('\n');
+  }
+
+  private static String checks(RealServerPool pool) {
+    return "every " + millis(pool.interval().toNanos()).replace(".0 ms", " ms") + ", timeout "
+        + millis(pool.timeout().toNanos()).replace(".0 ms", " ms") + ", fall " + pool.fall() + ", rise "
+        + pool.rise() + "; a real server that is down gets "
+        + (pool.onFailure() == FailureMode.QUIESCE ? "weight 0" : "removed");
+  }
+
+  private static String endpoint(RealServerPool pool, String name) {
+    return pool.address(name).getHostAddress() + ":" + RealServerPool.PORT;
+  }
+
+  private static String orDash(long nanos) {
+    return nanos < 0 ? "-" : millis(nanos);
+  }
+
   private static String describe(Invariant i) {
     return switch (i) {
       case S1 -> "one master per connected partition, and it alone owns the VIP";
@@ -207,11 +356,12 @@ final class DemoReport {
       case L1 -> "a crashed or leaving master is replaced within the fail-over bound";
       case L2 -> "no role change without a disturbance (no flapping)";
       case L3 -> "B after a disturbance the highest-priority eligible member is master";
+      case H1 -> "a failed real server leaves every running director's table within the detection bound";
     };
   }
 
   private static void row(StringBuilder b, String time, String node, String what, String detail) {
-    b.append(String.format(Locale.ROOT, "  %10s  %-4s  %-5s  %s", time, node, what, detail).stripTrailing())
+    b.append(String.format(Locale.ROOT, "  %10s  %-4s  %-6s  %s", time, node, what, detail).stripTrailing())
         .append('\n');
   }
 
@@ -269,6 +419,66 @@ final class DemoReport {
     FaultEffect close(Set<String> owners) {
       return new FaultEffect(at, fault, new TreeSet<>(before), firstNewOwnerAt, firstNewOwner, lastChangeAt,
           withoutOwner, splitBrain, new TreeSet<>(owners));
+    }
+  }
+
+  /** The running account of one real server's outage. */
+  private static final class OutageAccount {
+    private final String realServer;
+    private final long downAt;
+    private final Map<String, Role> roleAtFailure = new LinkedHashMap<>();
+    private final Map<String, Long> checksDown = new HashMap<>();
+    private final Map<String, Long> outOfTable = new HashMap<>();
+    private final Map<String, Long> checksUp = new HashMap<>();
+    private final Map<String, Long> backInTable = new HashMap<>();
+    private long upAt = -1;
+    private long deadTraffic;
+
+    OutageAccount(String realServer, long downAt, List<String> nodes, Map<String, Role> roles) {
+      this.realServer = realServer;
+      this.downAt = downAt;
+      nodes.forEach(n -> roleAtFailure.put(n, roles.getOrDefault(n, Role.INIT)));
+    }
+
+    /** {@code nanos} passed in the state before the current event. */
+    void account(Set<String> owners, Map<String, Map<String, Integer>> weights, long nanos) {
+      if (upAt >= 0) {
+        return;
+      }
+      for (String o : owners) {
+        if (weights.getOrDefault(o, Map.of()).getOrDefault(realServer, -1) > 0) {
+          deadTraffic += nanos;
+          return;
+        }
+      }
+    }
+
+    void health(History.HealthChanged h) {
+      if (h.to() == HealthState.DOWN && upAt < 0) {
+        checksDown.putIfAbsent(h.node(), h.atNanos() - downAt);
+      } else if (h.to() == HealthState.UP && upAt >= 0) {
+        checksUp.putIfAbsent(h.node(), h.atNanos() - upAt);
+      }
+    }
+
+    void table(String node, long at, int weight) {
+      if (upAt < 0 && weight <= 0) {
+        outOfTable.putIfAbsent(node, at - downAt);
+      } else if (upAt >= 0 && weight > 0) {
+        backInTable.putIfAbsent(node, at - upAt);
+      }
+    }
+
+    /** Whether every director that took it out has put it back. */
+    boolean closed() {
+      return backInTable.keySet().containsAll(outOfTable.keySet()) && checksUp.keySet().containsAll(checksDown.keySet());
+    }
+
+    RealServerOutage result() {
+      List<DirectorView> views = new ArrayList<>();
+      roleAtFailure.forEach((n, r) -> views.add(new DirectorView(n, r, checksDown.getOrDefault(n, -1L),
+          outOfTable.getOrDefault(n, -1L), checksUp.getOrDefault(n, -1L), backInTable.getOrDefault(n, -1L))));
+      return new RealServerOutage(realServer, downAt, upAt, deadTraffic, views);
     }
   }
 }

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.testkit.cluster.Bounds;
 import io.ha4j.testkit.cluster.History;
 import io.ha4j.testkit.cluster.Invariant;
+import io.ha4j.testkit.cluster.RealServerPool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-// Expectations from issue 8 (the demo): fault order, who owns the VIP after each fault, no
-// invariant violation, and the same output for the same seed.
+// Expectations from issue 8 (the demo): fault order, who owns the VIP after each fault, what
+// every director does about a failed real server, no invariant violation, and the same output for
+// the same seed.
 class DemoTest {
 
   private static final long SEED = 1;
@@ -29,8 +34,11 @@ class DemoTest {
     int heal = out.indexOf(">>> heal");
     int drop = out.indexOf(">>> priority-drop n1");
     int restore = out.indexOf(">>> priority-restore n1");
+    int rsDown = out.indexOf(">>> rs-down rs2");
+    int rsUp = out.indexOf(">>> rs-up rs2");
     assertTrue(crash > 0, out);
-    assertTrue(crash < restart && restart < partition && partition < heal && heal < drop && drop < restore, out);
+    assertTrue(crash < restart && restart < partition && partition < heal && heal < drop && drop < restore
+        && restore < rsDown && rsDown < rsUp, out);
   }
 
   @Test
@@ -63,6 +71,48 @@ class DemoTest {
   }
 
   @Test
+  void everyDirectorQuiescesTheFailedRealServerAfterItsOwnChecksFailAndRestoresItAfterRise() {
+    String out = run("--seed", "1");
+    String during = out.substring(out.indexOf(">>> rs-down rs2"), out.indexOf(">>> rs-up rs2"));
+    String after = out.substring(out.indexOf(">>> rs-up rs2"), out.indexOf("FAULTS AND FAIL-OVERS"));
+    for (String n : List.of("n1", "n2", "n3")) {
+      assertTrue(during.matches("(?s).*  " + n + "    health  rs2 UP -> DOWN  \\(timed out after PT0.3S\\).*"), during);
+      assertTrue(during.matches("(?s).*  " + n + "    ipvs    edited real server 198.51.100.102:80 weight 0 .*"), during);
+      assertTrue(after.matches("(?s).*  " + n + "    health  rs2 DOWN -> UP .*"), after);
+      assertTrue(after.matches("(?s).*  " + n + "    ipvs    edited real server 198.51.100.102:80 weight 1 .*"), after);
+    }
+    assertTrue(out.contains("REAL-SERVER OUTAGES"), out);
+    assertTrue(out.contains("the VIP owner sent new connections to the dead rs2 for "), out);
+
+    List<DemoReport.RealServerOutage> outages = DemoReport.outages(Demo.simulate(SEED));
+    assertEquals(1, outages.size());
+    DemoReport.RealServerOutage o = outages.get(0);
+    assertEquals("rs2", o.realServer());
+    DemoReport.DirectorView master = o.directors().get(0);
+    assertEquals("n1", master.node());
+    assertEquals(io.ha4j.api.Role.MASTER, master.roleAtFailure());
+    // The dead real server got new connections exactly until the master's own checks took it out.
+    assertEquals(master.outOfTableNanos(), o.deadTrafficNanos());
+    for (DemoReport.DirectorView d : o.directors()) {
+      assertEquals(d.checksDownNanos(), d.outOfTableNanos(), d.toString());
+      assertEquals(d.checksUpNanos(), d.backInTableNanos(), d.toString());
+    }
+  }
+
+  @Test
+  void readmeQuotesTheRealServerPartOfSeedOneVerbatim() throws Exception {
+    String readme = Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"),
+        StandardCharsets.UTF_8);
+    int start = readme.indexOf("  14.000000s  *     FAULT   >>> rs-down rs2");
+    assertTrue(start > 0, "README.md quotes the demo's rs-down line");
+    String out = run("--seed", "1");
+    for (String line : readme.substring(start, readme.indexOf("```", start)).split("\n")) {
+      assertTrue(line.equals("  ...") || out.contains(line + "\n"), "README.md quotes a line the demo does not print: "
+          + line + "\n" + out);
+    }
+  }
+
+  @Test
   void theRunViolatesNoInvariantAndTheSummarySaysSo() {
     History history = Demo.simulate(SEED);
     assertEquals(List.of(), Invariant.checkAll(history));
@@ -92,9 +142,18 @@ class DemoTest {
   }
 
   @Test
-  void noSeedOfTheFirstFiftyViolatesAnInvariant() {
+  void noSeedOfTheFirstFiftyViolatesAnInvariantAndEachDetectsTheFailedRealServerInTime() {
+    RealServerPool pool = Demo.REAL_SERVERS;
     for (long seed = 1; seed <= 50; seed++) {
-      assertEquals(List.of(), Invariant.checkAll(Demo.simulate(seed)), "seed " + seed);
+      History history = Demo.simulate(seed);
+      assertEquals(List.of(), Invariant.checkAll(history), "seed " + seed);
+      long dead = DemoReport.outages(history).get(0).deadTrafficNanos();
+      Bounds bounds = Bounds.of(history);
+      long bound = bounds.detectionNanos(pool);
+      // CheckSettings: of fall 2 failed rounds the second cannot end before one interval plus a
+      // timeout, less one link delay (a probe sent just before the failure goes unanswered too).
+      long earliest = (pool.fall() - 1) * pool.interval().toNanos() + pool.timeout().toNanos() - bounds.maxDelayNanos();
+      assertTrue(dead >= earliest && dead <= bound, "seed " + seed + ": " + dead + " not in (" + earliest + ", " + bound + "]");
     }
   }
 

@@ -106,6 +106,16 @@ public record Bounds(
             + maxDelayNanos + MARGIN;
   }
 
+  /**
+   * H1: how long a member's checks may take to notice a failed real server of {@code pool}: the
+   * next round starts within an interval, {@code fall} failed rounds take {@code fall} intervals,
+   * the last one ends when its probe times out; 1 ms for each of the engine's timer slots, and
+   * stretched by the drift factor.
+   */
+  public long detectionNanos(RealServerPool pool) {
+    return stretch(pool.fall() * pool.interval().toNanos() + pool.timeout().toNanos() + 2 * MARGIN) + MARGIN;
+  }
+
   long stretch(long nanos) {
     return (long) Math.ceil(nanos * driftFactor);
   }

@@ -1,5 +1,6 @@
 package io.ha4j.testkit.cluster;
 
+import io.ha4j.api.reconcile.FailureMode;
 import io.ha4j.testkit.net.LinkConditions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +67,9 @@ public final class ClusterArbitraries {
     /** A one-way cut and its heal. */
     CUT,
     /** 5% to 30% loss on every link, then none. */
-    LOSS
+    LOSS,
+    /** A real server fails and, after a gap, answers again; the members learn of it by their checks. */
+    REAL_SERVER
   }
 
   private ClusterArbitraries() {}
@@ -106,7 +109,20 @@ public final class ClusterArbitraries {
           LinkConditions link = new LinkConditions(0, Duration.ofNanos(Math.max(100_000, an / 1000 * delay / 20)),
               Duration.ofNanos(an / 100 * jitter), dup / 100.0, reorder / 100.0);
           return new ClusterConfig(p, pre, a, link, 0.25);
-        });
+        })
+        .flatMap(c -> pools().map(c::withRealServers));
+  }
+
+  /**
+   * Pools of 1 to 3 real servers checked every 100 ms to 1 s (timeout half the interval), rise and
+   * fall 1 to 3, quiesced or removed when down.
+   */
+  public static Arbitrary<RealServerPool> pools() {
+    Arbitrary<Duration> interval = Arbitraries.of(INTERVALS);
+    Arbitrary<Integer> count = Arbitraries.integers().between(1, 3);
+    Arbitrary<FailureMode> mode = Arbitraries.of(FailureMode.class);
+    return Combinators.combine(count, interval, count, count, mode)
+        .as((n, i, rise, fall, m) -> new RealServerPool(n, i, i.dividedBy(2), rise, fall, m));
   }
 
   /** Fault schedules over {@link #clusters()}, 0 to 4 episodes of every kind each. */
@@ -181,6 +197,9 @@ public final class ClusterArbitraries {
         .as((s, g1, g2) -> twoSteps(g1, new Fault.Partition(s), g2, new Fault.Heal())));
     all.put(Episode.CUT, Combinators.combine(pair, gap, gap)
         .as((p, g1, g2) -> twoSteps(g1, new Fault.Cut(p.get(0), p.get(1)), g2, new Fault.Heal())));
+    Arbitrary<String> realServer = Arbitraries.of(cluster.realServers().names());
+    all.put(Episode.REAL_SERVER, Combinators.combine(realServer, gap, gap)
+        .as((r, g1, g2) -> twoSteps(g1, new Fault.RealServerDown(r), g2, new Fault.RealServerUp(r))));
     all.put(Episode.LOSS, Combinators.combine(loss, gap, gap)
         .as((p, g1, g2) -> twoSteps(g1, new Fault.Loss(p), g2, new Fault.Loss(0))));
     List<Arbitrary<List<Step>>> chosen = new ArrayList<>();

@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param link the conditions of every link (delay, jitter, duplication, reordering; loss comes from
  *     {@link Fault.Loss} only, so that the stable periods of a run are known)
  * @param stallThreshold the election's stall threshold (fraction of the master-down interval)
+ * @param realServers the real servers behind the virtual service and how every member checks them
  */
 public record ClusterConfig(
     List<Integer> priorities, boolean preempt, Duration advertisementInterval, LinkConditions link,
-    double stallThreshold) {
+    double stallThreshold, RealServerPool realServers) {
 
   /** The virtual address the master owns: 203.0.113.10/32 on eth0. */
   public static final VirtualAddress VIP = VirtualAddress.of(literal("203.0.113.10"), 32, "eth0");
@@ -60,6 +61,14 @@ public record ClusterConfig(
     if (!(stallThreshold > 0 && stallThreshold <= 1)) {
       throw new IllegalArgumentException("stallThreshold must be in (0, 1], was " + stallThreshold);
     }
+    Objects.requireNonNull(realServers, "realServers");
+  }
+
+  /** A cluster in front of {@link RealServerPool#DEFAULT}. */
+  public ClusterConfig(
+      List<Integer> priorities, boolean preempt, Duration advertisementInterval, LinkConditions link,
+      double stallThreshold) {
+    this(priorities, preempt, advertisementInterval, link, stallThreshold, RealServerPool.DEFAULT);
   }
 
   /**
@@ -76,22 +85,27 @@ public record ClusterConfig(
 
   /** This cluster with other base priorities (and as many members as priorities). */
   public ClusterConfig withPriorities(List<Integer> p) {
-    return new ClusterConfig(p, preempt, advertisementInterval, link, stallThreshold);
+    return new ClusterConfig(p, preempt, advertisementInterval, link, stallThreshold, realServers);
   }
 
   /** This cluster with preemption on or off. */
   public ClusterConfig withPreempt(boolean p) {
-    return new ClusterConfig(priorities, p, advertisementInterval, link, stallThreshold);
+    return new ClusterConfig(priorities, p, advertisementInterval, link, stallThreshold, realServers);
   }
 
   /** This cluster with another advertisement interval. */
   public ClusterConfig withAdvertisementInterval(Duration d) {
-    return new ClusterConfig(priorities, preempt, d, link, stallThreshold);
+    return new ClusterConfig(priorities, preempt, d, link, stallThreshold, realServers);
   }
 
   /** This cluster over links with other conditions (loss must stay 0; see {@link Fault.Loss}). */
   public ClusterConfig withLink(LinkConditions l) {
-    return new ClusterConfig(priorities, preempt, advertisementInterval, l, stallThreshold);
+    return new ClusterConfig(priorities, preempt, advertisementInterval, l, stallThreshold, realServers);
+  }
+
+  /** This cluster in front of other real servers. */
+  public ClusterConfig withRealServers(RealServerPool pool) {
+    return new ClusterConfig(priorities, preempt, advertisementInterval, link, stallThreshold, pool);
   }
 
   /** Number of members. */
@@ -126,7 +140,10 @@ public record ClusterConfig(
     return i;
   }
 
-  /** The text form, e.g. {@code nodes=3 prio=200,100,50 preempt=true adv=100ms delay=100us ...}. */
+  /**
+   * The text form, e.g. {@code nodes=3 prio=200,100,50 preempt=true adv=100ms delay=100us ... rs=2
+   * check=1000ms timeout=500ms rise=1 fall=2 on-failure=remove}.
+   */
   public String text() {
     StringBuilder b = new StringBuilder();
     b.append("nodes=").append(size()).append(" prio=");
@@ -139,7 +156,8 @@ public record ClusterConfig(
         .append(" jitter=").append(Scenario.formatDuration(link.jitter()))
         .append(" dup=").append(link.duplication())
         .append(" reorder=").append(link.reordering())
-        .append(" stall-threshold=").append(stallThreshold);
+        .append(" stall-threshold=").append(stallThreshold)
+        .append(' ').append(realServers.text());
     return b.toString();
   }
 
@@ -154,6 +172,13 @@ public record ClusterConfig(
     double dup = 0;
     double reorder = 0;
     double threshold = 0.25;
+    RealServerPool d = RealServerPool.DEFAULT;
+    int rs = d.size();
+    Duration check = d.interval();
+    Duration timeout = d.timeout();
+    int rise = d.rise();
+    int fall = d.fall();
+    io.ha4j.api.reconcile.FailureMode onFailure = d.onFailure();
     for (String kv : text.trim().split("\\s+")) {
       int eq = kv.indexOf('=');
       if (eq < 0) {
@@ -176,6 +201,12 @@ public record ClusterConfig(
         case "dup" -> dup = Double.parseDouble(v);
         case "reorder" -> reorder = Double.parseDouble(v);
         case "stall-threshold" -> threshold = Double.parseDouble(v);
+        case "rs" -> rs = Integer.parseInt(v);
+        case "check" -> check = Scenario.parseDuration(v);
+        case "timeout" -> timeout = Scenario.parseDuration(v);
+        case "rise" -> rise = Integer.parseInt(v);
+        case "fall" -> fall = Integer.parseInt(v);
+        case "on-failure" -> onFailure = io.ha4j.api.reconcile.FailureMode.valueOf(v.toUpperCase(java.util.Locale.ROOT));
         default -> throw new IllegalArgumentException("unknown cluster key '" + k + "' in '" + text + "'");
       }
     }
@@ -185,7 +216,8 @@ public record ClusterConfig(
     LinkConditions l = new LinkConditions(0, delay != null ? delay : c.link.delay(),
         jitter != null ? jitter : c.link.jitter(), dup, reorder);
     return new ClusterConfig(prio != null ? prio : c.priorities, preempt != null ? preempt : c.preempt,
-        adv != null ? adv : c.advertisementInterval, l, threshold);
+        adv != null ? adv : c.advertisementInterval, l, threshold,
+        new RealServerPool(rs, check, timeout, rise, fall, onFailure));
   }
 
   private static InetAddress literal(String literal) {

@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Each member's host has its own {@link io.ha4j.testkit.vip.FakeAddressKernel} (driven by
  * ha-vip's {@code VipOwner}) and {@link io.ha4j.testkit.ipvs.FakeIpvsKernel} (driven by the IPVS
  * client); a crash takes the host, its addresses and its table with it, a restart keeps them.
- * Not thread-safe.
+ * The real servers of the cluster's {@link RealServerPool} answer probes on the same network; each
+ * member's real {@link io.ha4j.api.health.HealthEngine} probes them on the member's scheduler, so
+ * a {@link Fault.RealServerDown} reaches a member's table only after that member's own checks
+ * failed {@code fall} rounds. Not thread-safe.
  */
 public final class ClusterHarness {
 
@@ -45,6 +48,7 @@ public final class ClusterHarness {
   private final SimulatedNetwork network;
   private final History history;
   private final Map<String, SimulatedMember> members = new LinkedHashMap<>();
+  private final RealServerHosts realServers;
   private boolean started;
 
   private ClusterHarness(ClusterConfig config, long seed) {
@@ -54,8 +58,9 @@ public final class ClusterHarness {
     network.setDefaultConditions(config.link());
     this.history = new History(config);
     for (String n : config.nodes()) {
-      members.put(n, new SimulatedMember(n, config, clock, network, history));
+      members.put(n, new SimulatedMember(n, config, clock, network, history, seed));
     }
+    this.realServers = new RealServerHosts(config.realServers(), network, faults);
   }
 
   /** A cluster of {@code config}, not started, whose network draws every random choice from {@code seed}. */
@@ -158,6 +163,20 @@ public final class ClusterHarness {
     return Set.copyOf(member(node).addresses());
   }
 
+  /** Whether real server {@code name} ({@code rs1} ..) answers now. */
+  public boolean realServerUp(String name) {
+    config.realServers().index(name);
+    return realServers.isUp(name);
+  }
+
+  /**
+   * The table of {@code node}'s host now, as its fake IPVS kernel holds it (empty while it has
+   * crashed and not restarted).
+   */
+  public List<io.ha4j.api.table.TableEntry> table(String node) {
+    return member(node).table();
+  }
+
   /** The running election of {@code node}, for its stats; null while the member is down. */
   public @Nullable HeartbeatElection election(String node) {
     return member(node).election();
@@ -247,6 +266,10 @@ public final class ClusterHarness {
       network.heal();
     } else if (fault instanceof Fault.Loss l) {
       network.setDefaultConditions(config.link().withLoss(l.probability()));
+    } else if (fault instanceof Fault.RealServerDown d) {
+      realServers.down(d.realServer());
+    } else if (fault instanceof Fault.RealServerUp u) {
+      realServers.up(u.realServer());
     }
   }
 

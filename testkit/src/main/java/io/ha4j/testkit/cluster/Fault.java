@@ -13,7 +13,8 @@ import java.util.Set;
  * #parse}) so that a failing schedule can be printed and replayed.
  *
  * <p>Node faults name a member ({@code n1} .. {@code nN}); network faults act on the links between
- * members.
+ * members; real-server faults name a real server of the {@link RealServerPool} ({@code rs1} ..
+ * {@code rsN}), which the members learn of only through their health checks.
  */
 public sealed interface Fault {
 
@@ -33,6 +34,36 @@ public sealed interface Fault {
 
   /** A fault that acts on the links between members. */
   sealed interface NetworkFault extends Fault {}
+
+  /** A fault of a real server behind the virtual service; the election does not see it. */
+  sealed interface RealServerFault extends Fault {
+    /** The real server, {@code rs1} .. {@code rs9}. */
+    String realServer();
+  }
+
+  /** The real server dies: probes to it go unanswered until it is up again. */
+  record RealServerDown(String realServer) implements RealServerFault {
+    public RealServerDown {
+      checkRealServer(realServer);
+    }
+
+    @Override
+    public String text() {
+      return "rs-down " + realServer;
+    }
+  }
+
+  /** The real server answers again. */
+  record RealServerUp(String realServer) implements RealServerFault {
+    public RealServerUp {
+      checkRealServer(realServer);
+    }
+
+    @Override
+    public String text() {
+      return "rs-up " + realServer;
+    }
+  }
 
   /** The host dies: no priority-0 advertisement, its addresses vanish with it. */
   record Crash(String node) implements NodeFault {
@@ -267,6 +298,8 @@ public sealed interface Fault {
         }
         case "heal" -> new Heal();
         case "loss" -> new Loss(Double.parseDouble(w[1]));
+        case "rs-down" -> new RealServerDown(w[1]);
+        case "rs-up" -> new RealServerUp(w[1]);
         default -> throw new IllegalArgumentException("unknown fault '" + w[0] + "'");
       };
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
@@ -278,6 +311,13 @@ public sealed interface Fault {
     Objects.requireNonNull(node, "node");
     if (!node.matches("n[1-9]")) {
       throw new IllegalArgumentException("member names are n1..n9, was '" + node + "'");
+    }
+  }
+
+  private static void checkRealServer(String name) {
+    Objects.requireNonNull(name, "realServer");
+    if (!name.matches("rs[1-9]")) {
+      throw new IllegalArgumentException("real server names are rs1..rs9, was '" + name + "'");
     }
   }
 }

@@ -2,6 +2,8 @@ package io.ha4j.testkit.cluster;
 
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.health.HealthState;
+import io.ha4j.api.table.TableOp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.Objects;
 
 /**
  * What happened in a cluster over virtual time: faults, role changes, effective priorities,
- * virtual address ownership and load-balancer table changes, in the order they happened. {@link
+ * virtual address ownership, health-check verdicts on the real servers and load-balancer table
+ * changes, in the order they happened. {@link
  * Invariant}s are checked over it; {@link #render()} is a deterministic text form (the same seed
  * and scenario give the same text, byte for byte).
  *
@@ -105,16 +108,48 @@ public final class History {
     }
   }
 
-  /** A member changed its load-balancer table. */
-  public record TableChanged(long atNanos, String node, String ops) implements Event {
+  /**
+   * A member changed its load-balancer table.
+   *
+   * @param ops the ops that succeeded, in the operator's words ({@link TableOp#describe()}), {@code
+   *     "; "} between two
+   * @param applied the same ops as values, for checkers (empty when recorded from text alone)
+   */
+  public record TableChanged(long atNanos, String node, String ops, List<TableOp> applied) implements Event {
     public TableChanged {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(ops, "ops");
+      applied = List.copyOf(Objects.requireNonNull(applied, "applied"));
+    }
+
+    /** A change known only by its text. */
+    public TableChanged(long atNanos, String node, String ops) {
+      this(atNanos, node, ops, List.of());
     }
 
     @Override
     public String text() {
       return node + " table " + ops;
+    }
+  }
+
+  /**
+   * A member's health checks changed their verdict on a real server (the first verdict after a
+   * start too: UNKNOWN to UP).
+   */
+  public record HealthChanged(
+      long atNanos, String node, String realServer, HealthState from, HealthState to, String detail) implements Event {
+    public HealthChanged {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(realServer, "realServer");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    @Override
+    public String text() {
+      return node + " health " + realServer + " " + from + " -> " + to + " (" + detail + ")";
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ha4j.testkit.cluster;
 
 import io.ha4j.api.Role;
+import io.ha4j.api.table.TableOp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -170,6 +171,7 @@ final class HistoryAnalysis {
     long[] disturbances = disturbances();
     checkPeriods(disturbances);
     checkSplitBrain();
+    checkRealServers();
     violations.sort((a, b) -> a.invariant() != b.invariant()
         ? a.invariant().compareTo(b.invariant()) : Long.compare(a.atNanos(), b.atNanos()));
     return List.copyOf(violations);
@@ -189,7 +191,7 @@ final class HistoryAnalysis {
     long b = bounds.convergenceNanos();
     for (int i = 0; i < events.size(); i++) {
       History.Event e = events.get(i);
-      if (e instanceof History.FaultApplied f) {
+      if (e instanceof History.FaultApplied f && !(f.fault() instanceof Fault.RealServerFault)) {
         boolean counts = true;
         if (f.fault() instanceof Fault.Stall st) {
           String n = st.node();
@@ -217,16 +219,21 @@ final class HistoryAnalysis {
 
   private boolean noFaultBetween(int index, long until) {
     for (int j = index + 1; j < events.size() && events.get(j).atNanos() <= until; j++) {
-      if (events.get(j) instanceof History.FaultApplied) {
+      if (electionFault(events.get(j))) {
         return false;
       }
     }
     for (int j = index - 1; j >= 0 && events.get(j).atNanos() == events.get(index).atNanos(); j--) {
-      if (events.get(j) instanceof History.FaultApplied) {
+      if (electionFault(events.get(j))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** A fault the election can see: all but the real servers' (members learn of those by checks). */
+  private static boolean electionFault(History.Event e) {
+    return e instanceof History.FaultApplied f && !(f.fault() instanceof Fault.RealServerFault);
   }
 
   /** S1, L1, L2, L3: replays the history, checking at the start and every instant of a stable period. */
@@ -448,6 +455,88 @@ final class HistoryAnalysis {
           }
         }
       }
+    }
+  }
+
+  /**
+   * H1: from {@link Bounds#detectionNanos} after a real server failed (or after a member started
+   * or resumed, whichever is later), no running, unstalled member's table has it at a weight above
+   * 0.
+   */
+  private void checkRealServers() {
+    RealServerPool pool = cluster.realServers();
+    long bound = bounds.detectionNanos(pool);
+    State s = new State();
+    Map<String, Long> downSince = new HashMap<>();
+    Map<String, Long> runningSince = new HashMap<>();
+    Map<String, Map<String, Integer>> weights = new HashMap<>();
+    Set<String> reported = new HashSet<>();
+    int i = 0;
+    while (true) {
+      long t = i < events.size() ? events.get(i).atNanos() : history.endNanos() + 1;
+      // The state after the previous instant held until t.
+      for (Map.Entry<String, Long> d : downSince.entrySet()) {
+        for (String n : cluster.nodes()) {
+          Integer w = table(weights, n).get(d.getKey());
+          long deadline = Math.max(d.getValue(), runningSince.getOrDefault(n, 0L)) + bound;
+          if (w != null && w > 0 && s.up.contains(n) && !s.stalled(n) && t > deadline
+              && reported.add(n + " " + d.getKey() + " " + d.getValue())) {
+            violations.add(new Violation(Invariant.H1, deadline, n + "'s table still sends " + d.getKey()
+                + " traffic (weight " + w + ") " + History.time(deadline - d.getValue()) + " after it failed;"
+                + " the detection bound is " + History.time(bound)));
+          }
+        }
+      }
+      if (i >= events.size()) {
+        return;
+      }
+      for (; i < events.size() && events.get(i).atNanos() == t; i++) {
+        History.Event e = events.get(i);
+        if (e instanceof History.FaultApplied f) {
+          if (f.fault() instanceof Fault.RealServerDown d) {
+            downSince.putIfAbsent(d.realServer(), t);
+          } else if (f.fault() instanceof Fault.RealServerUp u) {
+            downSince.remove(u.realServer());
+          } else if (f.fault() instanceof Fault.Crash c) {
+            table(weights, c.node()).clear();
+          } else if (f.fault() instanceof Fault.Restart r) {
+            runningSince.put(r.node(), t);
+          }
+        } else if (e instanceof History.StallEnded se) {
+          runningSince.put(se.node(), t);
+        } else if (e instanceof History.TableChanged tc) {
+          applyOps(pool, table(weights, tc.node()), tc.applied());
+        }
+        s.apply(e);
+      }
+    }
+  }
+
+  private static Map<String, Integer> table(Map<String, Map<String, Integer>> weights, String node) {
+    return weights.computeIfAbsent(node, k -> new HashMap<>());
+  }
+
+  private static void applyOps(RealServerPool pool, Map<String, Integer> weights, List<TableOp> ops) {
+    for (TableOp op : ops) {
+      if (op instanceof TableOp.DeleteService) {
+        weights.clear();
+      } else if (op instanceof TableOp.AddRealServer a) {
+        put(pool, weights, a.realServer());
+      } else if (op instanceof TableOp.UpdateRealServer u) {
+        put(pool, weights, u.realServer());
+      } else if (op instanceof TableOp.DeleteRealServer d) {
+        String name = pool.nameOf(d.endpoint().address());
+        if (name != null) {
+          weights.remove(name);
+        }
+      }
+    }
+  }
+
+  private static void put(RealServerPool pool, Map<String, Integer> weights, io.ha4j.api.RealServer server) {
+    String name = pool.nameOf(server.address());
+    if (name != null) {
+      weights.put(name, server.weight());
     }
   }
 }

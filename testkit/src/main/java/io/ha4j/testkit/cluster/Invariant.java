@@ -56,7 +56,14 @@ public enum Invariant {
    * disturbance) every connected partition as in S1 has exactly one master, and with preempt on it
    * is a member of the highest effective priority among the eligible ones.
    */
-  L3;
+  L3,
+  /**
+   * Health: a real server that failed leaves the table of every running member (weight 0 or
+   * removed, per {@link RealServerPool#onFailure()}) within {@link Bounds#detectionNanos}
+   * ({@code f * (fall * interval + timeout + 2 ms)}) of its failure, or of the member's start or the
+   * end of its stall if that came later; it stays out while it is down.
+   */
+  H1;
 
   /** The violations of this invariant in {@code history}. */
   public List<Violation> check(History history) {

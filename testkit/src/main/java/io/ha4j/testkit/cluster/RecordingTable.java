@@ -38,14 +38,16 @@ final class RecordingTable implements LoadBalancerTable {
     ApplyResult result = delegate.apply(ops);
     Set<Integer> failed = new HashSet<>();
     result.failures().forEach(f -> failed.add(f.index()));
+    List<TableOp> applied = new ArrayList<>();
     List<String> done = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (!failed.contains(i)) {
+        applied.add(ops.get(i));
         done.add(ops.get(i).describe());
       }
     }
     if (!done.isEmpty()) {
-      history.record(new History.TableChanged(timeline.nanoTime(), node, String.join("; ", done)));
+      history.record(new History.TableChanged(timeline.nanoTime(), node, String.join("; ", done), applied));
     }
     return result;
   }

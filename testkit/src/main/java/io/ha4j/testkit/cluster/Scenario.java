@@ -53,6 +53,8 @@ public record Scenario(ClusterConfig cluster, List<TimedFault> faults, Duration 
       } else if (f.fault() instanceof Fault.Cut c) {
         cluster.index(c.from());
         cluster.index(c.to());
+      } else if (f.fault() instanceof Fault.RealServerFault r) {
+        cluster.realServers().index(r.realServer());
       }
       if (f.at().compareTo(horizon) > 0) {
         throw new IllegalArgumentException("fault '" + f.text() + "' lies after the horizon " + formatDuration(horizon));

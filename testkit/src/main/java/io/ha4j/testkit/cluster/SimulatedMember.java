@@ -9,7 +9,7 @@ import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.member.Member;
 import io.ha4j.api.reconcile.DesiredService;
-import io.ha4j.api.reconcile.HealthLookup;
+import io.ha4j.api.health.HealthEngine;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;
@@ -25,12 +25,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One member of a simulated cluster across its incarnations: the real {@link HeartbeatElection}
- * and the real {@link Member}, owning addresses through {@link VipOwner} over a {@link
+ * One member of a simulated cluster across its incarnations: the real {@link HeartbeatElection},
+ * the real {@link HealthEngine} probing the {@link RealServerPool} over the network, and the real
+ * {@link Member}, owning addresses through {@link VipOwner} over a {@link
  * FakeAddressKernel} and programming IPVS through {@link IpvsClient} over a {@link
  * FakeIpvsKernel}, on a {@link NodeScheduler} of the cluster's timeline, attached to the {@link
  * SimulatedNetwork}.
@@ -38,6 +43,8 @@ import org.jspecify.annotations.Nullable;
 final class SimulatedMember {
 
   static final int PORT = 5405;
+  /** The port of a member's health-check socket. */
+  static final int PROBE_PORT = 5406;
   static final String CHECK = "check";
   static final String INTERFACE_TRACK = "interface:" + ClusterConfig.INTERFACE;
   private static final byte[] KEY = "ha4j simulated cluster key".getBytes(StandardCharsets.US_ASCII);
@@ -48,6 +55,7 @@ final class SimulatedMember {
   private final VirtualClock timeline;
   private final SimulatedNetwork network;
   private final History history;
+  private final long seed;
   private int incarnation;
   private double rate = 1.0;
   private boolean interfaceUp = true;
@@ -63,19 +71,25 @@ final class SimulatedMember {
   private @Nullable HeartbeatElection election;
   private @Nullable Member member;
   private @Nullable RecordingAddressOwner addresses;
+  private @Nullable HealthEngine health;
+  private @Nullable ProbeSocket probes;
   // A graceful stop runs on the member's own thread: while a stalled member has not run it yet,
   // the old incarnation is still attached, and a restart waits for it.
   private @Nullable NodeScheduler stopping;
   private @Nullable DatagramTransport stoppingTransport;
   private @Nullable RecordingAddressOwner stoppingAddresses;
+  private @Nullable HealthEngine stoppingHealth;
+  private @Nullable ProbeSocket stoppingProbes;
   private boolean startWhenStopped;
 
-  SimulatedMember(String name, ClusterConfig cluster, VirtualClock timeline, SimulatedNetwork network, History history) {
+  SimulatedMember(
+      String name, ClusterConfig cluster, VirtualClock timeline, SimulatedNetwork network, History history, long seed) {
     this.name = name;
     this.cluster = cluster;
     this.timeline = timeline;
     this.network = network;
     this.history = history;
+    this.seed = seed;
   }
 
   String name() {
@@ -98,6 +112,13 @@ final class SimulatedMember {
 
   @Nullable HeartbeatElection election() {
     return election;
+  }
+
+  /** The table in the host's IPVS kernel, read through a client of its own (empty after a crash). */
+  List<io.ha4j.api.table.TableEntry> table() {
+    FakeIpvsKernel k = ipvsKernel;
+    // Not closed: the kernel is the host's, shared with the member's own client.
+    return k == null ? List.of() : new IpvsClient(k, timeline, Duration.ofSeconds(1)).read();
   }
 
   private FakeAddressKernel hostAddresses() {
@@ -174,19 +195,43 @@ final class SimulatedMember {
     FakeAddressKernel k = hostAddresses();
     RecordingAddressOwner a = new RecordingAddressOwner(name,
         VipOwner.builder(k, s).manage(ClusterConfig.VIP).build(), history, timeline);
+    RealServerPool pool = cluster.realServers();
+    // The real engine on the member's own scheduler, with a check whose attempts complete from
+    // datagrams: it never needs an I/O thread, and its warm-up jitter comes from the run's seed.
+    // (Random's first draws from nearby seeds are close: mix the seed first.)
+    long mixed = new SplittableRandom(seed).split().nextLong() ^ (0x9E3779B97F4A7C15L * (64L * inc + cluster.index(name)));
+    HealthEngine h = new HealthEngine(s, new Random(new SplittableRandom(mixed).nextLong()));
+    ProbeSocket p = new ProbeSocket(network.attach(new InetSocketAddress(self, PROBE_PORT), s.socket()));
+    List<RealServer> servers = new ArrayList<>();
+    Map<String, String> names = new HashMap<>();
+    for (String rs : pool.names()) {
+      RealServer server = RealServer.of(pool.address(rs), RealServerPool.PORT);
+      servers.add(server);
+      String id = HealthEngine.targetId(SERVICE, server.endpoint());
+      names.put(id, rs);
+      h.register(id, p.to(new InetSocketAddress(server.address(), server.port())), pool.checks());
+    }
     Member m = Member.builder(s, e, a)
         .virtualAddresses(List.of(ClusterConfig.VIP))
         .loadBalancer(new RecordingTable(name, new IpvsClient(hostIpvs(), s.clock(), Duration.ofSeconds(1)),
-            history, timeline), HealthLookup.allUp())
-        .service(DesiredService.of(VirtualService.of(SERVICE, "wlc"),
-            List.of(RealServer.of(address("198.51.100.101"), 80), RealServer.of(address("198.51.100.102"), 80))))
+            history, timeline), h.lookup())
+        .service(DesiredService.of(VirtualService.of(SERVICE, "wlc"), servers).withFailureMode(pool.onFailure()))
         .reconcileInterval(Duration.ofSeconds(5))
         .build();
+    h.addListener(change -> {
+      if (change.previous() != change.current()) {
+        history.record(new History.HealthChanged(timeline.nanoTime(), name, names.getOrDefault(change.target(),
+            change.target()), change.previous(), change.current(), change.detail()));
+        m.reconcileNow();
+      }
+    });
     scheduler = s;
     transport = t;
     election = e;
     addresses = a;
     member = m;
+    health = h;
+    probes = p;
     m.start();
   }
 
@@ -198,6 +243,8 @@ final class SimulatedMember {
       old.kill();
       requireNonNull(stoppingTransport).close();
       requireNonNull(stoppingAddresses).crash();
+      requireNonNull(stoppingHealth).close();
+      requireNonNull(stoppingProbes).close();
       stopping = null;
       addressKernel = null;
       ipvsKernel = null;
@@ -209,6 +256,8 @@ final class SimulatedMember {
     s.kill();
     requireNonNull(transport).close();
     requireNonNull(addresses).crash();
+    requireNonNull(health).close();
+    requireNonNull(probes).close();
     clear();
     addressKernel = null;
     ipvsKernel = null;
@@ -239,6 +288,10 @@ final class SimulatedMember {
     stopping = s;
     stoppingTransport = t;
     stoppingAddresses = requireNonNull(addresses);
+    HealthEngine h = requireNonNull(health);
+    ProbeSocket p = requireNonNull(probes);
+    stoppingHealth = h;
+    stoppingProbes = p;
     startWhenStopped = startAgain;
     m.stop();
     clear();
@@ -248,6 +301,8 @@ final class SimulatedMember {
       // The stopped process's owner is not closed: Member.stop released the addresses, and the
       // fake kernel's route socket is shared with the next incarnation's owner on this host.
       t.close();
+      h.close();
+      p.close();
       s.kill();
       stopping = null;
       if (startWhenStopped) {
@@ -313,6 +368,8 @@ final class SimulatedMember {
     election = null;
     member = null;
     addresses = null;
+    health = null;
+    probes = null;
   }
 
   private static <T> T requireNonNull(@Nullable T t) {
@@ -322,11 +379,4 @@ final class SimulatedMember {
     return t;
   }
 
-  private static InetAddress address(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
-  }
 }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.api.RealServer;
 import io.ha4j.api.Role;
+import io.ha4j.api.health.HealthState;
+import io.ha4j.api.reconcile.FailureMode;
 import io.ha4j.heartbeat.HeartbeatElection;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -175,5 +179,76 @@ class ClusterHarnessTest {
   void replayRunsAPrintedReproducer() {
     History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
     assertTrue(h.render().contains("n2 BACKUP -> MASTER"), h.render());
+  }
+
+  /** The weight of real server {@code rs} in {@code node}'s IPVS kernel, or -1 if it is not there. */
+  private static int weight(ClusterHarness h, String node, String rs) {
+    InetAddress address = h.config().realServers().address(rs);
+    return h.table(node).stream().flatMap(e -> e.realServers().stream())
+        .filter(r -> r.address().equals(address)).mapToInt(RealServer::weight).findFirst().orElse(-1);
+  }
+
+  private static List<Integer> weights(ClusterHarness h, String rs) {
+    return h.nodes().stream().map(n -> weight(h, n, rs)).toList();
+  }
+
+  @Test
+  void failedRealServerLeavesEveryMembersTableOnlyAfterItsChecksFailAndReturnsAfterRise() {
+    // keepalived's checker semantics (fall/rise, and the quiesce or removal it implies); CheckSettings.
+    for (FailureMode mode : FailureMode.values()) {
+      RealServerPool pool = RealServerPool.DEFAULT.withSize(3)
+          .withChecks(Duration.ofMillis(500), Duration.ofMillis(300), 2, 2).withOnFailure(mode);
+      ClusterHarness h = started(ClusterConfig.of(3).withRealServers(pool));
+      assertEquals(List.of(1, 1, 1), weights(h, "rs2"));
+      long down = h.clock().nanoTime();
+      h.inject(new Fault.RealServerDown("rs2"));
+      assertTrue(!h.realServerUp("rs2"));
+      // Two failed rounds cannot end sooner than one interval plus a timeout after the failure,
+      // less one link delay (a probe sent just before it arrives too late to be answered).
+      h.runFor(Duration.ofMillis(799));
+      assertEquals(List.of(1, 1, 1), weights(h, "rs2"), mode + ": no member knows yet");
+      long bound = Bounds.of(h.history()).detectionNanos(pool);
+      h.runUntil(Duration.ofNanos(down + bound));
+      int out = mode == FailureMode.QUIESCE ? 0 : -1;
+      assertEquals(List.of(out, out, out), weights(h, "rs2"), mode + ": master and backups alike");
+      assertEquals(List.of(1, 1, 1), weights(h, "rs1"));
+      List<History.HealthChanged> seen = h.history().events().stream()
+          .filter(e -> e instanceof History.HealthChanged c && c.to() == HealthState.DOWN)
+          .map(e -> (History.HealthChanged) e).toList();
+      assertEquals(List.of("n1", "n2", "n3"), seen.stream().map(History.HealthChanged::node).sorted().toList());
+      for (History.HealthChanged c : seen) {
+        assertEquals("rs2", c.realServer());
+        long took = c.atNanos() - down;
+        assertTrue(took > 799_000_000L && took <= bound, c + " took " + took);
+        // The ops follow at the same instant (the listener asks the member for a reconcile pass).
+        assertTrue(h.history().events().stream().anyMatch(e -> e instanceof History.TableChanged t
+            && t.node().equals(c.node()) && t.atNanos() == c.atNanos()), c.toString());
+      }
+
+      long up = h.clock().nanoTime();
+      h.inject(new Fault.RealServerUp("rs2"));
+      // rise 2: the first answered round cannot bring it back.
+      h.runFor(Duration.ofMillis(499));
+      assertEquals(List.of(out, out, out), weights(h, "rs2"), mode + ": not before rise");
+      h.runUntil(Duration.ofNanos(up + 2 * 500_000_000L + 2_000_000));
+      assertEquals(List.of(1, 1, 1), weights(h, "rs2"), mode + ": back after rise on every member");
+      h.assertInvariants();
+    }
+  }
+
+  @Test
+  void restartedMemberProgramsADownRealServerUntilItsOwnChecksFail() {
+    // keepalived without alpha: a real server whose checks have not concluded counts as up.
+    ClusterHarness h = started(ClusterConfig.of(2));
+    h.inject(new Fault.RealServerDown("rs1"));
+    h.runFor(Duration.ofSeconds(5));
+    assertEquals(-1, weight(h, "n2", "rs1"));
+    h.inject(new Fault.Crash("n2"));
+    h.inject(new Fault.Restart("n2"));
+    assertEquals(1, weight(h, "n2", "rs1"), "a crashed host comes back with an empty table, refilled at start");
+    h.runFor(Duration.ofSeconds(5));
+    assertEquals(-1, weight(h, "n2", "rs1"));
+    assertEquals(-1, weight(h, "n1", "rs1"));
+    h.assertInvariants();
   }
 }

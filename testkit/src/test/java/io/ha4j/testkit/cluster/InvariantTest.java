@@ -3,7 +3,11 @@ package io.ha4j.testkit.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.api.Protocol;
+import io.ha4j.api.RealServer;
 import io.ha4j.api.Role;
+import io.ha4j.api.ServiceKey;
+import io.ha4j.api.table.TableOp;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,5 +163,28 @@ class InvariantTest {
     h.record(new History.AddressRemoved(28 * S + 10_000_000, "n2", ClusterConfig.VIP));
     h.end(60 * S);
     assertEquals(List.of(), Invariant.checkAll(h));
+  }
+
+  @Test
+  void h1FailedRealServerKeptAtFullWeightBeyondTheDetectionBound() {
+    // The bound of RealServerPool.DEFAULT: fall 2 rounds of 1 s and a 500 ms probe timeout.
+    long bound = Bounds.of(settled()).detectionNanos(cluster.realServers());
+    assertEquals(2 * S + S / 2 + 3_000_000, bound);
+    RealServer rs1 = RealServer.of(cluster.realServers().address("rs1"), RealServerPool.PORT);
+    ServiceKey web = ServiceKey.of(Protocol.TCP, ClusterConfig.VIP.address(), RealServerPool.PORT);
+    for (boolean late : List.of(false, true)) {
+      History h = settled();
+      h.record(new History.TableChanged(3 * S, "n1", "add", List.of(new TableOp.AddRealServer(web, rs1))));
+      h.record(new History.TableChanged(3 * S, "n2", "add", List.of(new TableOp.AddRealServer(web, rs1))));
+      h.record(new History.FaultApplied(10 * S, new Fault.RealServerDown("rs1")));
+      long out = 10 * S + bound + (late ? 1 : 0);
+      h.record(new History.TableChanged(out, "n1", "quiesce", List.of(new TableOp.UpdateRealServer(web, rs1.withWeight(0)))));
+      h.record(new History.TableChanged(out, "n2", "remove", List.of(new TableOp.DeleteRealServer(web, rs1.endpoint()))));
+      h.end(60 * S);
+      assertEquals(late ? List.of(Invariant.H1) : List.of(), violated(h), "late " + late);
+      if (late) {
+        assertEquals(2, Invariant.H1.check(h).size(), "both members' tables, the master's and the backup's");
+      }
+    }
   }
 }
