@@ -153,7 +153,7 @@ public final class DirectorMain {
       config.virtualServers().forEach(vs -> b.service(vs.service()));
       IpvsClient ipvs = IpvsClient.open();
       resources.add(ipvs);
-      b.loadBalancer(ipvs, health.lookup()).reconcileOptions(ReconcileOptions.DEFAULTS.withAlpha(alpha));
+      b.loadBalancer(ipvs, health).reconcileOptions(ReconcileOptions.DEFAULTS.withAlpha(alpha));
     } else {
       log.info("--no-ipvs: VIP and election only; the {} virtual servers are checked but not programmed",
           config.virtualServers().size());

@@ -65,7 +65,7 @@ public final class Director {
 
     Member member = Member.builder(scheduler, election, vips)
         .virtualAddresses(List.of(vip))                   // taken and announced by the master
-        .loadBalancer(ipvs, health.lookup())              // IPVS follows the health checks
+        .loadBalancer(ipvs, health)                       // IPVS follows the health checks
         .service(DesiredService.of(VirtualService.of(web, "wlc"), pool))
         .build();
     member.start();

@@ -11,6 +11,7 @@ import io.ha4j.api.address.AddressOwner;
 import io.ha4j.api.election.Election;
 import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.health.HealthEngine;
 import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.api.reconcile.HealthLookup;
 import io.ha4j.api.reconcile.ReconcileOptions;
@@ -78,6 +79,8 @@ public final class Member implements AutoCloseable {
   private boolean applicationRunning;
   private @Nullable Cancellable reconcileTimer;
   private @Nullable Cancellable refreshTimer;
+  private final @Nullable HealthEngine healthEngine;
+  private @Nullable Cancellable healthSubscription;
   private boolean started;
 
   private Member(Builder b) {
@@ -104,6 +107,7 @@ public final class Member implements AutoCloseable {
         : new Reconciler(table, b.health, b.reconcileOptions,
             change -> emit(new MemberEvent.QuorumChanged(now(), change)));
     this.availability = new AvailabilityLedger(scheduler.clock());
+    this.healthEngine = b.healthEngine;
     this.listeners.addAll(b.listeners);
   }
 
@@ -139,6 +143,11 @@ public final class Member implements AutoCloseable {
         }
       });
       if (reconciler != null) {
+        HealthEngine engine = healthEngine;
+        if (engine != null) {
+          // A real server that fails leaves the table at once, not at the next periodic pass.
+          healthSubscription = engine.addListener(change -> reconcileNow());
+        }
         reconcileNow();
         reconcileTimer = scheduler.scheduleAtFixedRate(reconcileInterval, reconcileInterval, this::reconcile);
       }
@@ -507,6 +516,10 @@ public final class Member implements AutoCloseable {
   }
 
   private void cancelTimers() {
+    if (healthSubscription != null) {
+      healthSubscription.cancel();
+      healthSubscription = null;
+    }
     if (reconcileTimer != null) {
       reconcileTimer.cancel();
       reconcileTimer = null;
@@ -550,6 +563,7 @@ public final class Member implements AutoCloseable {
     private final List<MemberListener> listeners = new ArrayList<>();
     private @Nullable LoadBalancerTable table;
     private HealthLookup health = HealthLookup.allUp();
+    private @Nullable HealthEngine healthEngine;
     private ReconcileOptions reconcileOptions = ReconcileOptions.DEFAULTS;
     private Duration reconcileInterval = Duration.ofSeconds(5);
     private @Nullable ConnectionSync sync;
@@ -581,6 +595,18 @@ public final class Member implements AutoCloseable {
     public Builder loadBalancer(LoadBalancerTable table, HealthLookup health) {
       this.table = Objects.requireNonNull(table, "table");
       this.health = Objects.requireNonNull(health, "health");
+      this.healthEngine = null;
+      return this;
+    }
+
+    /**
+     * The load-balancer table to keep reconciled, following the checks of {@code health}: every
+     * change of a real server's health runs a reconcile pass at once (as ldirectord edits the
+     * table when a check fails), besides the periodic passes.
+     */
+    public Builder loadBalancer(LoadBalancerTable table, HealthEngine health) {
+      loadBalancer(table, Objects.requireNonNull(health, "health").lookup());
+      this.healthEngine = health;
       return this;
     }
 
