@@ -609,6 +609,17 @@ public final class HeartbeatElection implements Election {
   // ---- sending, roles, listeners ---------------------------------------------------------
 
   private void sendAdvertisement(int priority, Role state) {
+    boolean any = false;
+    for (int copy = 0; copy < config.advertisementCopies(); copy++) {
+      any |= sendOnce(priority, state);
+    }
+    if (any) {
+      sent.incrementAndGet();
+    }
+  }
+
+  /** One datagram of an advertisement, with a sequence number of its own; whether it was handed over. */
+  private boolean sendOnce(int priority, Role state) {
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
         config.advertisementInterval(), incarnation, ++sequence, vipDigest);
     boolean any = false;
@@ -625,9 +636,9 @@ public final class HeartbeatElection implements Election {
       }
     }
     if (any) {
-      sent.incrementAndGet();
       LOG.trace("{}: sent {}", name, ad);
     }
+    return any;
   }
 
   private void setRole(Role to, String reason) {

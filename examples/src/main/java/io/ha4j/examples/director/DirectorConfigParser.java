@@ -201,6 +201,7 @@ public final class DirectorConfigParser {
           addKey(keys, keyAt, c, c.args().get(1), id, c.args().get(1).text());
         }
         case "ha4j_port" -> port = integer(c, 1, 65535);
+        case "ha4j_advert_copies" -> b.advertisementCopies(integer(c, 1, HeartbeatConfig.MAX_ADVERTISEMENT_COPIES));
         case "ha4j_cluster_id" -> {
           exactly(c, 1);
           ConfigToken t = c.args().get(0);

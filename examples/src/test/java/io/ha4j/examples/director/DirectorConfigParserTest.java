@@ -282,6 +282,14 @@ class DirectorConfigParserTest {
   }
 
   @Test
+  void advertCopiesDefaultToOneAndAreReadWithinTheirRange() throws Exception {
+    assertEquals(1, DirectorConfigParser.parse("d.conf", MINIMAL).heartbeat().advertisementCopies());
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL.replace("ha4j_key 1", "ha4j_advert_copies 2\n  ha4j_key 1"));
+    assertEquals(2, c.heartbeat().advertisementCopies());
+    assertError(MINIMAL.replace("ha4j_key 1", "ha4j_advert_copies 6\n  ha4j_key 1"), 8, 22, "6", "1..5");
+  }
+
+  @Test
   void bracesNeedNoBlanksAndPeersMayShareALine() throws Exception {
     DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL.replace("unicast_peer {\n    198.51.100.2\n  }",
         "unicast_peer{198.51.100.2 198.51.100.3}") + "global_defs{router_id \"d 1\"}\n");
