@@ -87,7 +87,9 @@ fi
 # JVM refuses to dump one when a non-empty directory precedes a jar it archived from.
 # The modules' classpaths overlap (the examples' holds the testkit's jar): each entry once,
 # the class directories of the tested modules after every jar.
-classpath=$( { echo "$launcher"; cat "${cp_files[@]}" | tr ':' '\n'; printf '%s\n' "${test_dirs[@]}" "${main_dirs[@]}"; } \
+# (the build writes the files without a final newline)
+classpath=$( { echo "$launcher"; for f in "${cp_files[@]}"; do tr ':' '\n' < "$f"; echo; done
+               printf '%s\n' "${test_dirs[@]}" "${main_dirs[@]}"; } \
   | awk 'NF && !seen[$0]++' | paste -sd:)
 
 # Under TCG the JIT barely pays off (C1 only), a 2-vCPU guest wants the simplest GC, and

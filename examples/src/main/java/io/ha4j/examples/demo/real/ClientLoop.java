@@ -206,7 +206,7 @@ public final class ClientLoop implements AutoCloseable {
     running = false;
     LockSupport.unpark(thread);
     try {
-      thread.join(TimeUnit.MILLISECONDS.toMillis(timeoutMs) * 3L + 1000L);
+      thread.join(timeoutMs * 3L + 1000L);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

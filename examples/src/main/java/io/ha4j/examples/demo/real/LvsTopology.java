@@ -40,6 +40,9 @@ public final class LvsTopology implements AutoCloseable {
   /** The virtual service's and the real servers' HTTP port (direct routing keeps the port). */
   public static final int PORT = 80;
 
+  /** The time stamp at the start of each line of a director's log. */
+  public static final String LOG_TIME_FORMAT = "HH:mm:ss.SSS";
+
   private static final String SECRET = "ha4j real demo secret, 16+ bytes";
 
   private final NetnsRig rig;
@@ -163,8 +166,12 @@ public final class LvsTopology implements AutoCloseable {
    */
   public Process startDirector(int d, int priority) {
     Path config = writeDirectorConfig(d, priority);
-    Process p = rig.startJava(directorHost(d), DirectorMain.class.getName(), List.of(config.toString()),
-        directorLog(d).toFile());
+    List<String> cmd = new ArrayList<>(NetnsRig.javaCommand(DirectorMain.class.getName(), config.toString()));
+    // Timestamps on every log line, whichever simplelogger.properties comes first on the class
+    // path (a test class path may carry another): the demo's timeline reads them.
+    cmd.addAll(1, List.of("-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=" + LOG_TIME_FORMAT));
+    Process p = rig.start(directorHost(d), cmd, directorLog(d).toFile());
     directorProcesses.put(d, p);
     priorities.put(d, priority);
     return p;
@@ -209,13 +216,9 @@ public final class LvsTopology implements AutoCloseable {
   /** The MAC the client's neighbour table holds for the VIP (lower case), or "" when none. */
   public String clientVipMac() {
     String out = exec(1, "ip", "neigh", "show", VIP).orThrow().stdout();
-    String[] words = out.trim().split("\\s+");
-    for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("lladdr")) {
-        return words[i + 1].toLowerCase(Locale.ROOT);
-      }
-    }
-    return "";
+    List<String> words = List.of(out.trim().split("\\s+", -1));
+    int at = words.indexOf("lladdr");
+    return at >= 0 && at + 1 < words.size() ? words.get(at + 1).toLowerCase(Locale.ROOT) : "";
   }
 
   /** The director whose MAC the client's neighbour table holds for the VIP, or 0. */
