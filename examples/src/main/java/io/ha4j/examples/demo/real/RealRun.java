@@ -187,8 +187,9 @@ final class RealRun {
   }
 
   /**
-   * The client's failed requests as timeline events: failures less than a second apart form one
-   * event, with the answers that came in between (round robin still reaches the live servers).
+   * The client's failed requests as timeline events: failures of one kind less than a second apart
+   * form one event, with the answers that came in between (round robin still reaches the live
+   * servers).
    */
   private List<Event> failureEvents(List<ClientLoop.Attempt> attempts) {
     List<Event> events = new ArrayList<>();
@@ -204,11 +205,11 @@ final class RealRun {
       int answered = 0;
       for (int j = i; j < attempts.size(); j++) {
         ClientLoop.Attempt a = attempts.get(j);
-        if (a.startMs() - attempts.get(last).endMs() >= 1000) {
+        if (a.startMs() - attempts.get(last).endMs() >= 1000 || (!a.ok() && !kind(a).equals(kind(attempts.get(i))))) {
           break;
         }
         if (!a.ok()) {
-          errors.merge(a.answer().replaceAll(":.*", ""), 1, Integer::sum);
+          errors.merge(kind(a), 1, Integer::sum);
           last = j;
         }
       }
@@ -222,6 +223,12 @@ final class RealRun {
       i = last + 1;
     }
     return events;
+  }
+
+  /** A failure's kind: the exception's simple name. */
+  private static String kind(ClientLoop.Attempt a) {
+    int colon = a.answer().indexOf(':');
+    return colon < 0 ? a.answer() : a.answer().substring(0, colon);
   }
 
   private LocalTime at(long loopMs) {
