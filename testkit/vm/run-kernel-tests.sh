@@ -1,31 +1,34 @@
 #!/usr/bin/env bash
-# Run the @KernelTest (JUnit tag "kernel") tests of the testkit inside the ip_vs VM.
+# Run the @KernelTest (JUnit tag "kernel") tests of the testkit and the examples inside the ip_vs VM.
 #
-#   mvn -B verify                        # builds everything; writes the test classpath
+#   mvn -B verify                        # builds everything; writes the test classpaths
 #   testkit/vm/run-kernel-tests.sh       # one VM boot, one JVM, all kernel tests
 #
-# Builds nothing: it needs testkit/target/{classes,test-classes} and the classpath file
-# testkit/target/kernel-vm/test-classpath.txt that the build writes (mvn test-compile is
-# enough). It fetches the JUnit Platform Console Launcher through Maven (same version as the
-# build's junit.platform.version), starts ONE JVM in the VM (Java is 15-25x slower under TCG
-# emulation than outside, so no Maven in there), streams its output and exits with the
-# launcher's status: 0 all passed, 1 failures, 2 no kernel test found; 124 VM timeout,
-# 125 infrastructure failure (see kernel-vm.sh).
+# Builds nothing: it needs <module>/target/{classes,test-classes} and the classpath file
+# <module>/target/kernel-vm/test-classpath.txt that the build writes (mvn test-compile is
+# enough) for each module in HA4J_KERNEL_TEST_MODULES (default "testkit examples"). 'mvn verify'
+# calls it once, from the examples module's verify phase: the examples come last in the reactor,
+# so both modules' test classes exist by then (the end-to-end tests need the examples' daemons).
+# Run by hand, a module that is not built yet is left out with a note (the testkit is required).
+# It fetches the JUnit Platform Console Launcher through Maven (same version as the build's
+# junit.platform.version), starts ONE JVM in the VM (Java is 15-25x slower under TCG emulation
+# than outside, so no Maven in there), streams its output and exits with the launcher's status:
+# 0 all passed, 1 failures, 2 no kernel test found; 124 VM timeout, 125 infrastructure failure
+# (see kernel-vm.sh).
 #
-# JUnit XML reports (TEST-*.xml) go to testkit/target/kernel-vm/reports.
+# JUnit XML reports (TEST-*.xml) go to examples/target/kernel-vm/reports.
 # Extra arguments go to the launcher; with "--" first they replace the default scan, e.g.
 #   testkit/vm/run-kernel-tests.sh -- --select-class io.ha4j.testkit.vm.KernelVmSmokeIT
 # HA4J_VM_CDS=0 turns off the class-data-sharing archive (default on, see below);
-# HA4J_VM_JAVA_OPTS adds JVM flags; HA4J_VM_* knobs of kernel-vm.sh apply too.
+# HA4J_VM_JAVA_OPTS adds JVM flags; HA4J_VM_* knobs of kernel-vm.sh apply too (the bridge module
+# the end-to-end topologies use is added to HA4J_VM_MODULES).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
-OUT=$REPO/testkit/target/kernel-vm
-CP_FILE=$OUT/test-classpath.txt
-TEST_CLASSES=$REPO/testkit/target/test-classes
-MAIN_CLASSES=$REPO/testkit/target/classes
+OUT=$REPO/examples/target/kernel-vm
 REPORTS=$OUT/reports
+MODULES=${HA4J_KERNEL_TEST_MODULES:-testkit examples}
 
 log() { echo "[kernel-tests] $*" >&2; }
 infra() { log "infrastructure failure: $*"; exit 125; }
@@ -48,9 +51,25 @@ if [ "${HA4J_KERNEL_TESTS_FROM_BUILD:-0}" = 1 ]; then
   fi
 fi
 
-for f in "$CP_FILE" "$TEST_CLASSES" "$MAIN_CLASSES"; do
-  [ -e "$f" ] || infra "$f missing: run 'mvn -B verify' (or test-compile) first"
+# Per module: its test classpath file, its test classes (scanned) and its classes.
+cp_files=() test_dirs=() main_dirs=()
+for m in $MODULES; do
+  cpf=$REPO/$m/target/kernel-vm/test-classpath.txt
+  missing=
+  for f in "$cpf" "$REPO/$m/target/test-classes" "$REPO/$m/target/classes"; do
+    [ -e "$f" ] || { missing=$f; break; }
+  done
+  if [ -n "$missing" ]; then
+    if [ "${HA4J_KERNEL_TESTS_FROM_BUILD:-0}" = 1 ] || [ "$m" = testkit ]; then
+      infra "$missing missing: run 'mvn -B verify' (or test-compile) first"
+    fi
+    log "module $m left out: $missing missing (mvn -B test-compile builds it)"
+    continue
+  fi
+  cp_files+=("$cpf") test_dirs+=("$REPO/$m/target/test-classes") main_dirs+=("$REPO/$m/target/classes")
 done
+[ ${#test_dirs[@]} -gt 0 ] || infra "no module to test (HA4J_KERNEL_TEST_MODULES='$MODULES')"
+export HA4J_VM_MODULES="${HA4J_VM_MODULES:-} bridge"
 
 # --- the console launcher, resolved through Maven like every other dependency ---------
 version=$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*:\1:p' "$REPO/pom.xml" | head -1)
@@ -66,7 +85,12 @@ fi
 
 # Jars first, directories last: a class-data archive only covers classes from jars, and the
 # JVM refuses to dump one when a non-empty directory precedes a jar it archived from.
-classpath="$launcher:$(cat "$CP_FILE"):$TEST_CLASSES:$MAIN_CLASSES"
+# The modules' classpaths overlap (the examples' holds the testkit's jar): each entry once,
+# the class directories of the tested modules after every jar.
+# (the build writes the files without a final newline)
+classpath=$( { echo "$launcher"; for f in "${cp_files[@]}"; do tr ':' '\n' < "$f"; echo; done
+               printf '%s\n' "${test_dirs[@]}" "${main_dirs[@]}"; } \
+  | awk 'NF && !seen[$0]++' | paste -sd:)
 
 # Under TCG the JIT barely pays off (C1 only), a 2-vCPU guest wants the simplest GC, and
 # class loading dominates a short test run.
@@ -81,7 +105,9 @@ jvm+=(${HA4J_VM_JAVA_OPTS:-})
 
 colors=()
 [ -t 1 ] || colors=(--disable-ansi-colors)
-scan=(--scan-class-path "$TEST_CLASSES")
+# --scan-class-path DIR[:DIR...]: the modules' test classes (or the jars they are packed into)
+scan_of() { local IFS=:; echo "$*"; }
+scan=(--scan-class-path "$(scan_of "${test_dirs[@]}")")
 scan_default=1
 if [ "${1:-}" = -- ]; then shift; scan=(); scan_default=; fi
 # launch REPORTS_DIR: the launcher's command line, into the array "launch"
@@ -118,13 +144,15 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
       if [ -d "$e" ]; then echo "$cds/jars/$(sed "s:^$REPO/::; s:/:_:g" <<<"$e").jar"
       elif [ -e "$e" ]; then echo "$e"; fi
     done | paste -sd:)
+  test_jars=()
+  for d in "${test_dirs[@]}"; do test_jars+=("$cds/jars/$(sed "s:^$REPO/::; s:/:_:g" <<<"$d").jar"); done
   if [ ! -s "$jsa" ]; then
     rm -f "$cds"/kernel-tests-*.jsa "$cds"/jars/*.jar
     t=$SECONDS
     for d in $dirs; do
       "$(dirname "$java")/jar" --create --no-compress --file "$cds/jars/$(sed "s:^$REPO/::; s:/:_:g" <<<"$d").jar" -C "$d" .
     done
-    if [ -n "$scan_default" ]; then scan=(--scan-class-path "$cds/jars/testkit_target_test-classes.jar"); fi
+    if [ -n "$scan_default" ]; then scan=(--scan-class-path "$(scan_of "${test_jars[@]}")"); fi
     set_launch "$cds/host-reports" "$@"
     # (in $cds: jqwik writes its database into the working directory)
     (cd "$cds" && env -u CI -u HA4J_KERNEL_VM "${jvm[@]}" -XX:ArchiveClassesAtExit="$jsa" \
@@ -138,7 +166,7 @@ if [ "${HA4J_VM_CDS:-1}" = 1 ]; then
   if [ -s "$jsa" ]; then
     jvm+=(-XX:SharedArchiveFile="$jsa")
     classpath=$jarred
-    if [ -n "$scan_default" ]; then scan=(--scan-class-path "$cds/jars/testkit_target_test-classes.jar"); fi
+    if [ -n "$scan_default" ]; then scan=(--scan-class-path "$(scan_of "${test_jars[@]}")"); fi
   fi
 fi
 

@@ -1,6 +1,7 @@
 package io.ha4j.examples.demo;
 
 import io.ha4j.api.reconcile.FailureMode;
+import io.ha4j.examples.demo.real.RealDemo;
 import io.ha4j.testkit.cluster.ClusterConfig;
 import io.ha4j.testkit.cluster.ClusterHarness;
 import io.ha4j.testkit.cluster.Fault;
@@ -94,12 +95,10 @@ public final class Demo {
           }
         }
         case "--real" -> {
-          err.println("demo: --real (the same cluster in network namespaces with IPVS in the kernel VM)"
-              + " is not implemented yet; run without it for the simulated cluster");
-          return 2;
+          return RealDemo.run(out, err);
         }
         case "-h", "--help" -> {
-          out.println("usage: demo [--seed N]   (--real: not implemented yet)");
+          out.println("usage: demo [--seed N] | demo --real   (--real: as root, in namespaces with IPVS)");
           return 0;
         }
         default -> {

@@ -132,16 +132,6 @@ class DemoTest {
   }
 
   @Test
-  void realIsNotImplementedYetAndExitsWithTwo() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Demo.run(new String[] {"--real"}, print(out), print(err));
-    assertEquals(2, status);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("not implemented yet"));
-    assertEquals("", out.toString(StandardCharsets.UTF_8));
-  }
-
-  @Test
   void noSeedOfTheFirstFiftyViolatesAnInvariantAndEachDetectsTheFailedRealServerInTime() {
     RealServerPool pool = Demo.REAL_SERVERS;
     for (long seed = 1; seed <= 50; seed++) {
