@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Test;
  * End to end, inside the ip_vs VM: a client, two directors ({@link DirectorMain} as separate JVMs
  * with IPVS, LVS-DR) and three real servers ({@code busybox httpd}) in namespaces on one bridge
  * ({@link LvsTopology}). The client asks the VIP every 50 ms on a fresh connection. Once it gets
- * answers through d1 (priority 150) from all three real servers, d1's machine dies: {@code kill -9}
- * of its JVM and its link down (a JVM killed alone leaves its VIP and IPVS table working in its
- * namespace's kernel, and the client would never notice). d2 must take over within its master-down
- * interval (RFC 5798 6.4.2: 3 x advert + skew) plus a margin for the emulated VM, and the client's
- * requests must succeed again through d2, whose IPVS table holds the service and the three
- * real servers. The gap the client saw and the failed requests are printed.
+ * answers through d1 (priority 150) from all three real servers: (1) {@code kill -9} of d1's JVM
+ * alone; its VIP and IPVS table keep forwarding in its kernel until d2 takes over and the client
+ * follows d2's gratuitous ARP. (2) d1 restarts, releases the VIP its crashed run left, and preempts
+ * back. (3) d1's machine dies: {@code kill -9} of its JVM and its link down. Each time d2 must take
+ * over within its master-down interval (RFC 5798 6.4.2: 3 x advert + skew) plus a margin for the
+ * emulated VM, and the client's requests must succeed again through d2, whose IPVS table holds the
+ * service and the three real servers. The gaps the client saw and the failed requests are printed.
  */
 @KernelTest
 class DirectorFailoverKernelIT {
@@ -70,6 +71,33 @@ class DirectorFailoverKernelIT {
               && l.successesFrom(l.nowMs() - 2000) >= 5);
       assertTrue(t.hasVip(1) && !t.hasVip(2), "d1 must still be the only master" + t.logTails(30));
 
+      Duration mdi = HeartbeatElection.masterDownInterval(100, ADVERT);
+      long bound = mdi.plus(MARGIN).toMillis();
+
+      // 1. kill -9 of the master's daemon alone: its VIP and IPVS table live on in its kernel, so
+      //    the client keeps being served through d1 until d2's gratuitous ARP draws it to d2.
+      long crashMs = loop.nowMs();
+      long pid1 = t.killDirector(1);
+      System.out.printf("[e2e] t=%d ms: kill -9 of master d1's daemon (pid %d), its machine stays up%n", crashMs, pid1);
+      await(t, "d2 holds the VIP and the client goes through d2", Duration.ofSeconds(60),
+          () -> t.hasVip(2) && t.clientVipDirector() == 2);
+      long viaD2 = loop.nowMs();
+      await(t, "the client keeps getting answers through d2 (20)", Duration.ofSeconds(60),
+          () -> l.successesFrom(viaD2) >= 20);
+      ClientLoop.Outage daemon = loop.outageAfter(crashMs);
+      System.out.printf("[e2e] kill -9 of the master's daemon: client-visible gap %d ms, %d failed of %d requests"
+          + " (ip_vs and the VIP outlive the daemon); the client went through d2 %d ms after the kill%n",
+          daemon.gapMs(), daemon.failed(), daemon.total(), viaD2 - crashMs);
+      assertTrue(daemon.gapMs() <= bound, "client-visible gap " + daemon.gapMs() + " ms > " + bound + t.logTails(40));
+
+      // 2. d1 restarts on its machine: it releases the VIP its crashed run left, adopts the IPVS
+      //    table, and takes the master role back by preemption (priority 150 over 100).
+      t.startDirector(1, 150);
+      await(t, "restarted d1 is master again and the client goes through d1", Duration.ofSeconds(240),
+          () -> t.hasVip(1) && !t.hasVip(2) && t.clientVipDirector() == 1
+              && l.outageAfter(l.nowMs() - 2000).failed() == 0 && l.successesFrom(l.nowMs() - 2000) >= 5);
+
+      // 3. d1's machine dies: kill -9 of its JVM and its link down.
       Process d1 = t.director(1);
       long killMs = loop.nowMs();
       long pid = t.killDirector(1);
@@ -84,15 +112,14 @@ class DirectorFailoverKernelIT {
           () -> l.successesFrom(resumed) >= 20 && l.outageAfter(killMs).resumedAtMs() == resumed);
       loop.close();
       ClientLoop.Outage o = loop.outageAfter(killMs);
-      Duration mdi = HeartbeatElection.masterDownInterval(100, ADVERT);
-      long bound = mdi.plus(MARGIN).toMillis();
-      System.out.printf("[e2e] kill -9 of the master director: client-visible gap %d ms, %d failed of %d requests"
-          + " after the kill; answers again %d ms after the kill (master-down interval %d ms, bound %d ms)%n",
+      System.out.printf("[e2e] kill -9 of the master director with its machine: client-visible gap %d ms, %d failed of %d"
+          + " requests after the kill; answers again %d ms after the kill (master-down interval %d ms, bound %d ms)%n",
           o.gapMs(), o.failed(), o.total(), o.resumedAtMs() - killMs, mdi.toMillis(), bound);
-      loop.runs(killMs - 1000, Long.MAX_VALUE).forEach(r -> System.out.println("[e2e] client " + r));
+      loop.runs(crashMs - 1000, Long.MAX_VALUE).forEach(r -> System.out.println("[e2e] client " + r));
       t.directorEvents(2).stream().filter(e -> e.contains("role ") || e.contains("VIP "))
           .forEach(e -> System.out.println("[e2e] d2 " + e));
       assertTrue(o.gapMs() <= bound, "client-visible gap " + o.gapMs() + " ms > " + bound + t.logTails(40));
+      assertTrue(o.failed() > 0, "with d1's link down the client must have seen the fail-over");
       assertTrue(o.failed() < o.total(), "the loop resumed");
 
       // The new master's IPVS table: the service with the three real servers, direct routing.
