@@ -226,7 +226,7 @@ public final class VipOwner implements AddressOwner {
       if (owned.add(address)) {
         // Logged by the next task: at a take-over the caller announces the address next, and a
         // log line written before the gratuitous ARP delays every client.
-        scheduler.execute(() -> LOG.info("added {}", address));
+        scheduler.execute(addedLine(address));
       }
     }
   }
@@ -282,6 +282,11 @@ public final class VipOwner implements AddressOwner {
     }
   }
 
+  /** The INFO line of an added VIP, for a later task. */
+  private static Runnable addedLine(VirtualAddress address) {
+    return () -> LOG.info("added {}", address);
+  }
+
   private MessageBuilder addRequest(VirtualAddress address, Link link) {
     int flags = (address.family() == AddressFamily.INET6 ? AddressMessage.IFA_F_NODAD : 0)
         | (noPrefixRoute ? AddressMessage.IFA_F_NOPREFIXROUTE : 0);
@@ -313,6 +318,8 @@ public final class VipOwner implements AddressOwner {
         MessageBuilder request = addRequest(v, link);
         // Built once so that the take-over's build runs warm code too; the bytes are thrown away.
         request.build(0, route.portId());
+        // Links the lambda (its class is spun at the first call) without running it.
+        addedLine(v);
         Prepared p = new Prepared(link.index(), mac, request, mac == null ? null : frame(v, mac));
         prepared.put(v, p);
         frames.add(p);

@@ -1,7 +1,6 @@
 package io.ha4j.vip.linux.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
 import io.ha4j.api.address.AddressException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,7 +47,7 @@ public final class PacketSocket implements AutoCloseable {
     }
     byte[] sll = linkAddress(index, frame);
     try {
-      long n = PacketCalls.sendto(fd, frame, new NativeLong(frame.length), 0, sll, SOCKADDR_LL).longValue();
+      long n = PacketCalls.sendto(fd, frame, frame.length, 0, sll, SOCKADDR_LL);
       if (n != frame.length) {
         throw new AddressException(AddressException.Reason.OTHER, 0, "sent " + n + " of " + frame.length + " bytes");
       }
@@ -65,7 +64,7 @@ public final class PacketSocket implements AutoCloseable {
   public void warmUp(int index, byte[] frame) {
     byte[] sll = linkAddress(index, frame);
     try {
-      PacketCalls.sendto(-1, frame, new NativeLong(frame.length), 0, sll, SOCKADDR_LL);
+      PacketCalls.sendto(-1, frame, frame.length, 0, sll, SOCKADDR_LL);
     } catch (LastErrorException expected) {
       // EBADF: nothing was sent
     }
