@@ -319,7 +319,6 @@ public final class Member implements AutoCloseable {
     role = change.to();
     emit(new MemberEvent.RoleChanged(now(), change));
     change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
-    observeMaster();
     if (role == Role.MASTER && old != Role.MASTER) {
       promote(change.reason());
     } else if (role != Role.MASTER && old == Role.MASTER) {
@@ -327,7 +326,10 @@ public final class Member implements AutoCloseable {
     } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
       runSync(false);
     }
-    // After the actions: a log line written before a take-over's gratuitous ARP delays every client.
+    // After the actions: the first MasterRegained (a class loaded then) and a log line written
+    // before a take-over's gratuitous ARP would delay every client; a hot standby's gap so ends
+    // with the VIP up.
+    observeMaster();
     LOG.info("member {}: {}", election.nodeId(), change);
     checkLiveMembers();
   }
