@@ -677,10 +677,14 @@ public final class HeartbeatElection implements Election {
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onRoleChange(change)));
     }
-    // Logged after the listeners' turn: a take-over's advertisement and gratuitous ARP should not
-    // wait for a log line.
-    int priority = effectivePriority;
-    scheduler.execute(() -> LOG.info("{}: {} (priority {})", name, change, priority));
+    if (listeners.isEmpty()) {
+      LOG.info("{}: {} (priority {})", name, change, effectivePriority);
+    } else {
+      // Logged after the listeners' turn: a take-over's advertisement and gratuitous ARP should
+      // not wait for a log line.
+      int priority = effectivePriority;
+      scheduler.execute(() -> LOG.info("{}: {} (priority {})", name, change, priority));
+    }
   }
 
   private void notify(ElectionListener l, Consumer<ElectionListener> call) {
