@@ -316,6 +316,24 @@ public final class HeartbeatElection implements Election {
     masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
     masterDownReason = MASTER_DOWN;
     setRole(Role.BACKUP, reason);
+    encodeAheadOfTakeOver();
+  }
+
+  /**
+   * Encodes a master's advertisement once and throws it away. A backup sends nothing, so its first
+   * advertisement as master would otherwise run cold code (class loading, the authenticator's
+   * first use) between the master-down timer and the take-over.
+   */
+  private void encodeAheadOfTakeOver() {
+    Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), effectivePriority,
+        Role.MASTER, config.advertisementInterval(), incarnation, sequence + 1, vipDigest);
+    for (InetSocketAddress dest : config.destinations()) {
+      try {
+        wireFormat.encode(ad, dest);
+      } catch (RuntimeException e) {
+        LOG.debug("{}: encoding an advertisement ahead of a take-over failed: {}", name, e.toString());
+      }
+    }
   }
 
   // ---- receive path ---------------------------------------------------------------------
@@ -656,9 +674,16 @@ public final class HeartbeatElection implements Election {
     role = to;
     effectivePriority = computePriority();
     RoleChange change = new RoleChange(from, to, reason, clock.nanoTime(), lostMasterHeardAtNanos);
-    LOG.info("{}: {} (priority {})", name, change, effectivePriority);
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onRoleChange(change)));
+    }
+    if (listeners.isEmpty()) {
+      LOG.info("{}: {} (priority {})", name, change, effectivePriority);
+    } else {
+      // Logged after the listeners' turn: a take-over's advertisement and gratuitous ARP should
+      // not wait for a log line.
+      int priority = effectivePriority;
+      scheduler.execute(() -> LOG.info("{}: {} (priority {})", name, change, priority));
     }
   }
 

@@ -86,12 +86,23 @@ public final class VipOwner implements AddressOwner {
   private final Set<VirtualAddress> owned = new LinkedHashSet<>();
   private final Map<String, Link> links = new HashMap<>();
   private final Map<VirtualAddress, List<Cancellable>> announcements = new HashMap<>();
+  private final Map<VirtualAddress, Prepared> prepared = new HashMap<>();
   private @Nullable Cancellable subscription;
   private @Nullable Thread shutdownHook;
   private boolean closed;
 
   /** What we know of an interface. */
   private record Link(int index, @Nullable MacAddress mac, boolean usable) {}
+
+  /**
+   * A take-over's bytes, encoded ahead by {@link #prepare()} for the interface index and hardware
+   * address they were made for: used only while the interface still has both.
+   */
+  private record Prepared(int index, @Nullable MacAddress mac, MessageBuilder addRequest, byte @Nullable [] frame) {
+    boolean fits(Link link) {
+      return link.index() == index && Objects.equals(link.mac(), mac);
+    }
+  }
 
   private VipOwner(Builder b) {
     this.kernel = b.kernel;
@@ -213,22 +224,23 @@ public final class VipOwner implements AddressOwner {
       requireOpen();
       addToKernel(address);
       if (owned.add(address)) {
-        LOG.info("added {}", address);
+        // Logged by the next task: at a take-over the caller announces the address next, and a
+        // log line written before the gratuitous ARP delays every client.
+        scheduler.execute(addedLine(address));
       }
     }
   }
 
   private void addToKernel(VirtualAddress address) {
     Link link = link(address.interfaceName());
-    int flags = (address.family() == AddressFamily.INET6 ? AddressMessage.IFA_F_NODAD : 0)
-        | (noPrefixRoute ? AddressMessage.IFA_F_NOPREFIXROUTE : 0);
-    AddressMessage body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), flags, address.label());
-    int errno = exchange(body.toMessage(Rtnetlink.RTM_NEWADDR, ADD_FLAGS), "adding " + address);
+    Prepared ready = prepared.get(address);
+    MessageBuilder request = ready != null && ready.fits(link) ? ready.addRequest() : addRequest(address, link);
+    int errno = exchange(request, "adding " + address);
     if (errno == ENODEV && links.remove(address.interfaceName()) != null) {
       // The interface was re-created under a new index since we looked it up: look again, once.
+      prepared.remove(address);
       link = link(address.interfaceName());
-      body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), flags, address.label());
-      errno = exchange(body.toMessage(Rtnetlink.RTM_NEWADDR, ADD_FLAGS), "adding " + address);
+      errno = exchange(addRequest(address, link), "adding " + address);
     }
     if (errno != 0 && errno != EEXIST) {
       throw failure(errno, null, "adding " + address);
@@ -267,6 +279,61 @@ public final class VipOwner implements AddressOwner {
     }
     if (errno != 0 && errno != EADDRNOTAVAIL) {
       throw failure(errno, null, "removing " + address);
+    }
+  }
+
+  /** The INFO line of an added VIP, for a later task. */
+  private static Runnable addedLine(VirtualAddress address) {
+    return () -> LOG.info("added {}", address);
+  }
+
+  private MessageBuilder addRequest(VirtualAddress address, Link link) {
+    int flags = (address.family() == AddressFamily.INET6 ? AddressMessage.IFA_F_NODAD : 0)
+        | (noPrefixRoute ? AddressMessage.IFA_F_NOPREFIXROUTE : 0);
+    return AddressMessage.of(address.address(), address.prefixLength(), link.index(), flags, address.label())
+        .toMessage(Rtnetlink.RTM_NEWADDR, ADD_FLAGS);
+  }
+
+  /**
+   * Prepares the take-over of every managed VIP without touching any: looks up the interfaces,
+   * encodes the RTM_NEWADDR requests and the announcement frames, and runs the frame-sending code
+   * once without sending ({@link AddressKernel#warmUpFrame}). {@link #add} and {@link #announce}
+   * then send the prepared bytes as long as the interface keeps its index and hardware address. An
+   * interface that cannot be looked up is skipped; the take-over looks again.
+   */
+  @Override
+  public void prepare() {
+    List<Prepared> frames = new ArrayList<>();
+    synchronized (this) {
+      requireOpen();
+      for (VirtualAddress v : managed) {
+        Link link;
+        try {
+          link = link(v.interfaceName());
+        } catch (AddressException e) {
+          LOG.debug("not preparing {}: {}", v, e.getMessage());
+          continue;
+        }
+        MacAddress mac = link.mac();
+        MessageBuilder request = addRequest(v, link);
+        // Built once so that the take-over's build runs warm code too; the bytes are thrown away.
+        request.build(0, route.portId());
+        // Links the lambda (its class is spun at the first call) without running it.
+        addedLine(v);
+        Prepared p = new Prepared(link.index(), mac, request, mac == null ? null : frame(v, mac));
+        prepared.put(v, p);
+        frames.add(p);
+      }
+    }
+    for (Prepared p : frames) {
+      byte[] frame = p.frame();
+      if (frame != null) {
+        try {
+          kernel.warmUpFrame(p.index(), frame);
+        } catch (RuntimeException e) {
+          LOG.debug("warming up the frame path failed: {}", e.toString());
+        }
+      }
     }
   }
 
@@ -359,17 +426,20 @@ public final class VipOwner implements AddressOwner {
   public void announce(VirtualAddress address) {
     requireManaged(address);
     Link link;
+    @Nullable Prepared ready;
     synchronized (this) {
       requireOpen();
       link = link(address.interfaceName());
       cancelAnnouncements(address);
+      ready = prepared.get(address);
     }
     MacAddress mac = link.mac();
     if (mac == null) {
       throw new AddressException(Reason.INVALID, 0,
           "interface " + address.interfaceName() + " has no Ethernet address to announce " + address);
     }
-    byte[] frame = frame(address, mac);
+    byte[] readyFrame = ready != null && ready.fits(link) ? ready.frame() : null;
+    byte[] frame = readyFrame != null ? readyFrame : frame(address, mac);
     // The first frame goes out on the caller's thread so that a missing CAP_NET_RAW is an error here.
     send(link.index(), frame, address, true);
     List<Cancellable> tasks = new ArrayList<>();

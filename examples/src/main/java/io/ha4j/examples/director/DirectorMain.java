@@ -133,7 +133,9 @@ public final class DirectorMain {
     resources.add(vips);
     Member.Builder b = Member.builder(scheduler, election, vips)
         .virtualAddresses(config.virtualAddresses())
-        .listener(e -> logEvent(log, e));
+        // Logged by the next task: a take-over's events come between the VIP and its gratuitous
+        // ARP, and the line should not hold the packet up.
+        .listener(e -> scheduler.execute(() -> logEvent(log, e)));
     Duration refresh = config.announceRefresh();
     if (refresh != null) {
       b.announceRefresh(refresh);

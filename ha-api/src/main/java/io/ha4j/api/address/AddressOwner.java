@@ -30,6 +30,16 @@ public interface AddressOwner extends AutoCloseable {
   void announce(VirtualAddress address);
 
   /**
+   * Makes the next take-over cheap, while this node is not master yet: resolves what
+   * {@link #add} and {@link #announce} need (interfaces, hardware addresses, the frames to send) and
+   * exercises their code once, without adding or announcing anything. A take-over that starts from
+   * cold code pays for class loading and native binding between the decision and the gratuitous
+   * ARP. Idempotent; call it again after the managed set changed. Failures are not thrown: the
+   * take-over then does the work itself. The default does nothing.
+   */
+  default void prepare() {}
+
+  /**
    * Registers {@code listener} for address and link changes on the managed interfaces. Listeners
    * are called on the owner's notification thread or scheduler, never concurrently.
    */

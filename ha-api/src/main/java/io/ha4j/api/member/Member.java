@@ -130,6 +130,7 @@ public final class Member implements AutoCloseable {
       for (VirtualAddress a : virtualAddresses) {
         release(a, "start: not master yet");
       }
+      prepareTakeOver();
       addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
       election.addListener(new ElectionListener() {
         @Override
@@ -216,8 +217,12 @@ public final class Member implements AutoCloseable {
   public void addVirtualAddress(VirtualAddress address) {
     Objects.requireNonNull(address, "address");
     onScheduler(() -> {
-      if (virtualAddresses.add(address) && role == Role.MASTER) {
-        acquire(address, "added at runtime");
+      if (virtualAddresses.add(address)) {
+        if (role == Role.MASTER) {
+          acquire(address, "added at runtime");
+        } else {
+          prepareTakeOver();
+        }
       }
     });
   }
@@ -313,9 +318,7 @@ public final class Member implements AutoCloseable {
     Role old = role;
     role = change.to();
     emit(new MemberEvent.RoleChanged(now(), change));
-    LOG.info("member {}: {}", election.nodeId(), change);
     change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
-    observeMaster();
     if (role == Role.MASTER && old != Role.MASTER) {
       promote(change.reason());
     } else if (role != Role.MASTER && old == Role.MASTER) {
@@ -323,7 +326,21 @@ public final class Member implements AutoCloseable {
     } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
       runSync(false);
     }
+    // After the actions: the first MasterRegained (a class loaded then) and a log line written
+    // before a take-over's gratuitous ARP would delay every client; a hot standby's gap so ends
+    // with the VIP up.
+    observeMaster();
+    LOG.info("member {}: {}", election.nodeId(), change);
     checkLiveMembers();
+  }
+
+  /** Has the address owner get the next take-over ready (a hot standby's take-over starts warm). */
+  private void prepareTakeOver() {
+    try {
+      addresses.prepare();
+    } catch (RuntimeException e) {
+      fail("prepare the take-over", e);
+    }
   }
 
   private void promote(String reason) {
@@ -433,12 +450,24 @@ public final class Member implements AutoCloseable {
   private void acquire(VirtualAddress a, String reason) {
     try {
       addresses.add(a);
-      acquired.add(a);
-      emit(new MemberEvent.AddressAcquired(now(), a));
-      addresses.announce(a);
-      emit(new MemberEvent.AddressAnnounced(now(), a, reason));
     } catch (RuntimeException e) {
       fail("acquire " + a, e);
+      return;
+    }
+    acquired.add(a);
+    // The announcement goes out before the events are emitted, in the same order as ever: their
+    // listeners may log, and nothing should stand between the address and its gratuitous ARP.
+    @Nullable RuntimeException announceFailure = null;
+    try {
+      addresses.announce(a);
+    } catch (RuntimeException e) {
+      announceFailure = e;
+    }
+    emit(new MemberEvent.AddressAcquired(now(), a));
+    if (announceFailure != null) {
+      fail("acquire " + a, announceFailure);
+    } else {
+      emit(new MemberEvent.AddressAnnounced(now(), a, reason));
     }
   }
 

@@ -30,7 +30,6 @@ public final class LinuxNetlinkSocket {
   // for small acks (most of a pipelined apply). The receive buffer holds the largest datagram we
   // accept, so one recvfrom with MSG_TRUNC both reads and sizes it; untouched pages cost nothing.
   private final Memory rx = new Memory(MAX_DATAGRAM);
-  private final NativeLong rxLength = new NativeLong(MAX_DATAGRAM);
   private final Memory from = new Memory(LinuxLibc.SockaddrNl.SIZE);
   private final Memory fromLength = new Memory(4);
   private final Memory kernel = new Memory(LinuxLibc.SockaddrNl.SIZE);
@@ -114,7 +113,7 @@ public final class LinuxNetlinkSocket {
     tx.getByteBuffer(0, length).put(datagram.duplicate());
     while (true) {
       try {
-        LinuxSocketCalls.sendto(fd, tx, new NativeLong(length), 0, kernel, LinuxLibc.SockaddrNl.SIZE);
+        LinuxSocketCalls.sendto(fd, tx, length, 0, kernel, LinuxLibc.SockaddrNl.SIZE);
         return;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != Netlink.EINTR) {
@@ -134,8 +133,7 @@ public final class LinuxNetlinkSocket {
     while (true) {
       try {
         fromLength.setInt(0, LinuxLibc.SockaddrNl.SIZE);
-        int size = LinuxSocketCalls.recvfrom(fd, rx, rxLength, LinuxLibc.MSG_TRUNC, from, fromLength)
-            .intValue();
+        int size = (int) LinuxSocketCalls.recvfrom(fd, rx, MAX_DATAGRAM, LinuxLibc.MSG_TRUNC, from, fromLength);
         if (size > MAX_DATAGRAM) {
           throw new NetlinkException(NetlinkException.Kind.PROTOCOL, Netlink.EMSGSIZE,
               "dropped a netlink datagram of " + size + " bytes", null, null);

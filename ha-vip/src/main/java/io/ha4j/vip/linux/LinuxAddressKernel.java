@@ -160,6 +160,11 @@ public final class LinuxAddressKernel implements AddressKernel {
   }
 
   @Override
+  public void warmUpFrame(int index, byte[] frame) {
+    packets.warmUp(index, frame);
+  }
+
+  @Override
   public void close() {
     RouteMonitorSocket m;
     synchronized (lock) {

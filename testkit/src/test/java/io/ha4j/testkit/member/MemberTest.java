@@ -1,5 +1,6 @@
 package io.ha4j.testkit.member;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,29 @@ class MemberTest {
     settle();
     assertFalse(kernel.has("eth0", vip.address()));
     assertTrue(events.stream().anyMatch(e -> e instanceof MemberEvent.AddressReleased));
+  }
+
+  @Test
+  void aStandbyPreparesItsTakeOverAtStartAndAnnouncesBeforeReportingTheVip() {
+    List<Integer> framesAtEvent = new ArrayList<>();
+    Member m = member().listener(e -> {
+      if (e instanceof MemberEvent.AddressAcquired) {
+        framesAtEvent.add(kernel.frames().size());
+      }
+    }).build();
+    m.start();
+    settle();
+    assertEquals(2, kernel.warmUps().size(), "the take-over's frames (of the owner's two VIPs) are prepared while not master");
+    assertTrue(kernel.frames().isEmpty());
+    election.become(Role.BACKUP, "start");
+    election.become(Role.MASTER, "master-down timer expired");
+    settle();
+    // The listeners (which may log) hear of the VIP after its gratuitous ARP left, in the usual order.
+    assertEquals(List.of(5), framesAtEvent);
+    List<Class<?>> order = events.stream().map(Object::getClass)
+        .filter(c -> c == MemberEvent.AddressAcquired.class || c == MemberEvent.AddressAnnounced.class).toList();
+    assertEquals(List.of(MemberEvent.AddressAcquired.class, MemberEvent.AddressAnnounced.class), order);
+    assertArrayEquals(kernel.warmUps().get(0).bytes(), kernel.frames().get(0).bytes());
   }
 
   @Test

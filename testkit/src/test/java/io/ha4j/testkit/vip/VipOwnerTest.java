@@ -145,6 +145,47 @@ class VipOwnerTest {
   }
 
   @Test
+  void prepareEncodesTheTakeOverAheadWithoutAddingOrSendingAnything() {
+    owner.prepare();
+    assertTrue(kernel.addresses().isEmpty());
+    assertTrue(kernel.frames().isEmpty(), "a backup announces nothing");
+    assertTrue(requestsOfType(Rtnetlink.RTM_NEWADDR).isEmpty());
+    List<FakeAddressKernel.Frame> prepared = kernel.warmUps();
+    assertEquals(2, prepared.size(), "one frame per managed VIP");
+    owner.add(vip4);
+    owner.announce(vip4);
+    owner.add(vip6);
+    owner.announce(vip6);
+    // The frames sent at take-over are the prepared ones, byte for byte, on the same interface.
+    byte[] garp = ArpFrame.gratuitous(ArpFrame.GratuitousKind.REQUEST, MAC, (Inet4Address) vip4.address()).toBytes();
+    assertArrayEquals(garp, prepared.get(0).bytes());
+    List<FakeAddressKernel.Frame> sent = kernel.frames();
+    assertArrayEquals(prepared.get(0).bytes(), sent.get(0).bytes());
+    assertEquals(prepared.get(0).index(), sent.get(0).index());
+    assertArrayEquals(prepared.get(1).bytes(), sent.get(sent.size() - 1).bytes());
+    // And the prepared RTM_NEWADDR is the request as ever: exclusive create, label, index.
+    AddressMessage added = AddressMessage.from(requestsOfType(Rtnetlink.RTM_NEWADDR).get(0));
+    assertEquals(vip4.address(), added.ownAddress());
+    assertEquals(prepared.get(0).index(), added.index());
+    assertEquals("eth0:vip", added.label());
+  }
+
+  @Test
+  void aPreparedTakeOverFollowsAnInterfaceRecreatedWithAnotherMac() {
+    owner.prepare();
+    kernel.deleteInterface("eth0");
+    MacAddress other = MacAddress.parse("02:00:00:00:00:42");
+    int index = kernel.addInterface("eth0", other);
+    scheduler.advance(Duration.ZERO);
+    owner.add(vip4);
+    owner.announce(vip4);
+    assertTrue(kernel.has("eth0", vip4.address()));
+    byte[] garp = ArpFrame.gratuitous(ArpFrame.GratuitousKind.REQUEST, other, (Inet4Address) vip4.address()).toBytes();
+    assertArrayEquals(garp, kernel.frames().get(0).bytes(), "announced with the new MAC, not the prepared frame");
+    assertEquals(index, kernel.frames().get(0).index());
+  }
+
+  @Test
   void replyFormAndPeriodicRefreshAndSpacedBursts() {
     freshKernel();
     owner = VipOwner.builder(kernel, scheduler).manage(vip4)

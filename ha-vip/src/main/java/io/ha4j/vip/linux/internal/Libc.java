@@ -49,9 +49,6 @@ public interface Libc extends Library {
 
   int setsockopt(int fd, int level, int name, Timeval value, int valueLength) throws LastErrorException;
 
-  NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] to, int toLength)
-      throws LastErrorException;
-
   NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;

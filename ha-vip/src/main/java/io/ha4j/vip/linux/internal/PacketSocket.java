@@ -1,7 +1,6 @@
 package io.ha4j.vip.linux.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
 import io.ha4j.api.address.AddressException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,6 +45,33 @@ public final class PacketSocket implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("packet socket is closed");
     }
+    byte[] sll = linkAddress(index, frame);
+    try {
+      long n = PacketCalls.sendto(fd, frame, frame.length, 0, sll, SOCKADDR_LL);
+      if (n != frame.length) {
+        throw new AddressException(AddressException.Reason.OTHER, 0, "sent " + n + " of " + frame.length + " bytes");
+      }
+    } catch (LastErrorException e) {
+      throw Errors.of("sending a frame on interface " + index, e);
+    }
+  }
+
+  /**
+   * Runs the code of {@link #send} once without sending anything, so that a take-over does not pay
+   * for class loading and the first native call: the same call on descriptor -1, which the kernel
+   * refuses with EBADF before looking at the frame.
+   */
+  public void warmUp(int index, byte[] frame) {
+    byte[] sll = linkAddress(index, frame);
+    try {
+      PacketCalls.sendto(-1, frame, frame.length, 0, sll, SOCKADDR_LL);
+    } catch (LastErrorException expected) {
+      // EBADF: nothing was sent
+    }
+  }
+
+  /** The {@code struct sockaddr_ll} that sends {@code frame} out of interface {@code index}. */
+  private static byte[] linkAddress(int index, byte[] frame) {
     if (frame.length < 14) {
       throw new IllegalArgumentException("frame must hold an Ethernet header, has " + frame.length + " bytes");
     }
@@ -57,14 +83,7 @@ public final class PacketSocket implements AutoCloseable {
     sll.put((byte) 0); // sll_pkttype
     sll.put((byte) 6); // sll_halen
     sll.put(frame, 0, 6); // sll_addr: the destination
-    try {
-      long n = Libc.INSTANCE.sendto(fd, frame, new NativeLong(frame.length), 0, sll.array(), SOCKADDR_LL).longValue();
-      if (n != frame.length) {
-        throw new AddressException(AddressException.Reason.OTHER, 0, "sent " + n + " of " + frame.length + " bytes");
-      }
-    } catch (LastErrorException e) {
-      throw Errors.of("sending a frame on interface " + index, e);
-    }
+    return sll.array();
   }
 
   @Override
