@@ -375,10 +375,15 @@ public final class HeartbeatElection implements Election {
     }
     accepted.incrementAndGet();
     LOG.trace("{}: {} {} from {}", name, role, ad, d.source());
+    // The transport's arrival time, not the time this thread got to it: RFC 5798 resets the
+    // Master_Down_Timer when the advertisement is received, and a queue in between must not
+    // lengthen the take-over.
     long now = clock.nanoTime();
-    heardAt.put(ad.nodeId(), now);
+    long rx = d.receivedAtNanos();
+    long heard = rx > 0 && rx - now <= 0 ? rx : now;
+    heardAt.put(ad.nodeId(), heard);
     if (ad.state() == Role.MASTER && ad.priority() > 0) {
-      lastMasterHeardNanos = now;
+      lastMasterHeardNanos = heard;
       lastMasterAdverNanos = ad.interval().toNanos();
     }
     if (!ad.vipDigestEquals(vipDigest)) {
@@ -389,7 +394,7 @@ public final class HeartbeatElection implements Election {
       }
     }
     switch (role) {
-      case BACKUP -> advertisementAsBackup(ad);
+      case BACKUP -> advertisementAsBackup(ad, now - heard);
       case MASTER -> advertisementAsMaster(ad);
       case INIT, FAULT -> { }
     }
@@ -402,7 +407,7 @@ public final class HeartbeatElection implements Election {
 
   // ---- RFC 5798 section 6.4.2: Backup ---------------------------------------------------
 
-  private void advertisementAsBackup(Advertisement ad) {
+  private void advertisementAsBackup(Advertisement ad, long queuedNanos) {
     if (ad.state() != Role.MASTER && ad.priority() != 0) {
       return; // a step-down notice from a former master: only the master acts on it
     }
@@ -424,7 +429,7 @@ public final class HeartbeatElection implements Election {
       abortPromotion("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
       lostMasterHeardAt = OptionalLong.empty();
       masterAdverNanos = ad.interval().toNanos();
-      masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos));
+      masterDownTimer.arm(masterDownNanos(effectivePriority, masterAdverNanos) - queuedNanos);
       masterDownReason = MASTER_DOWN;
     }
     // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.

@@ -99,6 +99,14 @@ final class ElectionFixture {
     clock.runDue();
   }
 
+  /** Hands over bytes that arrived at {@code arrivedAtNanos} but reach the election only now. */
+  void deliverLate(ByteBuffer packet, long arrivedAtNanos) {
+    ByteBuffer copy = packet.duplicate();
+    scheduler.execute(() -> transport.receiver().accept(
+        new Datagram(new InetSocketAddress("198.51.100.9", 5151), copy, 255, arrivedAtNanos)));
+    clock.runDue();
+  }
+
   /** The advertisements the election sent, decoded, oldest first. */
   List<Advertisement> sent() {
     List<Advertisement> out = new ArrayList<>();

@@ -261,6 +261,22 @@ class HeartbeatElectionTest {
   }
 
   @Test
+  void masterDownTimerRunsFromTheAdvertisementsArrivalNotFromItsHandling() {
+    // RFC 5798 6.4.2: the Master_Down_Timer is reset when the ADVERTISEMENT is received; an
+    // advertisement that waited 40 ms in a queue must not lengthen the take-over by 40 ms.
+    ElectionFixture f = new ElectionFixture(100).started();
+    long arrived = f.clock.nanoTime();
+    f.advance(Duration.ofMillis(40));
+    f.deliverLate(f.encode("n2", 200, INTERVAL), arrived);
+    assertEquals(1, f.election.stats().accepted());
+    Duration mdi = f.masterDownInterval();
+    f.advance(mdi.minusMillis(41));
+    assertEquals(Role.BACKUP, f.role(), "1 ms before the master-down interval from arrival");
+    f.advance(Duration.ofMillis(2));
+    assertEquals(Role.MASTER, f.role(), "the master-down interval counted from arrival");
+  }
+
+  @Test
   void replayedOwnAndRoutedPacketsAreCountedAndDropped() {
     // package documentation "What a receiver checks"; RFC 5798 section 7.1 for the TTL.
     ElectionFixture f = new ElectionFixture(100);
