@@ -6,10 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client that sends one HTTP GET to a target every {@code interval}, each on a fresh TCP
@@ -50,6 +49,7 @@ public final class ClientLoop implements AutoCloseable {
   private final List<Attempt> attempts = new ArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile @Nullable Thread worker;
 
   /**
    * Starts the loop.
@@ -62,7 +62,12 @@ public final class ClientLoop implements AutoCloseable {
     this.target = Objects.requireNonNull(target, "target");
     this.interval = Objects.requireNonNull(interval, "interval");
     this.timeoutMs = Math.toIntExact(timeout.toMillis());
-    this.thread = new Thread(this::loop, "client-loop");
+    // The whole loop runs on one thread inside the client's namespace: a socket belongs to the
+    // namespace of the thread that made it, so every request's socket is the client's.
+    this.thread = new Thread(() -> NetworkNamespace.call(netnsPath, () -> {
+      loop();
+      return Boolean.TRUE;
+    }), "client-loop");
     thread.setDaemon(true);
     thread.start();
   }
@@ -149,13 +154,14 @@ public final class ClientLoop implements AutoCloseable {
   }
 
   private void loop() {
+    worker = Thread.currentThread();
     long next = clock.nanoTime();
     while (running) {
       long start = nowMs();
       Attempt a;
       try {
         a = new Attempt(start, nowMs(), true, get());
-      } catch (IOException | UncheckedIOException e) {
+      } catch (IOException e) {
         a = new Attempt(start, nowMs(), false, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
       synchronized (this) {
@@ -173,15 +179,7 @@ public final class ClientLoop implements AutoCloseable {
 
   /** One GET / on a new connection from the client's namespace; the page's first line. */
   private String get() throws IOException {
-    // The socket must be created on the namespace thread: it belongs to the namespace it was made in.
-    SocketChannel channel = NetworkNamespace.call(netnsPath, () -> {
-      try {
-        return SocketChannel.open();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    try (Socket s = channel.socket()) {
+    try (Socket s = new Socket()) {
       s.connect(target, timeoutMs);
       s.setSoTimeout(timeoutMs);
       OutputStream out = s.getOutputStream();
@@ -204,7 +202,10 @@ public final class ClientLoop implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    LockSupport.unpark(thread);
+    Thread w = worker;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
     try {
       thread.join(timeoutMs * 3L + 1000L);
     } catch (InterruptedException e) {
