@@ -27,4 +27,23 @@ public interface Scheduler {
   default void execute(Runnable task) {
     schedule(Duration.ZERO, task);
   }
+
+  /**
+   * Like {@link #schedule}, for a deadline where a fraction of a millisecond counts (the
+   * master-down timer: every client waits for it). An implementation may spend CPU to run the task
+   * closer to its deadline than a thread woken by the kernel would; tasks that fall due earlier
+   * still run first. The default is {@link #schedule}.
+   */
+  default Cancellable scheduleExact(Duration delay, Runnable task) {
+    return schedule(delay, task);
+  }
+
+  /**
+   * Whether the calling thread is running a task of this scheduler now, so that work for this
+   * scheduler may be done at once instead of being queued behind other tasks. The default, false,
+   * is always safe: the caller queues.
+   */
+  default boolean inSchedulerThread() {
+    return false;
+  }
 }

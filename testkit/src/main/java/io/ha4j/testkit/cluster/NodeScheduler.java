@@ -62,6 +62,11 @@ final class NodeScheduler implements Scheduler {
     return delegate.scheduleAtFixedRate(clock.toTimeline(initialDelay), clock.toTimeline(period), guarded(task));
   }
 
+  @Override
+  public boolean inSchedulerThread() {
+    return delegate.inSchedulerThread();
+  }
+
   /** Where the network hands received datagrams: held while the member stalls. */
   Scheduler socket() {
     return socket;

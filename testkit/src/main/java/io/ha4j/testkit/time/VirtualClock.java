@@ -28,6 +28,8 @@ public final class VirtualClock implements Clock {
   private long nextSequence;
   private int runawayLimit = DEFAULT_RUNAWAY_LIMIT;
   private @Nullable Thread advancing;
+  /** The scheduler whose task runs now, on the advancing thread; null between tasks. */
+  private volatile @Nullable VirtualScheduler running;
   private long instantTasks;
   private long instantNanos;
   private final Map<String, Integer> instantCounts = new HashMap<>();
@@ -193,6 +195,17 @@ public final class VirtualClock implements Clock {
     }
   }
 
+  /** Whether the calling thread is running a task of {@code owner} now. */
+  boolean running(VirtualScheduler owner) {
+    return running == owner && advancingThread() == Thread.currentThread();
+  }
+
+  private @Nullable Thread advancingThread() {
+    synchronized (lock) {
+      return advancing;
+    }
+  }
+
   Object lock() {
     return lock;
   }
@@ -236,7 +249,13 @@ public final class VirtualClock implements Clock {
   }
 
   private void run(VirtualTask t) {
-    t.task.run();
+    VirtualScheduler outer = running;
+    running = t.owner;
+    try {
+      t.task.run();
+    } finally {
+      running = outer;
+    }
     if (t.period > 0 && !t.cancelled()) {
       synchronized (lock) {
         t.deadline += t.period;

@@ -64,6 +64,12 @@ public final class VirtualScheduler implements Scheduler {
     return clock.enqueue(this, initialDelay.toNanos(), period.toNanos(), task);
   }
 
+  /** True while the thread advancing the clock runs one of this scheduler's tasks. */
+  @Override
+  public boolean inSchedulerThread() {
+    return clock.running(this);
+  }
+
   /**
    * Simulates a stall of this scheduler's thread (a GC pause, VM steal) for {@code d} from now:
    * its tasks that fall due during the freeze run late, in their order, when it ends; tasks of
