@@ -103,8 +103,10 @@ public final class HeartbeatElection implements Election {
   private OptionalLong lostMasterHeardAt = OptionalLong.empty();
   private long lastMasterAdverNanos;
   private long preemptAllowedAtNanos;
-  private final Timer masterDownTimer = new Timer(this::masterDownExpired);
-  private final Timer adverTimer = new Timer(this::adverTimerExpired);
+  private final Timer masterDownTimer = new Timer(this::masterDownExpired, true);
+  private final Timer adverTimer = new Timer(this::adverTimerExpired, false);
+  /** Counts role changes, so that a task queued for one role does not act in a later one. */
+  private long roleEpoch;
   private static final String MASTER_DOWN = "master-down timer expired";
   private String masterDownReason = MASTER_DOWN;
   private boolean reannounced;
@@ -325,6 +327,7 @@ public final class HeartbeatElection implements Election {
    * first use) between the master-down timer and the take-over.
    */
   private void encodeAheadOfTakeOver() {
+    firstAdvertisement(-1); // links the lambda (its class is spun at the first call) without running it
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), effectivePriority,
         Role.MASTER, config.advertisementInterval(), incarnation, sequence + 1, vipDigest);
     for (InetSocketAddress dest : config.destinations()) {
@@ -510,11 +513,23 @@ public final class HeartbeatElection implements Election {
 
   private void becomeMaster(String reason) {
     // RFC 5798 6.4.1 / 6.4.2: send an ADVERTISEMENT, set the Adver_Timer, transition to Master.
-    // The gratuitous ARP is the listener's job (onRoleChange).
+    // The gratuitous ARP is the listener's job (onRoleChange), and it goes first, as in
+    // keepalived (vrrp_state_master_tx): the clients wait for it, while the other backups' timers
+    // run from the lost master's last advertisement and are not reset any sooner by ours.
     masterDownTimer.cancel();
     OptionalLong lost = lostMasterHeardAt;
     lostMasterHeardAt = OptionalLong.empty();
-    setRole(Role.MASTER, reason, lost);
+    setRole(Role.MASTER, reason, lost, firstAdvertisement(roleEpoch + 1));
+  }
+
+  private Runnable firstAdvertisement(long epoch) {
+    return () -> sendFirstAdvertisement(epoch);
+  }
+
+  private synchronized void sendFirstAdvertisement(long epoch) {
+    if (epoch != roleEpoch || role != Role.MASTER) {
+      return; // left MASTER meanwhile; that transition sent what it had to
+    }
     sendAdvertisement(effectivePriority, Role.MASTER);
     adverTimer.arm(config.advertisementInterval().toNanos());
   }
@@ -665,10 +680,11 @@ public final class HeartbeatElection implements Election {
   }
 
   private void setRole(Role to, String reason) {
-    setRole(to, reason, OptionalLong.empty());
+    setRole(to, reason, OptionalLong.empty(), null);
   }
 
-  private void setRole(Role to, String reason, OptionalLong lostMasterHeardAtNanos) {
+  /** Changes the role; {@code next} runs after the listeners' calls (at once without listeners). */
+  private void setRole(Role to, String reason, OptionalLong lostMasterHeardAtNanos, @Nullable Runnable next) {
     Role from = role;
     if (from == to) {
       return;
@@ -677,15 +693,23 @@ public final class HeartbeatElection implements Election {
       lostMasterHeardAt = OptionalLong.empty();
     }
     role = to;
+    roleEpoch++;
     effectivePriority = computePriority();
     RoleChange change = new RoleChange(from, to, reason, clock.nanoTime(), lostMasterHeardAtNanos);
     for (ElectionListener l : listeners) {
       scheduler.execute(() -> notify(l, x -> x.onRoleChange(change)));
     }
+    if (next != null) {
+      if (listeners.isEmpty()) {
+        next.run();
+      } else {
+        scheduler.execute(next);
+      }
+    }
     if (listeners.isEmpty()) {
       LOG.info("{}: {} (priority {})", name, change, effectivePriority);
     } else {
-      // Logged after the listeners' turn: a take-over's advertisement and gratuitous ARP should
+      // Logged after the listeners' turn: a take-over's gratuitous ARP and advertisement should
       // not wait for a log line.
       int priority = effectivePriority;
       scheduler.execute(() -> LOG.info("{}: {} (priority {})", name, change, priority));
@@ -705,22 +729,30 @@ public final class HeartbeatElection implements Election {
     return "HeartbeatElection[" + name + ", " + role + ", priority " + effectivePriority + "]";
   }
 
-  /** A one-shot timer that knows its planned deadline, so that a late firing is noticed. */
+  /**
+   * A one-shot timer that knows its planned deadline, so that a late firing is noticed. An exact
+   * timer ({@link Scheduler#scheduleExact}) is the master-down timer: its lateness is part of every
+   * fail-over.
+   */
   private final class Timer {
     private final java.util.function.LongConsumer onExpiry;
+    private final boolean exact;
     private @Nullable Cancellable handle;
     private long generation;
     private long deadlineNanos;
 
-    Timer(java.util.function.LongConsumer onExpiry) {
+    Timer(java.util.function.LongConsumer onExpiry, boolean exact) {
       this.onExpiry = onExpiry;
+      this.exact = exact;
     }
 
     void arm(long delayNanos) {
       cancel();
       long gen = generation;
       deadlineNanos = clock.nanoTime() + delayNanos;
-      handle = scheduler.schedule(Duration.ofNanos(Math.max(0, delayNanos)), () -> fire(gen));
+      Duration delay = Duration.ofNanos(Math.max(0, delayNanos));
+      Runnable task = () -> fire(gen);
+      handle = exact ? scheduler.scheduleExact(delay, task) : scheduler.schedule(delay, task);
     }
 
     void cancel() {

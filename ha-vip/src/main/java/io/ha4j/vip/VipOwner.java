@@ -235,12 +235,12 @@ public final class VipOwner implements AddressOwner {
     Link link = link(address.interfaceName());
     Prepared ready = prepared.get(address);
     MessageBuilder request = ready != null && ready.fits(link) ? ready.addRequest() : addRequest(address, link);
-    int errno = exchange(request, "adding " + address);
+    int errno = exchange(request, "adding ", address);
     if (errno == ENODEV && links.remove(address.interfaceName()) != null) {
       // The interface was re-created under a new index since we looked it up: look again, once.
       prepared.remove(address);
       link = link(address.interfaceName());
-      errno = exchange(addRequest(address, link), "adding " + address);
+      errno = exchange(addRequest(address, link), "adding ", address);
     }
     if (errno != 0 && errno != EEXIST) {
       throw failure(errno, null, "adding " + address);
@@ -272,7 +272,7 @@ public final class VipOwner implements AddressOwner {
       throw e;
     }
     AddressMessage body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), 0, null);
-    int errno = exchange(body.toMessage(Rtnetlink.RTM_DELADDR, 0), "removing " + address);
+    int errno = exchange(body.toMessage(Rtnetlink.RTM_DELADDR, 0), "removing ", address);
     if (errno == ENODEV) {
       links.remove(address.interfaceName());
       return;
@@ -337,8 +337,12 @@ public final class VipOwner implements AddressOwner {
     }
   }
 
-  /** Sends an acked request; returns 0 or the kernel's errno, throws on anything but a kernel answer. */
-  private int exchange(MessageBuilder request, String what) {
+  /**
+   * Sends an acked request; returns 0 or the kernel's errno, throws on anything but a kernel answer.
+   * The message is built only on failure: a take-over's first string concatenation at a new site
+   * costs a bootstrap before the gratuitous ARP.
+   */
+  private int exchange(MessageBuilder request, String doing, VirtualAddress address) {
     try {
       route.request(request);
       return 0;
@@ -346,7 +350,7 @@ public final class VipOwner implements AddressOwner {
       if (e.kind() == NetlinkException.Kind.KERNEL) {
         return e.errno();
       }
-      throw failure(e.errno(), e, what);
+      throw failure(e.errno(), e, doing + address);
     }
   }
 

@@ -67,6 +67,8 @@ public final class Member implements AutoCloseable {
   private final @Nullable Duration announceRefresh;
   private final AvailabilityLedger availability;
   private final List<MemberListener> listeners = new CopyOnWriteArrayList<>();
+  /** Events of a take-over in progress, emitted once its gratuitous ARPs are out; null otherwise. */
+  private @Nullable List<MemberEvent> heldEvents;
 
   // Owned by the scheduler thread.
   private final Set<VirtualAddress> virtualAddresses;
@@ -135,7 +137,13 @@ public final class Member implements AutoCloseable {
       election.addListener(new ElectionListener() {
         @Override
         public void onRoleChange(RoleChange change) {
-          scheduler.execute(() -> onRole(change));
+          // On the election's thread when it shares our scheduler: a take-over's gratuitous ARP
+          // then goes out before the tasks queued meanwhile (the election's role line).
+          if (scheduler.inSchedulerThread()) {
+            onRole(change);
+          } else {
+            scheduler.execute(() -> onRole(change));
+          }
         }
 
         @Override
@@ -219,7 +227,7 @@ public final class Member implements AutoCloseable {
     onScheduler(() -> {
       if (virtualAddresses.add(address)) {
         if (role == Role.MASTER) {
-          acquire(address, "added at runtime");
+          acquire(address, "", "added at runtime");
         } else {
           prepareTakeOver();
         }
@@ -317,14 +325,30 @@ public final class Member implements AutoCloseable {
     }
     Role old = role;
     role = change.to();
-    emit(new MemberEvent.RoleChanged(now(), change));
-    change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
-    if (role == Role.MASTER && old != Role.MASTER) {
-      promote(change.reason());
-    } else if (role != Role.MASTER && old == Role.MASTER) {
-      demote(change.reason());
-    } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
-      runSync(false);
+    boolean takingOver = role == Role.MASTER && old != Role.MASTER;
+    if (takingOver) {
+      // The listeners (a log line, a meter) hear of the take-over after the gratuitous ARPs, in
+      // the order it happened: every client waits for the announcements, nobody for the events.
+      heldEvents = new ArrayList<>();
+    }
+    try {
+      emit(new MemberEvent.RoleChanged(now(), change));
+      change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
+      if (takingOver) {
+        promote(change.reason());
+      } else if (role != Role.MASTER && old == Role.MASTER) {
+        demote(change.reason());
+      } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
+        runSync(false);
+      }
+    } finally {
+      List<MemberEvent> held = heldEvents;
+      heldEvents = null;
+      if (held != null) {
+        for (MemberEvent e : held) {
+          emit(e);
+        }
+      }
     }
     // After the actions: the first MasterRegained (a class loaded then) and a log line written
     // before a take-over's gratuitous ARP would delay every client; a hot standby's gap so ends
@@ -336,6 +360,8 @@ public final class Member implements AutoCloseable {
 
   /** Has the address owner get the next take-over ready (a hot standby's take-over starts warm). */
   private void prepareTakeOver() {
+    // Links the lambda (its class is spun at the first call) without running it.
+    restOfTakeOver(-1);
     try {
       addresses.prepare();
     } catch (RuntimeException e) {
@@ -377,16 +403,27 @@ public final class Member implements AutoCloseable {
     if (attempt != promotion || role != Role.MASTER) {
       return; // demoted meanwhile, or already taken over by the other path
     }
-    promotion++;
+    long taken = ++promotion;
     for (VirtualAddress a : virtualAddresses) {
-      acquire(a, "master: " + reason);
+      acquire(a, "master: ", reason);
     }
-    runSync(true);
-    if (announceRefresh != null) {
-      refreshTimer = scheduler.scheduleAtFixedRate(announceRefresh, announceRefresh,
-          () -> announceAll("periodic refresh"));
-    }
-    reconcile();
+    // The rest waits for a task of its own, so that the election's first advertisement as master,
+    // queued behind this call, does not wait for the table.
+    scheduler.execute(restOfTakeOver(taken));
+  }
+
+  private Runnable restOfTakeOver(long taken) {
+    return () -> {
+      if (taken != promotion || role != Role.MASTER) {
+        return; // demoted meanwhile: demote() has undone the take-over
+      }
+      runSync(true);
+      if (announceRefresh != null) {
+        refreshTimer = scheduler.scheduleAtFixedRate(announceRefresh, announceRefresh,
+            () -> announceAll("periodic refresh"));
+      }
+      reconcile();
+    };
   }
 
   private void demote(String reason) {
@@ -447,7 +484,8 @@ public final class Member implements AutoCloseable {
     }
   }
 
-  private void acquire(VirtualAddress a, String reason) {
+  /** Adds and announces {@code a}; the events' reason is {@code prefix + reason}, built after the announcement. */
+  private void acquire(VirtualAddress a, String prefix, String reason) {
     try {
       addresses.add(a);
     } catch (RuntimeException e) {
@@ -467,7 +505,7 @@ public final class Member implements AutoCloseable {
     if (announceFailure != null) {
       fail("acquire " + a, announceFailure);
     } else {
-      emit(new MemberEvent.AddressAnnounced(now(), a, reason));
+      emit(new MemberEvent.AddressAnnounced(now(), a, prefix + reason));
     }
   }
 
@@ -505,7 +543,7 @@ public final class Member implements AutoCloseable {
       if (role == Role.MASTER && virtualAddresses.contains(r.address())) {
         LOG.warn("{} was removed behind our back while master; putting it back", r.address());
         acquired.remove(r.address());
-        acquire(r.address(), "put back after external removal");
+        acquire(r.address(), "", "put back after external removal");
       }
     } else if (e instanceof AddressEvent.LinkDown d) {
       election.setTracked("interface:" + d.interfaceName(), false);
@@ -565,6 +603,11 @@ public final class Member implements AutoCloseable {
   }
 
   private void emit(MemberEvent event) {
+    List<MemberEvent> held = heldEvents;
+    if (held != null) {
+      held.add(event);
+      return;
+    }
     for (MemberListener l : listeners) {
       try {
         l.onEvent(event);

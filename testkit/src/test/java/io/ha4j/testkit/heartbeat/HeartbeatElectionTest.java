@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
-import io.ha4j.heartbeat.DropReason;
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.election.ElectionListener;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.heartbeat.HeartbeatKey;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -327,9 +330,33 @@ class HeartbeatElectionTest {
     ElectionFixture f = new ElectionFixture(255).started();
     long first = f.lastSent().incarnation();
     f.election.stop();
-    f.election.start();
+    f.started(); // the first advertisement as master follows the listeners' turn
     assertTrue(f.lastSent().incarnation() > first, "incarnation grows even if the source repeats itself");
     assertEquals(1, f.lastSent().sequence());
     assertFalse(f.changes.isEmpty());
+  }
+
+  @Test
+  void aTakeOversListenersRunBeforeItsFirstAdvertisement() {
+    // keepalived's order (vrrp_state_master_tx: the addresses and gratuitous ARPs, then the
+    // advertisement): the clients wait for the listener's announcement, and the other backups'
+    // timers run from the lost master's last advertisement whatever ours does.
+    ElectionFixture f = new ElectionFixture(100);
+    List<Integer> sentAtTakeOver = new ArrayList<>();
+    f.election.addListener(new ElectionListener() {
+      @Override
+      public void onRoleChange(RoleChange change) {
+        if (change.to() == Role.MASTER) {
+          sentAtTakeOver.add(f.transport.sent.size());
+        }
+      }
+    });
+    f.started();
+    f.receive("n2", 200);
+    f.advance(f.masterDownInterval());
+    assertEquals(Role.MASTER, f.role());
+    assertEquals(List.of(0), sentAtTakeOver, "the listener ran before anything was sent");
+    assertEquals(1, f.sent().size(), "the first advertisement follows at the same instant");
+    assertEquals(Role.MASTER, f.lastSent().state());
   }
 }

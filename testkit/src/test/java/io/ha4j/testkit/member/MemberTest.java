@@ -102,6 +102,34 @@ class MemberTest {
   }
 
   @Test
+  void onTheElectionsThreadATakeOverAnnouncesBeforeAnyListenerHearsOfIt() {
+    // design.md: a hot standby's take-over is the VIP and its gratuitous ARP; the role change
+    // reaches the listeners (a log line, a meter) after them, still first among the events.
+    List<Integer> framesAtRoleChange = new ArrayList<>();
+    Member m = member().listener(e -> {
+      if (e instanceof MemberEvent.RoleChanged r && r.change().to() == Role.MASTER) {
+        framesAtRoleChange.add(kernel.frames().size());
+      }
+    }).build();
+    m.start();
+    settle();
+    election.become(Role.BACKUP, "start");
+    settle();
+    events.clear();
+    // As an election calls its listeners: in a task of the shared scheduler.
+    scheduler.execute(() -> {
+      election.become(Role.MASTER, "master-down timer expired");
+      assertTrue(kernel.has("eth0", vip.address()), "taken over within the listener's call");
+    });
+    settle();
+    assertEquals(1, framesAtRoleChange.size());
+    assertTrue(framesAtRoleChange.get(0) > 0, "the gratuitous ARP left before the role change was told");
+    assertEquals(List.of(MemberEvent.RoleChanged.class, MemberEvent.AddressAcquired.class,
+        MemberEvent.AddressAnnounced.class), events.stream().map(Object::getClass)
+        .filter(c -> c != MemberEvent.TableReconciled.class).limit(3).toList());
+  }
+
+  @Test
   void aVipLeftByACrashedRunIsRemovedAtStartBeforeAnyElection() {
     // ha-vip issue: a VIP left behind by a crashed earlier run is removed before the node is master
     kernel.addExternally("eth0", vip.address(), 24);
