@@ -320,6 +320,9 @@ public final class VipOwner implements AddressOwner {
         request.build(0, route.portId());
         // Links the lambda (its class is spun at the first call) without running it.
         addedLine(v);
+        if (mac != null) {
+          announcingLine(v, mac);
+        }
         Prepared p = new Prepared(link.index(), mac, request, mac == null ? null : frame(v, mac));
         prepared.put(v, p);
         frames.add(p);
@@ -462,7 +465,13 @@ public final class VipOwner implements AddressOwner {
     synchronized (this) {
       announcements.put(address, tasks);
     }
-    LOG.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
+    // Logged by the next task, as addedLine: at a take-over the election's first advertisement
+    // is queued already and should not wait for a log line.
+    scheduler.execute(announcingLine(address, mac));
+  }
+
+  private Runnable announcingLine(VirtualAddress address, MacAddress mac) {
+    return () -> LOG.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
   }
 
   private void burst(int index, byte[] frame, VirtualAddress address, int frames, Duration start, Duration interval,

@@ -326,22 +326,36 @@ public final class Member implements AutoCloseable {
     Role old = role;
     role = change.to();
     boolean takingOver = role == Role.MASTER && old != Role.MASTER;
-    if (takingOver) {
-      // The listeners (a log line, a meter) hear of the take-over after the gratuitous ARPs, in
-      // the order it happened: every client waits for the announcements, nobody for the events.
+    if (takingOver && heldEvents == null) {
+      // The listeners (a log line, a meter) hear of the take-over after its gratuitous ARPs and
+      // the election's first advertisement as master, in the order it happened: every client and
+      // every other backup waits for those, nobody for the events.
       heldEvents = new ArrayList<>();
     }
-    try {
-      emit(new MemberEvent.RoleChanged(now(), change));
-      change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
-      if (takingOver) {
-        promote(change.reason());
-      } else if (role != Role.MASTER && old == Role.MASTER) {
-        demote(change.reason());
-      } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
-        runSync(false);
-      }
-    } finally {
+    emit(new MemberEvent.RoleChanged(now(), change));
+    change.lostMasterHeardAtNanos().ifPresent(availability::masterLostAt);
+    if (takingOver) {
+      promote(change.reason());
+    } else if (role != Role.MASTER && old == Role.MASTER) {
+      demote(change.reason());
+    } else if (role != Role.MASTER && sync != null && old == Role.INIT) {
+      runSync(false);
+    }
+    // After the actions: the first MasterRegained (a class loaded then) and a log line written
+    // before a take-over's gratuitous ARP would delay every client; a hot standby's gap so ends
+    // with the VIP up.
+    observeMaster();
+    if (takingOver) {
+      scheduler.execute(releaseHeldEvents(change));
+    } else {
+      LOG.info("member {}: {}", election.nodeId(), change);
+    }
+    checkLiveMembers();
+  }
+
+  /** Emits the events held since a take-over began (and those emitted meanwhile), then logs it. */
+  private Runnable releaseHeldEvents(RoleChange change) {
+    return () -> {
       List<MemberEvent> held = heldEvents;
       heldEvents = null;
       if (held != null) {
@@ -349,19 +363,15 @@ public final class Member implements AutoCloseable {
           emit(e);
         }
       }
-    }
-    // After the actions: the first MasterRegained (a class loaded then) and a log line written
-    // before a take-over's gratuitous ARP would delay every client; a hot standby's gap so ends
-    // with the VIP up.
-    observeMaster();
-    LOG.info("member {}: {}", election.nodeId(), change);
-    checkLiveMembers();
+      LOG.info("member {}: {}", election.nodeId(), change);
+    };
   }
 
   /** Has the address owner get the next take-over ready (a hot standby's take-over starts warm). */
   private void prepareTakeOver() {
-    // Links the lambda (its class is spun at the first call) without running it.
+    // Links the lambdas (their classes are spun at the first call) without running them.
     restOfTakeOver(-1);
+    releaseHeldEvents(new RoleChange(Role.INIT, Role.INIT, "prepare", 0));
     try {
       addresses.prepare();
     } catch (RuntimeException e) {
