@@ -6,13 +6,24 @@
 # started from ONE keepalived.conf template (bench/failover-keepalived.conf.template). Prints
 # median, p99 (nearest rank: the max below 100 runs), min, max per cell and the ha4j/keepalived
 # ratios. Targets: ratio <= 1.0 at equal interval; ha4j p99 < 100 ms at 0.02 s.
+# Paired phases (common random numbers): the time measured is n2's Master_Down_Interval minus the
+# phase (time since n1's last advertisement arrived at n2 when n1 is killed) plus the take-over's
+# cost, and a random phase alone moves a 10-run median by about +-5 %, which hides the ~1 %
+# difference being measured. So n1 is killed at a planned fraction of an interval after an
+# advertisement's arrival (its latest copy; sniffed with raw sockets in n2's namespace), the
+# fractions (r + 0.5)/N shuffled once per interval with --seed (42), and run r of both
+# implementations gets the same one. Per run and cell it also prints the phase hit and "from last
+# adv" = fail-over + phase (the Master_Down_Interval plus the implementation's own overhead), the
+# expected Master_Down_Interval, the overhead medians and the median paired difference
+# ha4j_r - keepalived_r.
+# --phase random is the old behaviour: kill after a random wait of up to an interval after settling.
 # --loss-run S: then an ha4j pair at 0.02 s for S seconds with nftables dropping --loss % (5) of the
 # heartbeat datagrams arriving at each director; prints the measured loss, the master's stalls and
 # "false fail-overs: K" (--loss 0 is the control: what the machine's load alone does).
 # Needs root, iproute2, keepalived, nftables; builds what it needs. Namespaces fob????-*, removed on
 # exit (also on Ctrl-C or failure); the host's interfaces are never touched.
 # Usage: bench/failover-vs-keepalived.sh [--runs 10] [--intervals 1,0.1,0.02] [--impls ha4j,keepalived]
-#          [--copies 2] [--loss-run SECONDS] [--loss PERCENT]
+#          [--copies 2] [--phase locked|random] [--seed 42] [--loss-run SECONDS] [--loss PERCENT]
 # Full run (estimated 16 min: ~5 of fail-overs, 10 of loss run, the build): bench/failover-vs-keepalived.sh --loss-run 600
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,6 @@
 package io.ha4j.examples.bench;
 
+import io.ha4j.examples.bench.linux.AdvertisementSniffer;
 import io.ha4j.examples.director.DirectorMain;
 import io.ha4j.netlink.NetworkNamespace;
 import io.ha4j.testkit.netns.ExecResult;
@@ -7,6 +8,8 @@ import io.ha4j.testkit.netns.NetnsRig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -16,15 +19,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -36,13 +45,30 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each run starts a fresh pair from one keepalived.conf template rendered for both nodes (the
  * director reads the subset; ha4j-only keywords only in the ha4j rendering), waits until the
- * client has been answered at the VIP by n1 for at least 3 s and n2 holds no VIP, waits a random
- * fraction of an interval,
- * then {@code kill -9}s n1 (ha4j: the JVM; keepalived: the VRRP child and the parent at once, else
+ * client has been answered at the VIP by n1 for at least 3 s and n2 holds no VIP, waits for the
+ * next advertisement of n1 to arrive at n2 and a planned fraction of an interval after it (the
+ * phase; from the latest of ha4j's copies), then {@code kill -9}s n1 (ha4j: the JVM; keepalived: the VRRP child and the parent at once, else
  * the parent respawns the child). The time is from the kill until the client's first answer at the
  * VIP from n2. The killed node keeps its VIP and its responder keeps answering, as a hung box would:
  * the new master's gratuitous ARP has to win the client over, and that is part of the time. After
  * the run both nodes are killed, the VIPs removed and the client's ARP cache flushed.
+ *
+ * <p>Phases are paired (common random numbers). The time measured is the backup's
+ * Master_Down_Interval minus the phase (how long before the kill n1's last advertisement arrived)
+ * plus the take-over's own cost; a phase drawn at random per run moves a 10-run median by about
+ * ±5 %, which hides the difference being measured (about 1 %). So for N runs per interval the
+ * phase fractions (r + 0.5) / N, each stratum once, are shuffled once per interval with a fixed
+ * seed ({@code --seed}, 42), and run r of every implementation is killed at the same fraction of
+ * an interval after an advertisement's arrival: the phase cancels in the paired difference
+ * ha4j_r - keepalived_r. {@code --phase random} is the old behaviour: a random wait of up to an
+ * interval after settling, drawn per run and implementation. Either way the phase actually hit is
+ * measured and "from the last advertisement" = fail-over + phase is printed: the
+ * Master_Down_Interval plus the implementation's take-over overhead, whatever the phase.
+ *
+ * <p>Advertisement arrivals are timed by raw-socket sniffers in n2's namespace ({@link
+ * AdvertisementSniffer}: IP protocol 112 for keepalived's unicast VRRP, UDP to port {@value
+ * #HEARTBEAT_PORT} for ha4j's heartbeat), on the same clock as the kill; of ha4j's copies of one
+ * advertisement the latest counts, since the backup's timer runs from it.
  *
  * <p>The answers come from a UDP responder per director namespace (bound to 0.0.0.0, replying with
  * the node's name and the probe's number) and a prober in the client namespace that sends a probe
@@ -64,17 +90,57 @@ public final class FailoverBenchmark {
   static final long PROBE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   static final long SETTLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(40);
   static final long FAILOVER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** The kill waits parked until this long before its time, then spins: parking overshoots by tens of µs. */
+  static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
+  static final int BACKUP_PRIORITY = 100;
 
   enum Impl { HA4J, KEEPALIVED }
 
+  /** When in the advertisement cycle n1 is killed. */
+  enum Phase {
+    /** At a planned fraction of an interval after an advertisement's arrival, the same for run r of each implementation. */
+    LOCKED,
+    /** At a random time of up to an interval after settling, independent per run: the old behaviour. */
+    RANDOM
+  }
+
   /** The options; see {@link #usage()}. */
   record Options(Path template, Path work, int runs, List<BigDecimal> intervals, List<Impl> impls, int copies,
-      int lossSeconds, int lossPercent, @Nullable Path namesFile) {}
+      int lossSeconds, int lossPercent, Phase phase, long seed, @Nullable Path namesFile) {}
+
+  /**
+   * Run {@code run} (0-based) of {@code impl}, killed at {@code fraction} of an interval after an
+   * advertisement's arrival ({@link Phase#LOCKED}) or after settling ({@link Phase#RANDOM}).
+   */
+  record PlannedRun(int run, Impl impl, double fraction) {
+    PlannedRun {
+      if (run < 0) {
+        throw new IllegalArgumentException("run must be >= 0, was " + run);
+      }
+      Objects.requireNonNull(impl, "impl");
+      if (!(fraction >= 0 && fraction < 1)) {
+        throw new IllegalArgumentException("fraction must be in [0, 1), was " + fraction);
+      }
+    }
+  }
+
+  /** A run that succeeded: kill until answer, and the phase hit (NaN when no advertisement was sniffed before the kill). */
+  record Measurement(BigDecimal interval, int run, Impl impl, double failoverMs, double phaseMs) {
+    /** Master_Down_Interval plus the take-over's own cost, whatever the phase. */
+    double fromLastAdvertisementMs() {
+      return failoverMs + phaseMs;
+    }
+
+    String cell() {
+      return impl.name().toLowerCase(Locale.ROOT) + " " + interval.toPlainString();
+    }
+  }
 
   private final Options options;
   private final NetnsRig rig;
   private final Prober prober;
   private final List<Responder> responders = new ArrayList<>();
+  private final Map<Impl, AdvertisementSniffer> sniffers = new EnumMap<>(Impl.class);
   private int pairCounter;
 
   private FailoverBenchmark(Options options, NetnsRig rig) {
@@ -84,6 +150,21 @@ public final class FailoverBenchmark {
       responders.add(new Responder(rig.namespace(i), name(i)));
     }
     this.prober = new Prober(rig.namespace(3), new InetSocketAddress(VIP, RESPONDER_PORT));
+  }
+
+  /** n1's advertisements as they arrive in n2's namespace, one sniffer per implementation measured. */
+  private void openSniffers() throws IOException {
+    InetAddress a = rig.address(1);
+    if (!(a instanceof Inet4Address n1)) {
+      throw new IllegalStateException("n1's address must be IPv4, was " + a);
+    }
+    for (Impl impl : options.impls()) {
+      AdvertisementFilter filter = impl == Impl.HA4J
+          ? AdvertisementFilter.udp(n1, HEARTBEAT_PORT)
+          : AdvertisementFilter.vrrp(n1);
+      sniffers.put(impl, AdvertisementSniffer.open(rig.namespace(2), filter.protocol(), filter,
+          impl.name().toLowerCase(Locale.ROOT) + "-n2"));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -103,17 +184,20 @@ public final class FailoverBenchmark {
       }
       FailoverBenchmark b = new FailoverBenchmark(o, rig);
       try {
+        b.openSniffers();
         b.run();
       } finally {
         b.prober.close();
         b.responders.forEach(Responder::close);
+        b.sniffers.values().forEach(AdvertisementSniffer::close);
       }
     }
   }
 
   static String usage() {
     return "usage: FailoverBenchmark TEMPLATE WORKDIR [--runs N] [--intervals 1,0.1,0.02] "
-        + "[--impls ha4j,keepalived] [--copies N] [--loss-run SECONDS] [--loss PERCENT] [--names-file F]";
+        + "[--impls ha4j,keepalived] [--copies N] [--phase locked|random] [--seed N] [--loss-run SECONDS] "
+        + "[--loss PERCENT] [--names-file F]";
   }
 
   static Options parse(String[] args) {
@@ -126,6 +210,8 @@ public final class FailoverBenchmark {
     int copies = 2;
     int lossSeconds = 0;
     int lossPercent = 5;
+    Phase phase = Phase.LOCKED;
+    long seed = 42;
     @Nullable Path names = null;
     for (int i = 2; i < args.length; i++) {
       String a = args[i];
@@ -161,6 +247,18 @@ public final class FailoverBenchmark {
         case "--copies" -> copies = number(a, v, 1);
         case "--loss-run" -> lossSeconds = number(a, v, 0);
         case "--loss" -> lossPercent = number(a, v, 0); // 0: a control run, the machine's load alone
+        case "--phase" -> phase = switch (v) {
+          case "locked" -> Phase.LOCKED;
+          case "random" -> Phase.RANDOM;
+          default -> throw new IllegalArgumentException("--phase takes locked or random, was '" + v + "'");
+        };
+        case "--seed" -> {
+          try {
+            seed = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed takes an integer, was '" + v + "'", e);
+          }
+        }
         case "--names-file" -> names = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
@@ -169,7 +267,7 @@ public final class FailoverBenchmark {
       throw new IllegalArgumentException("--loss is a percentage, was " + lossPercent);
     }
     return new Options(Path.of(args[0]), Path.of(args[1]), runs, intervals, impls, copies, lossSeconds, lossPercent,
-        names);
+        phase, seed, names);
   }
 
   private static int number(String option, String v, int min) {
@@ -196,18 +294,20 @@ public final class FailoverBenchmark {
     System.out.printf("%s; %s; ha4j sends each advertisement %d time(s) (ha4j_advert_copies)%n",
         keepalivedVersion(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         options.copies());
-    Map<String, List<Double>> results = new LinkedHashMap<>();
+    System.out.printf("phase %s, seed %d%n", options.phase().name().toLowerCase(Locale.ROOT), options.seed());
+    List<Measurement> results = new ArrayList<>();
     if (options.runs() > 0) {
       for (BigDecimal interval : options.intervals()) {
-        for (int r = 1; r <= options.runs(); r++) {
-          // Alternating the implementations run by run spreads the machine's load over both.
-          for (Impl impl : options.impls()) {
-            String cell = impl.name().toLowerCase(Locale.ROOT) + " " + interval.toPlainString();
-            Optional<Double> ms = measure(impl, interval);
-            String shown = ms.map(v -> String.format(Locale.ROOT, "%.1f ms", v)).orElse("FAILED");
-            System.out.printf("  %-16s run %2d/%d: %s%n", cell, r, options.runs(), shown);
-            ms.ifPresent(v -> results.computeIfAbsent(cell, k -> new ArrayList<>()).add(v));
-          }
+        double intervalMs = interval.doubleValue() * 1000;
+        for (PlannedRun planned : plan(options.runs(), options.impls(), options.phase(), options.seed())) {
+          String cell = planned.impl().name().toLowerCase(Locale.ROOT) + " " + interval.toPlainString();
+          Optional<Measurement> m = measure(planned, interval);
+          String shown = m.map(v -> String.format(Locale.ROOT, "%.1f ms, phase %.2f ms%s, from last adv %.1f ms",
+              v.failoverMs(), v.phaseMs(), options.phase() == Phase.LOCKED
+                  ? String.format(Locale.ROOT, " (planned %.2f)", planned.fraction() * intervalMs) : "",
+              v.fromLastAdvertisementMs())).orElse("FAILED");
+          System.out.printf("  %-16s run %2d/%d: %s%n", cell, planned.run() + 1, options.runs(), shown);
+          m.ifPresent(results::add);
         }
       }
       printTable(results);
@@ -217,8 +317,33 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** One crash fail-over: fresh pair, settle, kill n1, time until n2 answers. Empty on failure. */
-  private Optional<Double> measure(Impl impl, BigDecimal interval) throws Exception {
+  /**
+   * The runs of one interval in the order they are measured: run by run, the implementations
+   * alternating within a run (which spreads the machine's load over both). {@link Phase#LOCKED}:
+   * the fractions (r + 0.5) / runs, each once, shuffled with {@code seed}; run r of every
+   * implementation gets the same one. {@link Phase#RANDOM}: a fraction drawn per run and
+   * implementation. The same seed gives the same plan for every interval.
+   */
+  static List<PlannedRun> plan(int runs, List<Impl> impls, Phase phase, long seed) {
+    Random random = new Random(seed);
+    List<Double> strata = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      strata.add((r + 0.5) / runs);
+    }
+    Collections.shuffle(strata, random);
+    List<PlannedRun> out = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      for (Impl impl : impls) {
+        out.add(new PlannedRun(r, impl, phase == Phase.LOCKED ? strata.get(r) : random.nextDouble()));
+      }
+    }
+    return out;
+  }
+
+  /** One crash fail-over: fresh pair, settle, kill n1 at the planned phase, time until n2 answers. Empty on failure. */
+  private Optional<Measurement> measure(PlannedRun planned, BigDecimal interval) throws Exception {
+    Impl impl = planned.impl();
+    AdvertisementSniffer sniffer = Objects.requireNonNull(sniffers.get(impl), "no sniffer for " + impl);
     Pair pair = startPair(impl, interval);
     try {
       long settled = awaitSettled(pair, interval);
@@ -228,20 +353,64 @@ public final class FailoverBenchmark {
         return Optional.empty();
       }
       long intervalNanos = nanos(interval);
-      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(intervalNanos));
+      LongSupplier anchor = () -> settled;
+      if (options.phase() == Phase.LOCKED) {
+        OptionalLong advert = sniffer.awaitAfter(System.nanoTime(), 3 * intervalNanos);
+        if (advert.isEmpty()) {
+          System.out.printf("    no advertisement from n1 (%s) arrived in n2's namespace within 3 intervals "
+              + "(%s, %d sniffed so far); logs in %s%n", rig.address(1).getHostAddress(), sniffer,
+              sniffer.count(), options.work());
+          return Optional.empty();
+        }
+        // The phase counts from the advertisement's latest copy (ha4j sends ha4j_advert_copies, up
+        // to a millisecond apart), which is what the backup's timer runs from: arrivals up to half
+        // an interval after the first move the anchor, the next advertisement does not.
+        long first = advert.getAsLong();
+        long lastCopyBy = first + intervalNanos / 2;
+        anchor = () -> sniffer.latestAtOrBefore(earlier(System.nanoTime(), lastCopyBy)).orElse(first);
+      }
+      Runnable kill = pair.crasher(1);
       prober.mark();
-      long killedAt = System.nanoTime();
-      pair.crash(1);
+      long killedAt = awaitPhase(anchor, Math.round(planned.fraction() * intervalNanos));
+      kill.run();
       long answeredAt = prober.awaitFirst(name(2), FAILOVER_TIMEOUT_NANOS);
       if (answeredAt < 0) {
         System.out.printf("    n2 never answered within %d s; logs in %s%n",
             TimeUnit.NANOSECONDS.toSeconds(FAILOVER_TIMEOUT_NANOS), options.work());
         return Optional.empty();
       }
-      return Optional.of((answeredAt - killedAt) / 1e6);
+      // Of ha4j's back-to-back copies the latest counts: the backup's timer runs from it.
+      OptionalLong last = sniffer.latestAtOrBefore(killedAt);
+      double phaseMs = last.isPresent() ? (killedAt - last.getAsLong()) / 1e6 : Double.NaN;
+      return Optional.of(new Measurement(interval, planned.run(), impl, (answeredAt - killedAt) / 1e6, phaseMs));
     } finally {
       pair.destroy();
     }
+  }
+
+  /**
+   * Returns the {@link System#nanoTime()} at which {@code phaseNanos} have passed since {@code
+   * anchor} (asked again on every wake-up, since a later copy may move it), or at once if they
+   * have: parked until {@link #SPIN_NANOS} before, then spinning, so the kill is late by
+   * microseconds, not by a park's overshoot.
+   */
+  private static long awaitPhase(LongSupplier anchor, long phaseNanos) {
+    while (true) {
+      long now = System.nanoTime();
+      long left = anchor.getAsLong() + phaseNanos - now;
+      if (left <= 0) {
+        return now;
+      }
+      if (left > SPIN_NANOS) {
+        LockSupport.parkNanos(left - SPIN_NANOS);
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private static long earlier(long a, long b) {
+    return a - b < 0 ? a : b;
   }
 
   /** Until the client hears n1 steadily for 2 intervals + 200 ms and n2 holds no VIP; -1 on timeout. */
@@ -280,16 +449,22 @@ public final class FailoverBenchmark {
       return processes.stream().allMatch(Process::isAlive);
     }
 
-    /** kill -9 of host {@code i}'s node: keepalived's VRRP child and parent at once. */
-    void crash(int i) throws IOException {
+    /**
+     * kill -9 of host {@code i}'s node (keepalived's VRRP child and parent at once), ready to run:
+     * the pid file is read and the child found now, so the kill itself is two signals.
+     */
+    Runnable crasher(int i) throws IOException {
       Process p = processes.get(i - 1);
       if (impl == Impl.KEEPALIVED) {
         long child = Long.parseLong(Files.readString(vrrpPidFiles.get(i - 1)).strip());
         ProcessHandle h = p.descendants().filter(d -> d.pid() == child).findFirst()
             .orElseThrow(() -> new IllegalStateException("VRRP child " + child + " is not keepalived's"));
-        h.destroyForcibly();
+        return () -> {
+          h.destroyForcibly();
+          p.destroyForcibly();
+        };
       }
-      p.destroyForcibly();
+      return p::destroyForcibly;
     }
 
     void destroy() throws InterruptedException {
@@ -369,33 +544,103 @@ public final class FailoverBenchmark {
 
   // ---- the table ---------------------------------------------------------------------------
 
-  private void printTable(Map<String, List<Double>> results) {
+  private void printTable(List<Measurement> results) {
     System.out.println();
     System.out.println("crash fail-over, kill -9 of the master until the client is answered at the VIP by the new "
-        + "master (ms); p99 is nearest-rank: with fewer than 100 runs it is the max");
-    System.out.printf("%-11s %8s %5s %9s %9s %9s %9s%n", "impl", "interval", "runs", "median", "p99", "min", "max");
+        + "master (ms); p99 is nearest-rank: with fewer than 100 runs it is the max; from last adv: kill -> answer + "
+        + "phase, the time since n1's last advertisement arrived at n2");
+    System.out.printf("%-11s %8s %5s %9s %9s %9s %9s %23s%n", "impl", "interval", "runs", "median", "p99", "min", "max",
+        "from last adv (median)");
+    Map<String, List<Measurement>> cells = new LinkedHashMap<>();
+    for (Measurement m : results) {
+      cells.computeIfAbsent(m.cell(), k -> new ArrayList<>()).add(m);
+    }
     Map<String, double[]> stats = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-      double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double[] s = {median(v), nearestRank(v, 0.99), v[0], v[v.length - 1]};
+    for (Map.Entry<String, List<Measurement>> e : cells.entrySet()) {
+      double[] v = sorted(e.getValue().stream().mapToDouble(Measurement::failoverMs).toArray());
+      double[] fromLast = sorted(e.getValue().stream().mapToDouble(Measurement::fromLastAdvertisementMs)
+          .filter(d -> !Double.isNaN(d)).toArray());
+      double fromLastMedian = fromLast.length == 0 ? Double.NaN : median(fromLast);
+      double[] s = {median(v), nearestRank(v, 0.99), v[0], v[v.length - 1], fromLastMedian};
       stats.put(e.getKey(), s);
       String[] parts = e.getKey().split(" ");
-      System.out.printf(Locale.ROOT, "%-11s %7ss %5d %9.1f %9.1f %9.1f %9.1f%n", parts[0], parts[1], v.length,
-          s[0], s[1], s[2], s[3]);
+      System.out.printf(Locale.ROOT, "%-11s %7ss %5d %9.1f %9.1f %9.1f %9.1f %23.1f%n", parts[0], parts[1], v.length,
+          s[0], s[1], s[2], s[3], s[4]);
     }
-    System.out.println();
     for (BigDecimal interval : options.intervals()) {
-      double[] ours = stats.get("ha4j " + interval.toPlainString());
-      double[] theirs = stats.get("keepalived " + interval.toPlainString());
+      String at = interval.toPlainString();
+      double mdi = masterDownIntervalMs(interval, BACKUP_PRIORITY);
+      System.out.println();
+      StringBuilder overhead = new StringBuilder();
+      for (Impl impl : options.impls()) {
+        double[] s = stats.get(impl.name().toLowerCase(Locale.ROOT) + " " + at);
+        if (s != null) {
+          overhead.append(String.format(Locale.ROOT, "%s %.1f ms, ", impl.name().toLowerCase(Locale.ROOT),
+              s[4] - mdi));
+        }
+      }
+      System.out.printf(Locale.ROOT, "at %ss: expected Master_Down_Interval of n2 (priority %d) %.1f ms; overhead "
+          + "median (from-last-adv median - MDI): %s%n", at, BACKUP_PRIORITY, mdi,
+          overhead.length() == 0 ? "no runs" : overhead.substring(0, overhead.length() - 2));
+      double[] ours = stats.get("ha4j " + at);
+      double[] theirs = stats.get("keepalived " + at);
       if (ours != null && theirs != null) {
         System.out.printf(Locale.ROOT, "ratio ha4j/keepalived at %ss: median %.2f, p99 %.2f (target <= 1.0)%n",
-            interval.toPlainString(), ours[0] / theirs[0], ours[1] / theirs[1]);
+            at, ours[0] / theirs[0], ours[1] / theirs[1]);
+        System.out.printf(Locale.ROOT, "ratio ha4j/keepalived at %ss from the last advertisement: median %.3f%n",
+            at, ours[4] / theirs[4]);
+        double[][] paired = pairedDifferences(results, interval);
+        if (paired[0].length > 0) {
+          System.out.printf(Locale.ROOT, "paired at %ss (%d runs where both succeeded): median of ha4j_r - "
+              + "keepalived_r %.2f ms kill -> answer, %.2f ms from the last advertisement%n", at, paired[0].length,
+              median(sorted(paired[0])), paired[1].length == 0 ? Double.NaN : median(sorted(paired[1])));
+        }
       }
     }
     double[] fast = stats.get("ha4j 0.02");
     if (fast != null) {
       System.out.printf(Locale.ROOT, "ha4j at 0.02s: p99 %.1f ms (target < 100 ms)%n", fast[1]);
     }
+  }
+
+  /**
+   * ha4j_r - keepalived_r over the runs r of {@code interval} where both succeeded: [0] kill to
+   * answer, [1] from the last advertisement (runs with a known phase on both sides only).
+   */
+  static double[][] pairedDifferences(List<Measurement> results, BigDecimal interval) {
+    Map<Integer, Measurement> ours = new LinkedHashMap<>();
+    Map<Integer, Measurement> theirs = new LinkedHashMap<>();
+    for (Measurement m : results) {
+      if (m.interval().compareTo(interval) == 0) {
+        (m.impl() == Impl.HA4J ? ours : theirs).put(m.run(), m);
+      }
+    }
+    List<Double> failover = new ArrayList<>();
+    List<Double> fromLast = new ArrayList<>();
+    for (Map.Entry<Integer, Measurement> e : ours.entrySet()) {
+      Measurement k = theirs.get(e.getKey());
+      if (k != null) {
+        failover.add(e.getValue().failoverMs() - k.failoverMs());
+        double d = e.getValue().fromLastAdvertisementMs() - k.fromLastAdvertisementMs();
+        if (!Double.isNaN(d)) {
+          fromLast.add(d);
+        }
+      }
+    }
+    return new double[][] {failover.stream().mapToDouble(Double::doubleValue).toArray(),
+        fromLast.stream().mapToDouble(Double::doubleValue).toArray()};
+  }
+
+  /** RFC 5798 section 6.1: 3 x Master_Adver_Interval + Skew_Time, Skew_Time = (256 - priority) x interval / 256. */
+  static double masterDownIntervalMs(BigDecimal interval, int priority) {
+    double ms = interval.doubleValue() * 1000;
+    return 3 * ms + (256 - priority) * ms / 256;
+  }
+
+  private static double[] sorted(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    return c;
   }
 
   static double median(double[] sorted) {
