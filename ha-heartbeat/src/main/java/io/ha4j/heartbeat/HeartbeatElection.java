@@ -14,6 +14,7 @@ import io.ha4j.heartbeat.internal.ReplayWindow;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -647,17 +648,28 @@ public final class HeartbeatElection implements Election {
   // ---- sending, roles, listeners ---------------------------------------------------------
 
   private void sendAdvertisement(int priority, Role state) {
-    boolean any = false;
+    // Every copy is encoded before the first is sent, so that the copies leave back to back: a
+    // backup's master-down timer runs from the last one it hears.
+    List<InetSocketAddress> to = new ArrayList<>();
+    List<ByteBuffer> packets = new ArrayList<>();
     for (int copy = 0; copy < config.advertisementCopies(); copy++) {
-      any |= sendOnce(priority, state);
+      encodeOnce(priority, state, to, packets);
     }
-    if (any) {
+    for (int k = 0; k < packets.size(); k++) {
+      try {
+        transport.send(to.get(k), packets.get(k));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: sending to {} failed", name, to.get(k), e);
+      }
+    }
+    // Counted as before: a transport that throws still had the advertisement handed to it.
+    if (!packets.isEmpty()) {
       sent.incrementAndGet();
     }
   }
 
-  /** One datagram of an advertisement, with a sequence number of its own; whether it was handed over. */
-  private boolean sendOnce(int priority, Role state) {
+  /** One datagram per destination of an advertisement, with a sequence number of its own. */
+  private void encodeOnce(int priority, Role state, List<InetSocketAddress> to, List<ByteBuffer> packets) {
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
         config.advertisementInterval(), incarnation, ++sequence, vipDigest);
     boolean any = false;
@@ -667,16 +679,16 @@ public final class HeartbeatElection implements Election {
         if (packet == null) {
           continue; // not expressible in this wire format (VRRP has no step-down notice)
         }
-        any = true; // counted as before: a transport that throws still had the advertisement handed to it
-        transport.send(dest, packet);
+        any = true;
+        to.add(dest);
+        packets.add(packet);
       } catch (RuntimeException e) {
-        LOG.warn("{}: sending to {} failed", name, dest, e);
+        LOG.warn("{}: encoding for {} failed", name, dest, e);
       }
     }
     if (any) {
       LOG.trace("{}: sent {}", name, ad);
     }
-    return any;
   }
 
   private void setRole(Role to, String reason) {

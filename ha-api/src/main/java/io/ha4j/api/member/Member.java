@@ -353,6 +353,11 @@ public final class Member implements AutoCloseable {
     checkLiveMembers();
   }
 
+  /** The one concatenation of a take-over, in a method of its own so that prepareTakeOver() links it. */
+  private static String because(String prefix, String reason) {
+    return prefix + reason;
+  }
+
   /** Emits the events held since a take-over began (and those emitted meanwhile), then logs it. */
   private Runnable releaseHeldEvents(RoleChange change) {
     return () -> {
@@ -372,6 +377,7 @@ public final class Member implements AutoCloseable {
     // Links the lambdas (their classes are spun at the first call) without running them.
     restOfTakeOver(-1);
     releaseHeldEvents(new RoleChange(Role.INIT, Role.INIT, "prepare", 0));
+    because("", "");
     try {
       addresses.prepare();
     } catch (RuntimeException e) {
@@ -515,7 +521,7 @@ public final class Member implements AutoCloseable {
     if (announceFailure != null) {
       fail("acquire " + a, announceFailure);
     } else {
-      emit(new MemberEvent.AddressAnnounced(now(), a, prefix + reason));
+      emit(new MemberEvent.AddressAnnounced(now(), a, because(prefix, reason)));
     }
   }
 

@@ -19,6 +19,7 @@ import io.ha4j.vip.codec.MacAddress;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -88,7 +89,9 @@ class MemberTest {
     }).build();
     m.start();
     settle();
-    assertEquals(2, kernel.warmUps().size(), "the take-over's frames (of the owner's two VIPs) are prepared while not master");
+    List<FakeAddressKernel.Frame> warm = kernel.warmUps();
+    assertTrue(warm.size() >= 2 && !Arrays.equals(warm.get(0).bytes(), warm.get(1).bytes()),
+        "the take-over's frames (of the owner's two VIPs) are prepared while not master");
     assertTrue(kernel.frames().isEmpty());
     election.become(Role.BACKUP, "start");
     election.become(Role.MASTER, "master-down timer expired");
