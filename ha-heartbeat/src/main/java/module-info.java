@@ -13,6 +13,7 @@ module io.ha4j.heartbeat {
 
   exports io.ha4j.heartbeat;
   exports io.ha4j.heartbeat.udp;
+  exports io.ha4j.heartbeat.udp.linux;
   exports io.ha4j.heartbeat.vrrp;
   exports io.ha4j.heartbeat.vrrp.linux;
   exports io.ha4j.heartbeat.metrics;

@@ -7,8 +7,10 @@ import io.ha4j.api.member.Member;
 import io.ha4j.api.member.MemberEvent;
 import io.ha4j.api.reconcile.ReconcileOptions;
 import io.ha4j.api.table.TableOp;
+import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.heartbeat.udp.UdpTransport;
+import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
 import io.ha4j.ipvs.Ipvs;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.vip.VipOwner;
@@ -16,6 +18,7 @@ import io.ha4j.vip.linux.LinuxAddressKernel;
 import io.ha4j.vip.linux.LinuxVip;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +127,19 @@ public final class DirectorMain {
     SystemScheduler scheduler = new SystemScheduler("director");
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(scheduler);
-    UdpTransport heartbeat = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+    // The native transport stamps advertisements with the kernel's arrival time, so the
+    // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
+    DatagramTransport heartbeat;
+    InetSocketAddress heartbeatAddress;
+    if (LinuxUdpTransport.isAvailable()) {
+      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), scheduler);
+      heartbeat = t;
+      heartbeatAddress = t.localAddress();
+    } else {
+      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+      heartbeat = t;
+      heartbeatAddress = t.localAddress();
+    }
     resources.add(heartbeat);
     HeartbeatElection election = new HeartbeatElection(config.heartbeat(), heartbeat, scheduler);
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
@@ -163,7 +178,8 @@ public final class DirectorMain {
     Member member = b.build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
-    log.info("director {} started: heartbeat on {} to {}, VIPs {}", config.routerId(), heartbeat.localAddress(),
+    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.routerId(), heartbeatAddress,
+        heartbeat.getClass().getSimpleName(),
         config.heartbeat().destinations(), config.virtualAddresses());
   }
 

@@ -7,8 +7,9 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
- * The libc calls of a raw VRRP socket. A sibling of ha-vip's binding ({@code
- * io.ha4j.vip.linux.internal.Libc}), kept separate because ha-heartbeat depends on ha-api only.
+ * The libc calls of the raw VRRP socket and of the timestamped UDP heartbeat socket. A sibling of
+ * ha-vip's binding ({@code io.ha4j.vip.linux.internal.Libc}), kept separate because ha-heartbeat
+ * depends on ha-api only.
  * Socket addresses and option values are byte arrays in native byte order built by the caller, so
  * no structure layout depends on JNA. A -1 return becomes a {@link LastErrorException} with errno.
  */
@@ -18,7 +19,9 @@ public interface Libc extends Library {
 
   int AF_INET = 2;
   int AF_INET6 = 10;
+  int SOCK_DGRAM = 2;
   int SOCK_RAW = 3;
+  int IPPROTO_UDP = 17;
   int SOCK_CLOEXEC = 0x80000;
   int SOL_SOCKET = 1;
   int SO_RCVTIMEO = 20;
@@ -57,6 +60,10 @@ public interface Libc extends Library {
   NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
 
   NativeLong recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
+
+  int bind(int fd, byte[] address, int addressLength) throws LastErrorException;
+
+  int getsockname(int fd, byte[] address, int[] addressLength) throws LastErrorException;
 
   int if_nametoindex(String name) throws LastErrorException;
 

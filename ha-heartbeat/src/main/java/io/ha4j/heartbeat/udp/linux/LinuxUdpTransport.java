@@ -1,0 +1,331 @@
+package io.ha4j.heartbeat.udp.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import io.ha4j.api.Scheduler;
+import io.ha4j.api.transport.Datagram;
+import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.internal.KernelTimestamps;
+import io.ha4j.heartbeat.internal.ReceiveThread;
+import io.ha4j.heartbeat.vrrp.linux.internal.Libc;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Unicast heartbeat datagrams over a UDP socket opened through libc, each received datagram
+ * stamped with the kernel's receive time ({@code SO_TIMESTAMPNS}) instead of the time its receive
+ * thread got to run. The bytes on the wire are those of {@link io.ha4j.heartbeat.udp.UdpTransport},
+ * so the two interoperate.
+ *
+ * <p>Why: the election's Master_Down_Timer runs from the advertisement's arrival (RFC 5798 section
+ * 6.4.2). A thread woken by the packet runs 0.1 to 2 ms later on a busy machine, and that delay
+ * was part of every fail-over. keepalived reads the clock after its own wake-up.
+ *
+ * <p>One daemon thread blocks in {@code recvmsg} (waking every 250 ms to notice {@link #close()})
+ * and hands each datagram to the {@link Scheduler}. Failures are counted and logged, never thrown.
+ * Like {@code UdpTransport}, it cannot read the TTL: datagrams report {@code ttl = -1}.
+ */
+public final class LinuxUdpTransport implements DatagramTransport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpTransport.class);
+  private static final int BUFFER = 2048;
+  private static final int CONTROL = 64;
+  private static final int SOCKADDR = 28; // sockaddr_in6, large enough for sockaddr_in too
+  private static final int MSGHDR = 56; // LP64 struct msghdr
+
+  private final int fd;
+  private final InetSocketAddress localAddress;
+  private final Scheduler scheduler;
+  private final AtomicLong sendFailures = new AtomicLong();
+  private final AtomicLong receiveErrors = new AtomicLong();
+  private final AtomicLong withoutKernelStamp = new AtomicLong();
+  private final ReceiveThread receiveThread;
+  private volatile boolean closed;
+
+  private LinuxUdpTransport(int fd, InetSocketAddress localAddress, Scheduler scheduler) {
+    this.fd = fd;
+    this.localAddress = localAddress;
+    this.scheduler = scheduler;
+    this.receiveThread = new ReceiveThread("ha4j-heartbeat-rx-" + localAddress);
+  }
+
+  /**
+   * A unicast transport bound to {@code bindAddress} (port 0 picks a free port; see {@link
+   * #localAddress()}).
+   */
+  public static LinuxUdpTransport unicast(InetSocketAddress bindAddress, Scheduler scheduler) throws IOException {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(scheduler, "scheduler");
+    ensureAvailability();
+    if (bindAddress.isUnresolved()) {
+      throw new IOException("cannot bind heartbeat socket to unresolved " + bindAddress);
+    }
+    Libc c = Libc.INSTANCE;
+    boolean v6 = bindAddress.getAddress() instanceof Inet6Address;
+    int fd;
+    try {
+      fd = c.socket(v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, Libc.IPPROTO_UDP);
+    } catch (LastErrorException e) {
+      throw new IOException("cannot open a UDP socket: " + errno(e), e);
+    }
+    String step = "SO_TIMESTAMPNS";
+    try {
+      byte[] on = nat(4).putInt(1).array();
+      c.setsockopt(fd, KernelTimestamps.SOL_SOCKET, KernelTimestamps.SO_TIMESTAMPNS, on, on.length);
+      step = "SO_RCVTIMEO";
+      byte[] timeout = nat(16).putLong(0).putLong(250_000).array();
+      c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, timeout.length);
+      step = "bind " + bindAddress;
+      byte[] address = sockaddr(bindAddress);
+      c.bind(fd, address, address.length);
+      step = "getsockname";
+      byte[] bound = new byte[SOCKADDR];
+      int[] length = {bound.length};
+      c.getsockname(fd, bound, length);
+      return new LinuxUdpTransport(fd, socketAddress(ByteBuffer.wrap(bound)), scheduler);
+    } catch (LastErrorException e) {
+      c.close(fd);
+      throw new IOException("cannot bind heartbeat socket to " + bindAddress + ": " + step + " failed: " + errno(e), e);
+    }
+  }
+
+  /** The address the socket is bound to. */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /** Sends that failed (each is logged). */
+  public long sendFailures() {
+    return sendFailures.get();
+  }
+
+  /** Receive errors other than the socket being closed. */
+  public long receiveErrors() {
+    return receiveErrors.get();
+  }
+
+  /** Datagrams that came without a usable kernel timestamp and were stamped on receipt instead. */
+  public long withoutKernelStamp() {
+    return withoutKernelStamp.get();
+  }
+
+  @Override
+  public void start(Consumer<Datagram> receiver) {
+    Objects.requireNonNull(receiver, "receiver");
+    // The first Instant.now() loads and links its classes: not between a datagram and its stamp.
+    wallNanos();
+    receiveThread.start(closed, () -> receiveLoop(receiver));
+  }
+
+  private static long wallNanos() {
+    Instant wall = Instant.now();
+    return wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+  }
+
+  private void receiveLoop(Consumer<Datagram> receiver) {
+    long name = MSGHDR;
+    long iov = name + SOCKADDR + 4; // keeps the iovec 8-byte aligned
+    long data = iov + 16;
+    long control = data + BUFFER;
+    Memory msg = new Memory(control + CONTROL);
+    while (!closed) {
+      try {
+        msg.clear();
+        msg.setPointer(0, msg.share(name));
+        msg.setInt(8, SOCKADDR);
+        msg.setPointer(16, msg.share(iov));
+        msg.setLong(24, 1);
+        msg.setPointer(32, msg.share(control));
+        msg.setLong(40, CONTROL);
+        msg.setPointer(iov, msg.share(data));
+        msg.setLong(iov + 8, BUFFER);
+        int n = Libc.INSTANCE.recvmsg(fd, msg, 0).intValue();
+        // The wall clock read between two clock readings: the stamp's age is measured from their
+        // middle, so the conversion errs by half the (sub-microsecond) gap at most.
+        long before = scheduler.clock().nanoTime();
+        long wall = wallNanos();
+        long now = scheduler.clock().nanoTime();
+        int controlLength = (int) Math.min(CONTROL, msg.getLong(40));
+        OptionalLong stamp = KernelTimestamps.wallNanos(msg.getByteBuffer(control, CONTROL), controlLength);
+        long at = now;
+        if (stamp.isPresent()) {
+          at = Math.min(now, KernelTimestamps.toClock(stamp.getAsLong(), wall, before + (now - before) / 2));
+        } else {
+          withoutKernelStamp.incrementAndGet();
+        }
+        InetSocketAddress from = socketAddress(msg.getByteBuffer(name, SOCKADDR).order(ByteOrder.nativeOrder()));
+        ByteBuffer payload = ByteBuffer.wrap(msg.getByteArray(data, Math.max(0, Math.min(n, BUFFER))));
+        Datagram d = new Datagram(from, payload, -1, at);
+        scheduler.execute(() -> receiver.accept(d));
+      } catch (LastErrorException e) {
+        if (closed) {
+          return;
+        }
+        if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
+          continue; // SO_RCVTIMEO: look at the closed flag again
+        }
+        receiveErrors.incrementAndGet();
+        LOG.warn("heartbeat socket {}: receive failed: {}", localAddress, errno(e));
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        receiveErrors.incrementAndGet();
+        LOG.warn("heartbeat socket {}: receive failed", localAddress, e);
+      }
+    }
+  }
+
+  @Override
+  public void send(InetSocketAddress destination, ByteBuffer payload) {
+    if (closed) {
+      LOG.debug("heartbeat socket {}: closed, not sending to {}", localAddress, destination);
+      return;
+    }
+    byte[] bytes = new byte[payload.remaining()];
+    payload.duplicate().get(bytes);
+    try {
+      byte[] to = sockaddr(destination);
+      Libc.INSTANCE.sendto(fd, bytes, new NativeLong(bytes.length), 0, to, to.length);
+    } catch (LastErrorException e) {
+      sendFailures.incrementAndGet();
+      LOG.warn("heartbeat socket {}: sending to {} failed: {}", localAddress, destination, errno(e));
+    } catch (RuntimeException e) {
+      sendFailures.incrementAndGet();
+      LOG.warn("heartbeat socket {}: sending to {} failed: {}", localAddress, destination, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    // The receive timeout wakes the loop; closing the fd under a blocked recvmsg would race a reuse.
+    receiveThread.join(1000);
+    try {
+      Libc.INSTANCE.close(fd);
+    } catch (LastErrorException e) {
+      LOG.debug("heartbeat socket {}: close failed: {}", localAddress, errno(e));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LinuxUdpTransport[" + localAddress + "]";
+  }
+
+  // ---- availability -------------------------------------------------------------------------
+
+  /** Set to {@code true} to switch the native transport off. */
+  public static final String DISABLE_PROPERTY = "io.ha4j.heartbeat.udp.noNative";
+
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = computeCause();
+
+  private static @Nullable Throwable computeCause() {
+    if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+      return new UnsupportedOperationException("disabled by -D" + DISABLE_PROPERTY + "=true");
+    }
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+      return new UnsupportedOperationException("the native UDP transport needs Linux, this is "
+          + System.getProperty("os.name"));
+    }
+    if (Native.POINTER_SIZE != 8) {
+      return new UnsupportedOperationException("the recvmsg layout assumes a 64-bit libc");
+    }
+    try {
+      Objects.requireNonNull(Libc.INSTANCE);
+      return null;
+    } catch (LinkageError e) {
+      return e;
+    }
+  }
+
+  /** Whether this transport can be used here (64-bit Linux, JNA and libc loadable). */
+  public static boolean isAvailable() {
+    return UNAVAILABILITY_CAUSE == null;
+  }
+
+  /** Why {@link #isAvailable()} is false, or {@code null}. */
+  public static @Nullable Throwable unavailabilityCause() {
+    return UNAVAILABILITY_CAUSE;
+  }
+
+  /** Throws {@link UnsupportedOperationException} with the cause when not available. */
+  public static void ensureAvailability() {
+    Throwable cause = UNAVAILABILITY_CAUSE;
+    if (cause != null) {
+      throw new UnsupportedOperationException("the native UDP transport is not available: " + cause.getMessage(),
+          cause);
+    }
+  }
+
+  // ---- socket addresses ------------------------------------------------------------------------
+
+  /** {@code struct sockaddr_in} or {@code sockaddr_in6} (port in network order, the rest native). */
+  static byte[] sockaddr(InetSocketAddress a) {
+    InetAddress ip = a.getAddress();
+    if (ip instanceof Inet4Address) {
+      return nat(16).putShort((short) Libc.AF_INET).put(port(a.getPort())).put(ip.getAddress()).array();
+    }
+    Inet6Address v6 = (Inet6Address) ip;
+    return nat(SOCKADDR).putShort((short) Libc.AF_INET6).put(port(a.getPort())).putInt(0).put(v6.getAddress())
+        .putInt(v6.getScopeId()).array();
+  }
+
+  /** The address in a {@code sockaddr_in} / {@code sockaddr_in6} that the kernel filled in. */
+  static InetSocketAddress socketAddress(ByteBuffer raw) {
+    ByteBuffer b = raw.duplicate().order(ByteOrder.nativeOrder());
+    int family = b.getShort(0);
+    int port = ((b.get(2) & 0xff) << 8) | (b.get(3) & 0xff);
+    byte[] ip;
+    int scope = 0;
+    if (family == Libc.AF_INET6) {
+      ip = new byte[16];
+      b.get(8, ip);
+      scope = b.getInt(24);
+    } else {
+      ip = new byte[4];
+      b.get(4, ip);
+    }
+    try {
+      InetAddress address = family == Libc.AF_INET6 && scope != 0
+          ? Inet6Address.getByAddress(null, ip, scope) : InetAddress.getByAddress(ip);
+      return new InetSocketAddress(address, port);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("bad socket address from the kernel", e);
+    }
+  }
+
+  private static byte[] port(int port) {
+    return new byte[] {(byte) (port >>> 8), (byte) port};
+  }
+
+  private static ByteBuffer nat(int size) {
+    return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
+  }
+
+  private static String errno(LastErrorException e) {
+    return "errno " + e.getErrorCode() + " (" + e.getMessage() + ")";
+  }
+}
