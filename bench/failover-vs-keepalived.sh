@@ -23,7 +23,7 @@
 # Needs root, iproute2, keepalived, nftables; builds what it needs. Namespaces fob????-*, removed on
 # exit (also on Ctrl-C or failure); the host's interfaces are never touched.
 # Usage: bench/failover-vs-keepalived.sh [--runs 10] [--intervals 1,0.1,0.02] [--impls ha4j,keepalived]
-#          [--copies 2] [--phase locked|random] [--seed 42] [--loss-run SECONDS] [--loss PERCENT]
+#          [--copies 2] [--phase locked|random] [--seed 42] [--steady 3] [--loss-run SECONDS] [--loss PERCENT]
 # Full run (estimated 16 min: ~5 of fail-overs, 10 of loss run, the build): bench/failover-vs-keepalived.sh --loss-run 600
 set -euo pipefail
 cd "$(dirname "$0")/.."

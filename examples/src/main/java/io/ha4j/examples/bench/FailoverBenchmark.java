@@ -93,6 +93,8 @@ public final class FailoverBenchmark {
   /** The kill waits parked until this long before its time, then spins: parking overshoots by tens of µs. */
   static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
   static final int BACKUP_PRIORITY = 100;
+  /** Seconds of steady answers from n1 before the kill, by default. */
+  static final int DEFAULT_STEADY_SECONDS = 3;
 
   enum Impl { HA4J, KEEPALIVED }
 
@@ -106,7 +108,7 @@ public final class FailoverBenchmark {
 
   /** The options; see {@link #usage()}. */
   record Options(Path template, Path work, int runs, List<BigDecimal> intervals, List<Impl> impls, int copies,
-      int lossSeconds, int lossPercent, Phase phase, long seed, @Nullable Path namesFile) {}
+      int lossSeconds, int lossPercent, Phase phase, long seed, int steadySeconds, @Nullable Path namesFile) {}
 
   /**
    * Run {@code run} (0-based) of {@code impl}, killed at {@code fraction} of an interval after an
@@ -196,7 +198,7 @@ public final class FailoverBenchmark {
 
   static String usage() {
     return "usage: FailoverBenchmark TEMPLATE WORKDIR [--runs N] [--intervals 1,0.1,0.02] "
-        + "[--impls ha4j,keepalived] [--copies N] [--phase locked|random] [--seed N] [--loss-run SECONDS] "
+        + "[--impls ha4j,keepalived] [--copies N] [--phase locked|random] [--seed N] [--steady SECONDS] [--loss-run SECONDS] "
         + "[--loss PERCENT] [--names-file F]";
   }
 
@@ -212,6 +214,7 @@ public final class FailoverBenchmark {
     int lossPercent = 5;
     Phase phase = Phase.LOCKED;
     long seed = 42;
+    int steadySeconds = DEFAULT_STEADY_SECONDS;
     @Nullable Path names = null;
     for (int i = 2; i < args.length; i++) {
       String a = args[i];
@@ -259,6 +262,7 @@ public final class FailoverBenchmark {
             throw new IllegalArgumentException("--seed takes an integer, was '" + v + "'", e);
           }
         }
+        case "--steady" -> steadySeconds = number(a, v, 1);
         case "--names-file" -> names = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
@@ -267,7 +271,7 @@ public final class FailoverBenchmark {
       throw new IllegalArgumentException("--loss is a percentage, was " + lossPercent);
     }
     return new Options(Path.of(args[0]), Path.of(args[1]), runs, intervals, impls, copies, lossSeconds, lossPercent,
-        phase, seed, names);
+        phase, seed, steadySeconds, names);
   }
 
   private static int number(String option, String v, int min) {
@@ -415,10 +419,11 @@ public final class FailoverBenchmark {
 
   /** Until the client hears n1 steadily for 2 intervals + 200 ms and n2 holds no VIP; -1 on timeout. */
   private long awaitSettled(Pair pair, BigDecimal interval) {
-    // At least 3 s of steady answers for both implementations: a production pair has run for a
-    // while before its master dies, and a JVM killed within a second of its start measures class
-    // loading, not the fail-over.
-    long steady = Math.max(2 * nanos(interval) + TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.SECONDS.toNanos(3));
+    // At least --steady seconds of steady answers for both implementations: a production pair has
+    // run for a while before its master dies, and a JVM killed within a second of its start
+    // measures class loading, not the fail-over.
+    long steady = Math.max(2 * nanos(interval) + TimeUnit.MILLISECONDS.toNanos(200),
+        TimeUnit.SECONDS.toNanos(options.steadySeconds()));
     long deadline = System.nanoTime() + SETTLE_TIMEOUT_NANOS;
     while (System.nanoTime() - deadline < 0) {
       if (!pair.alive()) {

@@ -95,6 +95,15 @@ class FailoverBenchmarkTest {
   }
 
   @Test
+  void steadyTimeBeforeTheKillIsAnOptionOfAtLeastASecond() {
+    assertEquals(FailoverBenchmark.DEFAULT_STEADY_SECONDS, FailoverBenchmark.parse(new String[] {"t", "w"}).steadySeconds());
+    assertEquals(10, FailoverBenchmark.parse(new String[] {"t", "w", "--steady", "10"}).steadySeconds());
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> FailoverBenchmark.parse(new String[] {"t", "w", "--steady", "0"}));
+    assertTrue(zero.getMessage().contains("--steady"), zero.getMessage());
+  }
+
+  @Test
   void badPhaseOrSeedIsRejectedByName() {
     IllegalArgumentException phase = assertThrows(IllegalArgumentException.class,
         () -> FailoverBenchmark.parse(new String[] {"t", "w", "--phase", "sometimes"}));
