@@ -18,5 +18,5 @@ module io.ha4j.heartbeat {
   exports io.ha4j.heartbeat.vrrp.linux;
   exports io.ha4j.heartbeat.metrics;
   // JNA builds its proxies of our binding reflectively.
-  opens io.ha4j.heartbeat.vrrp.linux.internal to com.sun.jna;
+  opens io.ha4j.heartbeat.linux.internal to com.sun.jna;
 }

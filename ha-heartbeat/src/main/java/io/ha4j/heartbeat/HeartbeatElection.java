@@ -650,16 +650,15 @@ public final class HeartbeatElection implements Election {
   private void sendAdvertisement(int priority, Role state) {
     // Every copy is encoded before the first is sent, so that the copies leave back to back: a
     // backup's master-down timer runs from the last one it hears.
-    List<InetSocketAddress> to = new ArrayList<>();
-    List<ByteBuffer> packets = new ArrayList<>();
+    List<Outgoing> packets = new ArrayList<>();
     for (int copy = 0; copy < config.advertisementCopies(); copy++) {
-      encodeOnce(priority, state, to, packets);
+      encodeOnce(priority, state, packets);
     }
-    for (int k = 0; k < packets.size(); k++) {
+    for (Outgoing o : packets) {
       try {
-        transport.send(to.get(k), packets.get(k));
+        transport.send(o.destination(), o.packet());
       } catch (RuntimeException e) {
-        LOG.warn("{}: sending to {} failed", name, to.get(k), e);
+        LOG.warn("{}: sending to {} failed", name, o.destination(), e);
       }
     }
     // Counted as before: a transport that throws still had the advertisement handed to it.
@@ -668,8 +667,10 @@ public final class HeartbeatElection implements Election {
     }
   }
 
+  private record Outgoing(InetSocketAddress destination, ByteBuffer packet) {}
+
   /** One datagram per destination of an advertisement, with a sequence number of its own. */
-  private void encodeOnce(int priority, Role state, List<InetSocketAddress> to, List<ByteBuffer> packets) {
+  private void encodeOnce(int priority, Role state, List<Outgoing> packets) {
     Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
         config.advertisementInterval(), incarnation, ++sequence, vipDigest);
     boolean any = false;
@@ -680,8 +681,7 @@ public final class HeartbeatElection implements Election {
           continue; // not expressible in this wire format (VRRP has no step-down notice)
         }
         any = true;
-        to.add(dest);
-        packets.add(packet);
+        packets.add(new Outgoing(dest, packet));
       } catch (RuntimeException e) {
         LOG.warn("{}: encoding for {} failed", name, dest, e);
       }

@@ -1,15 +1,21 @@
 package io.ha4j.heartbeat.udp.linux;
 
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.KernelTimestamps;
 import io.ha4j.heartbeat.internal.ReceiveThread;
-import io.ha4j.heartbeat.vrrp.linux.internal.Libc;
+import io.ha4j.heartbeat.linux.internal.Libc;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -19,7 +25,6 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,11 +92,9 @@ public final class LinuxUdpTransport implements DatagramTransport {
     }
     String step = "SO_TIMESTAMPNS";
     try {
-      byte[] on = nat(4).putInt(1).array();
-      c.setsockopt(fd, KernelTimestamps.SOL_SOCKET, KernelTimestamps.SO_TIMESTAMPNS, on, on.length);
+      setInt(fd, KernelTimestamps.SOL_SOCKET, KernelTimestamps.SO_TIMESTAMPNS, 1);
       step = "SO_RCVTIMEO";
-      byte[] timeout = nat(16).putLong(0).putLong(250_000).array();
-      c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, timeout.length);
+      setReceiveTimeout(fd);
       step = "bind " + bindAddress;
       byte[] address = sockaddr(bindAddress);
       c.bind(fd, address, address.length);
@@ -221,13 +224,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
       }
       closed = true;
     }
-    // The receive timeout wakes the loop; closing the fd under a blocked recvmsg would race a reuse.
-    receiveThread.join(1000);
-    try {
-      Libc.INSTANCE.close(fd);
-    } catch (LastErrorException e) {
-      LOG.debug("heartbeat socket {}: close failed: {}", localAddress, errno(e));
-    }
+    closeAfter(receiveThread, fd, LOG, "heartbeat socket " + localAddress);
   }
 
   @Override
@@ -240,26 +237,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
   /** Set to {@code true} to switch the native transport off. */
   public static final String DISABLE_PROPERTY = "io.ha4j.heartbeat.udp.noNative";
 
-  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = computeCause();
-
-  private static @Nullable Throwable computeCause() {
-    if (Boolean.getBoolean(DISABLE_PROPERTY)) {
-      return new UnsupportedOperationException("disabled by -D" + DISABLE_PROPERTY + "=true");
-    }
-    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
-      return new UnsupportedOperationException("the native UDP transport needs Linux, this is "
-          + System.getProperty("os.name"));
-    }
-    if (Native.POINTER_SIZE != 8) {
-      return new UnsupportedOperationException("the recvmsg layout assumes a 64-bit libc");
-    }
-    try {
-      Objects.requireNonNull(Libc.INSTANCE);
-      return null;
-    } catch (LinkageError e) {
-      return e;
-    }
-  }
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY, "native UDP sockets");
 
   /** Whether this transport can be used here (64-bit Linux, JNA and libc loadable). */
   public static boolean isAvailable() {
@@ -321,11 +299,4 @@ public final class LinuxUdpTransport implements DatagramTransport {
     return new byte[] {(byte) (port >>> 8), (byte) port};
   }
 
-  private static ByteBuffer nat(int size) {
-    return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
-  }
-
-  private static String errno(LastErrorException e) {
-    return "errno " + e.getErrorCode() + " (" + e.getMessage() + ")";
-  }
 }

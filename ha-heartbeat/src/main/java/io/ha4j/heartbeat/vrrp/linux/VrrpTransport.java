@@ -2,7 +2,6 @@ package io.ha4j.heartbeat.vrrp.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Scheduler;
@@ -11,13 +10,19 @@ import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.ReceiveThread;
 import io.ha4j.heartbeat.vrrp.VrrpCodec;
 import io.ha4j.heartbeat.vrrp.VrrpWireFormat;
-import io.ha4j.heartbeat.vrrp.linux.internal.Libc;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+
+import io.ha4j.heartbeat.linux.internal.Libc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -159,8 +164,7 @@ public final class VrrpTransport implements DatagramTransport {
       byte[] dev = Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), name.length() + 1);
       c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, dev, dev.length);
       step = "SO_RCVTIMEO";
-      byte[] timeout = nat(16).putLong(0).putLong(250_000).array();
-      c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, timeout.length);
+      setReceiveTimeout(fd);
       if (v4) {
         step = "IP_TTL";
         setInt(fd, Libc.IPPROTO_IP, Libc.IP_TTL, 255);
@@ -348,13 +352,7 @@ public final class VrrpTransport implements DatagramTransport {
       }
       closed = true;
     }
-    // The receive timeout wakes the loop; closing the fd under a blocked recv would race a reuse.
-    receiveThread.join(1000);
-    try {
-      Libc.INSTANCE.close(fd);
-    } catch (LastErrorException e) {
-      LOG.debug("raw VRRP socket on {}: close failed: {}", interfaceName, errno(e));
-    }
+    closeAfter(receiveThread, fd, LOG, "raw VRRP socket on " + interfaceName);
   }
 
   @Override
@@ -367,25 +365,7 @@ public final class VrrpTransport implements DatagramTransport {
   /** Set to {@code true} to switch the native transport off. */
   public static final String DISABLE_PROPERTY = "io.ha4j.heartbeat.vrrp.noNative";
 
-  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = computeCause();
-
-  private static @Nullable Throwable computeCause() {
-    if (Boolean.getBoolean(DISABLE_PROPERTY)) {
-      return new UnsupportedOperationException("disabled by -D" + DISABLE_PROPERTY + "=true");
-    }
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
-      return new UnsupportedOperationException("raw VRRP sockets need Linux, this is " + System.getProperty("os.name"));
-    }
-    if (Native.POINTER_SIZE != 8) {
-      return new UnsupportedOperationException("the IPv6 recvmsg layout assumes a 64-bit libc");
-    }
-    try {
-      Objects.requireNonNull(Libc.INSTANCE);
-      return null;
-    } catch (LinkageError e) {
-      return e;
-    }
-  }
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY, "raw VRRP sockets");
 
   /** Whether raw VRRP sockets can be used here (Linux, JNA and libc loadable). */
   public static boolean isAvailable() {
@@ -407,18 +387,9 @@ public final class VrrpTransport implements DatagramTransport {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private static void setInt(int fd, int level, int name, int value) {
-    byte[] v = nat(4).putInt(value).array();
-    Libc.INSTANCE.setsockopt(fd, level, name, v, v.length);
-  }
-
   /** {@code struct ip_mreqn}: group, local address (any), interface index. */
   private static byte[] ipMreqn(byte[] group, int index) {
     return nat(12).put(group).putInt(0).putInt(index).array();
-  }
-
-  private static ByteBuffer nat(int size) {
-    return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
   }
 
   private static String namespacePath(String netns) {
@@ -429,10 +400,6 @@ public final class VrrpTransport implements DatagramTransport {
       throw new IllegalArgumentException("netns must be a name under /run/netns or an absolute path, was '" + netns + "'");
     }
     return "/run/netns/" + netns;
-  }
-
-  private static String errno(LastErrorException e) {
-    return "errno " + e.getErrorCode() + " (" + e.getMessage() + ")";
   }
 
   private static InetAddress address(byte[] raw) {

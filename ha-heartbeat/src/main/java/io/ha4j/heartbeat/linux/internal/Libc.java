@@ -1,4 +1,4 @@
-package io.ha4j.heartbeat.vrrp.linux.internal;
+package io.ha4j.heartbeat.linux.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
