@@ -18,4 +18,6 @@ module io.ha4j.api {
   exports io.ha4j.api.member;
   exports io.ha4j.api.reconcile;
   exports io.ha4j.api.metrics;
+  // The take-over rehearsal's scheduler, for the modules whose parts rehearse.
+  exports io.ha4j.api.internal to io.ha4j.heartbeat, io.ha4j.vip;
 }

@@ -8,6 +8,7 @@ import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
 import io.ha4j.api.address.AddressOwner;
+import io.ha4j.api.internal.RehearsalScheduler;
 import io.ha4j.vip.codec.AddressMessage;
 import io.ha4j.vip.codec.ArpFrame;
 import io.ha4j.vip.codec.LinkMessage;
@@ -19,10 +20,14 @@ import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkConnection;
 import io.ha4j.netlink.NetlinkException;
 import io.ha4j.netlink.NetlinkMessage;
+import io.ha4j.netlink.NetlinkTransport;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,11 +36,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Owns the configured virtual IPs on one host through an {@link AddressKernel}: adds and removes
@@ -60,6 +67,9 @@ import org.slf4j.LoggerFactory;
 public final class VipOwner implements AddressOwner {
 
   private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+  /** Rounds of the take-over rehearsal at the first prepare in a JVM: above the JIT's compile threshold (200 calls). */
+  private static final int REHEARSAL_ROUNDS = 300;
+  private static final AtomicBoolean REHEARSED = new AtomicBoolean();
 
   private static final int EPERM = 1;
   private static final int ENODEV = 19;
@@ -90,6 +100,9 @@ public final class VipOwner implements AddressOwner {
   private @Nullable Cancellable subscription;
   private @Nullable Thread shutdownHook;
   private boolean closed;
+  /** A rehearsal's twin logs nothing and rehearses nothing itself. */
+  private final boolean twin;
+  private final Logger log;
 
   /** What we know of an interface. */
   private record Link(int index, @Nullable MacAddress mac, boolean usable) {}
@@ -104,7 +117,9 @@ public final class VipOwner implements AddressOwner {
     }
   }
 
-  private VipOwner(Builder b) {
+  private VipOwner(Builder b, boolean twin) {
+    this.twin = twin;
+    this.log = twin ? NOPLogger.NOP_LOGGER : LOG;
     this.kernel = b.kernel;
     this.route = new NetlinkConnection(b.kernel.routeSocket(), b.scheduler.clock(), REPLY_TIMEOUT);
     this.scheduler = b.scheduler;
@@ -168,7 +183,7 @@ public final class VipOwner implements AddressOwner {
 
     /** Builds the owner and subscribes to the kernel's notifications. */
     public VipOwner build() {
-      VipOwner owner = new VipOwner(this);
+      VipOwner owner = new VipOwner(this, false);
       owner.start(releaseOnShutdown);
       return owner;
     }
@@ -256,7 +271,7 @@ public final class VipOwner implements AddressOwner {
       cancelAnnouncements(address);
       removeFromKernel(address);
       if (was) {
-        LOG.info("removed {}", address);
+        log.info("removed {}", address);
       }
     }
   }
@@ -283,8 +298,8 @@ public final class VipOwner implements AddressOwner {
   }
 
   /** The INFO line of an added VIP, for a later task. */
-  private static Runnable addedLine(VirtualAddress address) {
-    return () -> LOG.info("added {}", address);
+  private Runnable addedLine(VirtualAddress address) {
+    return () -> log.info("added {}", address);
   }
 
   private MessageBuilder addRequest(VirtualAddress address, Link link) {
@@ -311,18 +326,13 @@ public final class VipOwner implements AddressOwner {
         try {
           link = link(v.interfaceName());
         } catch (AddressException e) {
-          LOG.debug("not preparing {}: {}", v, e.getMessage());
+          log.debug("not preparing {}: {}", v, e.getMessage());
           continue;
         }
         MacAddress mac = link.mac();
         MessageBuilder request = addRequest(v, link);
         // Built once so that the take-over's build runs warm code too; the bytes are thrown away.
         request.build(0, route.portId());
-        // Links the lambda (its class is spun at the first call) without running it.
-        addedLine(v);
-        if (mac != null) {
-          announcingLine(v, mac);
-        }
         Prepared p = new Prepared(link.index(), mac, request, mac == null ? null : frame(v, mac));
         prepared.put(v, p);
         frames.add(p);
@@ -344,6 +354,125 @@ public final class VipOwner implements AddressOwner {
         warmUpFrame(first);
       }
     }
+    if (!twin && !frames.isEmpty() && REHEARSED.compareAndSet(false, true)) {
+      long began = System.nanoTime();
+      int done = rehearseTakeOver(REHEARSAL_ROUNDS);
+      log.debug("rehearsed the take-over {} times in {} ms", done, (System.nanoTime() - began) / 1_000_000);
+    }
+  }
+
+  /**
+   * Runs this owner's take-over of a VIP ({@link #add}, {@link #announce}, then {@link #remove})
+   * {@code rounds} times on a twin, so that the real one runs code that is linked and compiled: a
+   * backup runs it once, when every client waits for it, and the first run of Java code is slow
+   * (interpreted, call sites linked, classes loaded). The first {@link #prepare()} in a JVM does it
+   * once; the netlink request and the frame send themselves are warmed by {@code prepare()}.
+   *
+   * <p>The twin touches nothing: it takes over the first prepared VIP with this owner's settings,
+   * interface and bytes, but over a kernel of its own that acks every request and drops every
+   * frame, keeping time on a scheduler of its own (on this thread), and logs nothing.
+   *
+   * @return the rounds in which the twin's kernel saw the VIP added and announced, or 0 when no VIP
+   *     is prepared
+   */
+  public int rehearseTakeOver(int rounds) {
+    if (rounds < 0) {
+      throw new IllegalArgumentException("rounds must be >= 0, was " + rounds);
+    }
+    VirtualAddress vip = null;
+    Link link = null;
+    Prepared ready = null;
+    synchronized (this) {
+      requireOpen();
+      for (VirtualAddress v : managed) {
+        Link l = links.get(v.interfaceName());
+        Prepared p = prepared.get(v);
+        if (l != null && p != null && p.fits(l)) {
+          vip = v;
+          link = l;
+          ready = p;
+          break;
+        }
+      }
+    }
+    if (vip == null || link == null || ready == null) {
+      return 0;
+    }
+    RehearsalScheduler s = new RehearsalScheduler();
+    RehearsalKernel k = new RehearsalKernel();
+    Duration span = policy.repeatDelay().plus(policy.interval().multipliedBy(policy.count() + 1L));
+    int done = 0;
+    for (int i = 0; i < rounds; i++) {
+      Builder b = builder(k, s).manage(vip).announcement(policy).restoreRemoved(restoreRemoved)
+          .noPrefixRoute(noPrefixRoute);
+      VipOwner t = new VipOwner(b, true);
+      t.start(false);
+      synchronized (t) {
+        t.links.put(vip.interfaceName(), link);
+        t.prepared.put(vip, ready);
+      }
+      long requests = k.requests;
+      long frames = k.frames;
+      t.add(vip);
+      t.announce(vip);
+      s.runFor(span);
+      if (k.requests > requests && k.frames > frames) {
+        done++;
+      }
+      t.remove(vip);
+      t.close();
+      s.runFor(Duration.ZERO);
+    }
+    return done;
+  }
+
+  /** A rehearsal's kernel: acks every request, answers every dump with nothing, drops every frame. */
+  private static final class RehearsalKernel implements AddressKernel, NetlinkTransport {
+    private static final int PORT_ID = 0x5245;
+    private final ArrayDeque<ByteBuffer> replies = new ArrayDeque<>();
+    long requests;
+    long frames;
+
+    @Override
+    public NetlinkTransport routeSocket() {
+      return this;
+    }
+
+    @Override
+    public Cancellable subscribe(Consumer<NetlinkMessage> sink, Runnable lost) {
+      return () -> { };
+    }
+
+    @Override
+    public void sendFrame(int index, byte[] frame) {
+      frames++;
+    }
+
+    @Override
+    public int portId() {
+      return PORT_ID;
+    }
+
+    @Override
+    public void send(ByteBuffer datagram) {
+      for (NetlinkMessage m : NetlinkMessage.parseAll(datagram.duplicate().order(ByteOrder.nativeOrder()))) {
+        requests++;
+        replies.add((m.flags() & Netlink.F_DUMP) == Netlink.F_DUMP
+            ? Rtnetlink.done(m.sequence(), PORT_ID, false) : Rtnetlink.error(m, 0, PORT_ID));
+      }
+    }
+
+    @Override
+    public ByteBuffer receive(Duration timeout) {
+      ByteBuffer r = replies.poll();
+      if (r == null) {
+        throw new NetlinkException(NetlinkException.Kind.TIMEOUT, 0, "no reply queued in the rehearsal", null, null);
+      }
+      return r.order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Rounds of {@link #prepare}'s warm-up: above the JIT's first compile threshold (200 calls). */
@@ -358,7 +487,7 @@ public final class VipOwner implements AddressOwner {
         route.request(LinkMessage.byIndex(p.index()).toMessage(Rtnetlink.RTM_GETLINK, 0));
       }
     } catch (RuntimeException e) {
-      LOG.debug("warming up the netlink path failed: {}", e.toString());
+      log.debug("warming up the netlink path failed: {}", e.toString());
     }
   }
 
@@ -368,7 +497,7 @@ public final class VipOwner implements AddressOwner {
       try {
         kernel.warmUpFrame(p.index(), frame);
       } catch (RuntimeException e) {
-        LOG.debug("warming up the frame path failed: {}", e.toString());
+        log.debug("warming up the frame path failed: {}", e.toString());
       }
     }
   }
@@ -455,7 +584,7 @@ public final class VipOwner implements AddressOwner {
         if (!owned.contains(v)) {
           removeFromKernel(v);
           stale.add(v);
-          LOG.info("removed stale {} left by an earlier run", v);
+          log.info("removed stale {} left by an earlier run", v);
         }
       }
       return stale;
@@ -504,7 +633,7 @@ public final class VipOwner implements AddressOwner {
   }
 
   private Runnable announcingLine(VirtualAddress address, MacAddress mac) {
-    return () -> LOG.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
+    return () -> log.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
   }
 
   private void burst(int index, byte[] frame, VirtualAddress address, int frames, Duration start, Duration interval,
@@ -535,13 +664,13 @@ public final class VipOwner implements AddressOwner {
     try {
       kernel.sendFrame(index, frame);
       framesSent.incrementAndGet();
-      LOG.trace("sent announcement of {}", address);
+      log.trace("sent announcement of {}", address);
     } catch (AddressException e) {
       sendFailures.incrementAndGet();
       if (rethrow) {
         throw e;
       }
-      LOG.warn("announcing {} failed: {}", address, e.getMessage());
+      log.warn("announcing {} failed: {}", address, e.getMessage());
     }
   }
 
@@ -582,7 +711,7 @@ public final class VipOwner implements AddressOwner {
       }
     } catch (NetlinkException e) {
       malformedNotifications.incrementAndGet();
-      LOG.debug("dropped a malformed notification: {}", e.getMessage());
+      log.debug("dropped a malformed notification: {}", e.getMessage());
     }
   }
 
@@ -601,7 +730,7 @@ public final class VipOwner implements AddressOwner {
       }
     }
     for (VirtualAddress v : gone) {
-      LOG.info("{} was removed by someone else{}", v, restoreRemoved ? "; putting it back" : "");
+      log.info("{} was removed by someone else{}", v, restoreRemoved ? "; putting it back" : "");
       fire(new AddressEvent.AddressRemoved(v));
       if (restoreRemoved) {
         restore(v);
@@ -619,7 +748,7 @@ public final class VipOwner implements AddressOwner {
       }
       announce(v);
     } catch (AddressException e) {
-      LOG.warn("could not put back {}: {}", v, e.getMessage());
+      log.warn("could not put back {}: {}", v, e.getMessage());
     }
   }
 
@@ -652,10 +781,10 @@ public final class VipOwner implements AddressOwner {
       }
     }
     if (wasUsable && !usable) {
-      LOG.info("interface {} is down", name);
+      log.info("interface {} is down", name);
       fire(new AddressEvent.LinkDown(name));
     } else if (!wasUsable && usable) {
-      LOG.info("interface {} is up", name);
+      log.info("interface {} is up", name);
       fire(new AddressEvent.LinkUp(name));
     }
   }
@@ -697,7 +826,7 @@ public final class VipOwner implements AddressOwner {
       try {
         l.accept(event);
       } catch (RuntimeException e) {
-        LOG.warn("address listener failed on {}", event, e);
+        log.warn("address listener failed on {}", event, e);
       }
     }
   }
@@ -768,13 +897,13 @@ public final class VipOwner implements AddressOwner {
         for (VirtualAddress v : present()) {
           try {
             removeFromKernel(v);
-            LOG.info("released {}", v);
+            log.info("released {}", v);
           } catch (AddressException e) {
-            LOG.warn("could not release {}: {}", v, e.getMessage());
+            log.warn("could not release {}: {}", v, e.getMessage());
           }
         }
       } catch (AddressException e) {
-        LOG.warn("could not list addresses to release: {}", e.getMessage());
+        log.warn("could not list addresses to release: {}", e.getMessage());
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.ha4j.api.member;
 
 import io.ha4j.api.Cancellable;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.RealServer;
 import io.ha4j.api.Role;
 import io.ha4j.api.Scheduler;
@@ -12,6 +13,7 @@ import io.ha4j.api.election.Election;
 import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.health.HealthEngine;
+import io.ha4j.api.internal.RehearsalScheduler;
 import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.api.reconcile.HealthLookup;
 import io.ha4j.api.reconcile.ReconcileOptions;
@@ -20,17 +22,21 @@ import io.ha4j.api.reconcile.Reconciler;
 import io.ha4j.api.table.LoadBalancerTable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * One node of an HA cluster: maps the roles an {@link Election} decides to actions.
@@ -52,6 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class Member implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+  /** Rounds of the take-over rehearsal at the first start in a JVM: above the JIT's compile threshold (200 calls). */
+  static final int REHEARSAL_ROUNDS = 300;
+  private static final AtomicBoolean REHEARSED = new AtomicBoolean();
 
   private final Scheduler scheduler;
   private final Election election;
@@ -66,6 +75,9 @@ public final class Member implements AutoCloseable {
   private final Duration reconcileInterval;
   private final @Nullable Duration announceRefresh;
   private final AvailabilityLedger availability;
+  /** A rehearsal's twin logs nothing and rehearses nothing itself. */
+  private final boolean twin;
+  private final Logger log;
   private final List<MemberListener> listeners = new CopyOnWriteArrayList<>();
   /** Events of a take-over in progress, emitted once its gratuitous ARPs are out; null otherwise. */
   private @Nullable List<MemberEvent> heldEvents;
@@ -111,6 +123,8 @@ public final class Member implements AutoCloseable {
     this.availability = new AvailabilityLedger(scheduler.clock());
     this.healthEngine = b.healthEngine;
     this.listeners.addAll(b.listeners);
+    this.twin = b.twin;
+    this.log = twin ? NOPLogger.NOP_LOGGER : LOG;
   }
 
   /** Starts building a member around {@code election} and {@code addresses}. */
@@ -161,7 +175,7 @@ public final class Member implements AutoCloseable {
         reconcileTimer = scheduler.scheduleAtFixedRate(reconcileInterval, reconcileInterval, this::reconcile);
       }
       election.start();
-      LOG.info("member {} started ({} standby, {} virtual addresses, {} services)",
+      log.info("member {} started ({} standby, {} virtual addresses, {} services)",
           election.nodeId(), standby, virtualAddresses.size(), services.size());
     });
   }
@@ -191,7 +205,7 @@ public final class Member implements AutoCloseable {
       }
       stopApplication("stop");
       role = Role.INIT;
-      LOG.info("member {} stopped", election.nodeId());
+      log.info("member {} stopped", election.nodeId());
     });
   }
 
@@ -348,14 +362,9 @@ public final class Member implements AutoCloseable {
     if (takingOver) {
       scheduler.execute(releaseHeldEvents(change));
     } else {
-      LOG.info("member {}: {}", election.nodeId(), change);
+      log.info("member {}: {}", election.nodeId(), change);
     }
     checkLiveMembers();
-  }
-
-  /** The one concatenation of a take-over, in a method of its own so that prepareTakeOver() links it. */
-  private static String because(String prefix, String reason) {
-    return prefix + reason;
   }
 
   /** Emits the events held since a take-over began (and those emitted meanwhile), then logs it. */
@@ -368,21 +377,152 @@ public final class Member implements AutoCloseable {
           emit(e);
         }
       }
-      LOG.info("member {}: {}", election.nodeId(), change);
+      log.info("member {}: {}", election.nodeId(), change);
     };
   }
 
   /** Has the address owner get the next take-over ready (a hot standby's take-over starts warm). */
   private void prepareTakeOver() {
-    // Links the lambdas (their classes are spun at the first call) without running them.
-    restOfTakeOver(-1);
-    releaseHeldEvents(new RoleChange(Role.INIT, Role.INIT, "prepare", 0));
-    because("", "");
+    if (twin) {
+      return;
+    }
     try {
       addresses.prepare();
     } catch (RuntimeException e) {
       fail("prepare the take-over", e);
     }
+    if (REHEARSED.compareAndSet(false, true)) {
+      long began = System.nanoTime();
+      int done = rehearseTakeOver(REHEARSAL_ROUNDS);
+      log.debug("member {}: rehearsed the take-over {} times in {} ms", election.nodeId(), done,
+          (System.nanoTime() - began) / 1_000_000);
+    }
+  }
+
+  /**
+   * Runs this member's take-over {@code rounds} times on a twin, so that the real one runs code that
+   * is linked and compiled: a hot standby runs it once, when every client waits for it, and the
+   * first run of Java code is slow (interpreted, call sites linked, classes loaded). {@link
+   * #start()} does it once per JVM, before the election starts.
+   *
+   * <p>The twin touches nothing: it has this member's virtual addresses but a stand-in election
+   * (which makes it master and then backup again), a stand-in address owner that does nothing, no
+   * table, sync daemon, application or listeners, a scheduler of its own on this thread, and no log.
+   * Call it before {@link #start()} or on this member's scheduler. The election and the address
+   * owner rehearse their own parts ({@code HeartbeatElection}, {@code VipOwner}).
+   *
+   * @return the rounds in which the twin became master with every virtual address announced
+   */
+  public int rehearseTakeOver(int rounds) {
+    if (rounds < 0) {
+      throw new IllegalArgumentException("rounds must be >= 0, was " + rounds);
+    }
+    RehearsalScheduler s = new RehearsalScheduler();
+    List<VirtualAddress> vips = List.copyOf(virtualAddresses);
+    int done = 0;
+    for (int i = 0; i < rounds; i++) {
+      StandInElection e = new StandInElection(election.nodeId(), s);
+      StandInOwner o = new StandInOwner();
+      Builder b = new Builder(s, e, o).virtualAddresses(vips);
+      b.twin = true;
+      Member m = new Member(b);
+      m.start();
+      s.runFor(Duration.ZERO);
+      e.become(Role.MASTER, "master-down timer expired", OptionalLong.of(s.clock().nanoTime()));
+      s.runFor(Duration.ZERO);
+      if (m.role == Role.MASTER && o.announced.containsAll(vips)) {
+        done++;
+      }
+      e.become(Role.BACKUP, "higher priority", OptionalLong.empty());
+      m.stop();
+      s.runFor(Duration.ZERO);
+    }
+    return done;
+  }
+
+  /** A rehearsal's election: roles on demand, listeners called at once (as on the election's own thread). */
+  private static final class StandInElection implements Election {
+    private final NodeId nodeId;
+    private final Scheduler scheduler;
+    private final List<ElectionListener> listeners = new ArrayList<>();
+    private Role role = Role.INIT;
+
+    StandInElection(NodeId nodeId, Scheduler scheduler) {
+      this.nodeId = nodeId;
+      this.scheduler = scheduler;
+    }
+
+    void become(Role to, String reason, OptionalLong lostMasterHeardAt) {
+      RoleChange change = new RoleChange(role, to, reason, scheduler.clock().nanoTime(), lostMasterHeardAt);
+      role = to;
+      for (ElectionListener l : listeners) {
+        l.onRoleChange(change);
+      }
+    }
+
+    @Override
+    public NodeId nodeId() {
+      return nodeId;
+    }
+
+    @Override
+    public void start() {
+      become(Role.BACKUP, "started", OptionalLong.empty());
+    }
+
+    @Override
+    public void stop() {
+      if (role != Role.INIT) {
+        become(Role.INIT, "stopped", OptionalLong.empty());
+      }
+    }
+
+    @Override
+    public Role role() {
+      return role;
+    }
+
+    @Override
+    public int effectivePriority() {
+      return 100;
+    }
+
+    @Override
+    public void setTracked(String name, boolean up) {}
+
+    @Override
+    public void addListener(ElectionListener listener) {
+      listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+      stop();
+    }
+  }
+
+  /** A rehearsal's address owner: remembers what it was asked to announce, touches nothing. */
+  private static final class StandInOwner implements AddressOwner {
+    final Set<VirtualAddress> announced = new HashSet<>();
+
+    @Override
+    public void add(VirtualAddress address) {}
+
+    @Override
+    public void remove(VirtualAddress address) {}
+
+    @Override
+    public List<VirtualAddress> list() {
+      return List.of();
+    }
+
+    @Override
+    public void announce(VirtualAddress address) {
+      announced.add(address);
+    }
+
+    @Override
+    public void close() {}
   }
 
   private void promote(String reason) {
@@ -398,7 +538,7 @@ public final class Member implements AutoCloseable {
         return;
       }
       Cancellable timeout = scheduler.schedule(applicationStartTimeout, () -> {
-        LOG.warn("application did not start within {}; taking the virtual addresses anyway", applicationStartTimeout);
+        log.warn("application did not start within {}; taking the virtual addresses anyway", applicationStartTimeout);
         takeOver(attempt, reason);
       });
       stage.whenComplete((ok, error) -> scheduler.execute(() -> {
@@ -521,7 +661,7 @@ public final class Member implements AutoCloseable {
     if (announceFailure != null) {
       fail("acquire " + a, announceFailure);
     } else {
-      emit(new MemberEvent.AddressAnnounced(now(), a, because(prefix, reason)));
+      emit(new MemberEvent.AddressAnnounced(now(), a, prefix + reason));
     }
   }
 
@@ -531,7 +671,7 @@ public final class Member implements AutoCloseable {
       if (acquired.remove(a)) {
         emit(new MemberEvent.AddressReleased(now(), a));
       }
-      LOG.debug("released {} ({})", a, reason);
+      log.debug("released {} ({})", a, reason);
     } catch (RuntimeException e) {
       fail("release " + a, e);
     }
@@ -557,7 +697,7 @@ public final class Member implements AutoCloseable {
     }
     if (e instanceof AddressEvent.AddressRemoved r) {
       if (role == Role.MASTER && virtualAddresses.contains(r.address())) {
-        LOG.warn("{} was removed behind our back while master; putting it back", r.address());
+        log.warn("{} was removed behind our back while master; putting it back", r.address());
         acquired.remove(r.address());
         acquire(r.address(), "", "put back after external removal");
       }
@@ -614,7 +754,7 @@ public final class Member implements AutoCloseable {
   }
 
   private void fail(String what, Throwable error) {
-    LOG.warn("member {}: cannot {}: {}", election.nodeId(), what, error.toString());
+    log.warn("member {}: cannot {}: {}", election.nodeId(), what, error.toString());
     emit(new MemberEvent.Failure(now(), what, error));
   }
 
@@ -628,7 +768,7 @@ public final class Member implements AutoCloseable {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.warn("member listener failed on {}", event, e);
+        log.warn("member listener failed on {}", event, e);
       }
     }
   }
@@ -661,6 +801,7 @@ public final class Member implements AutoCloseable {
     private @Nullable SpareActivation spare;
     private int minimumLiveMembers = 2;
     private @Nullable Duration announceRefresh;
+    private boolean twin;
 
     private Builder(Scheduler scheduler, Election election, AddressOwner addresses) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

@@ -228,6 +228,34 @@ class HeartbeatElectionTest {
   }
 
   @Test
+  void aRehearsalTakesOverOnATwinThatTouchesNothingOfTheElection() {
+    // Member/election rehearsal (design.md, take-over latency): the twin runs the real code but
+    // sends into a sink, runs no hook, asks for no incarnation; nobody here hears of it.
+    long[] incarnationsAsked = new long[1];
+    boolean[] hookRan = new boolean[1];
+    ElectionFixture f = new ElectionFixture(b -> b.incarnations(() -> ++incarnationsAsked[0])
+        .beforeMaster(r -> {
+          hookRan[0] = true;
+          return CompletableFuture.completedFuture(null);
+        }, Duration.ofSeconds(30)));
+    assertEquals(3, f.election.rehearseTakeOver(3), "three rounds became master and advertised");
+    assertEquals(0, incarnationsAsked[0]);
+    assertFalse(hookRan[0]);
+    assertEquals(Role.INIT, f.role());
+    assertEquals(0, f.sent().size());
+    assertTrue(f.changes.isEmpty());
+    assertEquals(0, f.election.stats().sent());
+    assertThrows(IllegalArgumentException.class, () -> f.election.rehearseTakeOver(-1));
+    // ... and the election works as before afterwards.
+    f.started();
+    f.advance(f.masterDownInterval().plusMillis(1));
+    assertEquals(Role.MASTER, f.role());
+    assertEquals(1, incarnationsAsked[0]);
+    assertTrue(hookRan[0]);
+    assertEquals(1, f.sent().size());
+  }
+
+  @Test
   void beforeMasterHookIsAwaited() {
     CompletableFuture<Void> warm = new CompletableFuture<>();
     ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> warm, Duration.ofSeconds(30))).started();

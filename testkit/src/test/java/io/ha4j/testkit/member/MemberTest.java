@@ -3,6 +3,7 @@ package io.ha4j.testkit.member;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
@@ -102,6 +103,28 @@ class MemberTest {
         .filter(c -> c == MemberEvent.AddressAcquired.class || c == MemberEvent.AddressAnnounced.class).toList();
     assertEquals(List.of(MemberEvent.AddressAcquired.class, MemberEvent.AddressAnnounced.class), order);
     assertArrayEquals(kernel.warmUps().get(0).bytes(), kernel.frames().get(0).bytes());
+  }
+
+  @Test
+  void aRehearsalTakesOverOnATwinThatTouchesNothingOfTheMember() {
+    // design.md, take-over latency: the twin has our VIPs but a stand-in election and owner; the
+    // real owner, kernel, election and listeners see nothing of it.
+    Member m = member().build();
+    assertEquals(4, m.rehearseTakeOver(4), "four rounds became master with the VIP announced");
+    assertTrue(kernel.frames().isEmpty());
+    assertTrue(kernel.addresses().isEmpty());
+    assertTrue(owner.owned().isEmpty());
+    assertFalse(election.started);
+    assertTrue(events.isEmpty());
+    assertEquals(Role.INIT, m.role());
+    assertThrows(IllegalArgumentException.class, () -> m.rehearseTakeOver(-1));
+    // ... and the member works as before afterwards.
+    m.start();
+    settle();
+    election.become(Role.BACKUP, "start");
+    election.become(Role.MASTER, "master-down timer expired");
+    settle();
+    assertTrue(kernel.has("eth0", vip.address()));
   }
 
   @Test

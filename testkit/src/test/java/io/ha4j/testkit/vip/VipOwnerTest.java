@@ -179,6 +179,33 @@ class VipOwnerTest {
   }
 
   @Test
+  void aRehearsalTakesOverOnATwinKernelAndLeavesTheRealOneAlone() {
+    // design.md, take-over latency: add, announce and remove run on a twin over a kernel that acks
+    // everything; the real kernel sees no request that changes anything and no frame.
+    assertEquals(0, owner.rehearseTakeOver(3), "nothing prepared: nothing to rehearse with");
+    owner.prepare();
+    int requests = kernel.requests().size();
+    int warmUps = kernel.warmUps().size();
+    assertEquals(3, owner.rehearseTakeOver(3));
+    assertEquals(requests, kernel.requests().size(), "no request reached the real kernel");
+    assertEquals(warmUps, kernel.warmUps().size());
+    assertTrue(kernel.frames().isEmpty());
+    assertTrue(kernel.addresses().isEmpty());
+    assertTrue(owner.owned().isEmpty());
+    assertEquals(0, owner.framesSent());
+    assertTrue(events.isEmpty());
+    scheduler.advance(Duration.ofSeconds(30)); // past every burst and repeat of the policy
+    assertTrue(kernel.frames().isEmpty(), "no task of the twin's was left on the owner's scheduler");
+    assertEquals(requests, kernel.requests().size());
+    assertThrows(IllegalArgumentException.class, () -> owner.rehearseTakeOver(-1));
+    // ... and the owner takes over for real as before.
+    owner.add(vip4);
+    owner.announce(vip4);
+    assertTrue(kernel.has("eth0", vip4.address()));
+    assertEquals(5, kernel.frames().size());
+  }
+
+  @Test
   void aPreparedTakeOverFollowsAnInterfaceRecreatedWithAnotherMac() {
     owner.prepare();
     kernel.deleteInterface("eth0");
