@@ -6,6 +6,7 @@ import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.warmUpSendto;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -51,6 +52,8 @@ public final class LinuxUdpTransport implements DatagramTransport {
 
   private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpTransport.class);
   private static final int BUFFER = 2048;
+  /** About an advertisement's size, for the send path's warm-up. */
+  private static final int WARM_UP_LENGTH = 128;
   private static final int CONTROL = 64;
   private static final int SOCKADDR = 28; // sockaddr_in6, large enough for sockaddr_in too
   private static final int MSGHDR = 56; // LP64 struct msghdr
@@ -134,6 +137,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
     Objects.requireNonNull(receiver, "receiver");
     // The first Instant.now() loads and links its classes: not between a datagram and its stamp.
     wallNanos();
+    warmUpSendto(WARM_UP_LENGTH, sockaddr(localAddress));
     receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 

@@ -16,6 +16,7 @@ import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.warmUpSendto;
 
 import io.ha4j.heartbeat.linux.internal.Libc;
 import java.io.IOException;
@@ -228,6 +229,7 @@ public final class VrrpTransport implements DatagramTransport {
   @Override
   public void start(Consumer<Datagram> receiver) {
     Objects.requireNonNull(receiver, "receiver");
+    warmUpSendto(64, nat(family == AddressFamily.INET ? 16 : 28).array());
     receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 
