@@ -100,6 +100,12 @@ public final class LinuxAddressKernel implements AddressKernel {
     RouteMonitorSocket socket = namespacePath == null
         ? RouteMonitorSocket.open(GROUPS, POLL_MILLIS)
         : RouteMonitorSocket.openIn(namespacePath, GROUPS, POLL_MILLIS);
+    try {
+      // Our own changes are not news, and their wake-up would land in the middle of a take-over.
+      socket.ignoreSender(route.portId());
+    } catch (AddressException e) {
+      LOG.debug("hearing our own address changes too: {}", e.getMessage());
+    }
     synchronized (lock) {
       monitor = socket;
     }

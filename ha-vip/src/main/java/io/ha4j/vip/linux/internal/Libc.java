@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 
@@ -25,6 +26,7 @@ public interface Libc extends Library {
   int SO_RCVBUF = 8;
   int SO_RCVTIMEO = 20;
   int SO_RCVBUFFORCE = 33;
+  int SO_ATTACH_FILTER = 26;
   int O_RDONLY = 0;
   int O_CLOEXEC = 0x80000;
   int CLONE_NEWNET = 0x40000000;
@@ -48,6 +50,8 @@ public interface Libc extends Library {
   int setsockopt(int fd, int level, int name, IntByReference value, int valueLength) throws LastErrorException;
 
   int setsockopt(int fd, int level, int name, Timeval value, int valueLength) throws LastErrorException;
+
+  int setsockopt(int fd, int level, int name, Pointer value, int valueLength) throws LastErrorException;
 
   NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
 
