@@ -72,7 +72,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The answers come from a UDP responder per director namespace (bound to 0.0.0.0, replying with
  * the node's name and the probe's number) and a prober in the client namespace that sends a probe
- * as soon as the previous one is answered or 2 ms passed. Both are sockets of this JVM, opened in
+ * when the previous one is answered or 2 ms passed: 1 ms after an answer while nothing happens,
+ * 0.15 ms after it from 5 ms before n2's earliest possible take-over (n1's last advertisement
+ * plus n2's Master_Down_Interval) until n2 answers, since a 1.1 ms probe period made every time a
+ * multiple of it (a uniform error of up to 1 ms per run, more than the difference measured). Both
+ * are sockets of this JVM, opened in
  * the namespaces with setns, so every timestamp is this process's {@link System#nanoTime()}.
  *
  * <p>{@code --loss-run S} then runs an ha4j pair at 20 ms for S seconds while nftables drops a
@@ -90,6 +94,15 @@ public final class FailoverBenchmark {
   static final long PROBE_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   static final long SETTLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(40);
   static final long FAILOVER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /**
+   * How long before n2's earliest possible take-over (its Master_Down_Interval after n1's last
+   * advertisement) the prober stops pausing between probes.
+   */
+  static final long FAST_PROBING_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** The prober's pause after an answer, outside the window around a take-over. */
+  static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** The prober's pause after an answer in the window around a take-over (0.2 ms with the park's overshoot). */
+  static final long FAST_PROBE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(150);
   /** The kill waits parked until this long before its time, then spins: parking overshoots by tens of µs. */
   static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
   static final int BACKUP_PRIORITY = 100;
@@ -377,14 +390,24 @@ public final class FailoverBenchmark {
       prober.mark();
       long killedAt = awaitPhase(anchor, Math.round(planned.fraction() * intervalNanos));
       kill.run();
-      long answeredAt = prober.awaitFirst(name(2), FAILOVER_TIMEOUT_NANOS);
+      // n2 cannot take over before its Master_Down_Interval has passed since the last advertisement.
+      OptionalLong lastBeforeKill = sniffer.latestAtOrBefore(killedAt);
+      long mdiNanos = Math.round(masterDownIntervalMs(interval, BACKUP_PRIORITY) * 1e6);
+      prober.probeFastFrom(lastBeforeKill.isPresent()
+          ? lastBeforeKill.getAsLong() + mdiNanos - FAST_PROBING_LEAD_NANOS : killedAt);
+      long answeredAt;
+      try {
+        answeredAt = prober.awaitFirst(name(2), FAILOVER_TIMEOUT_NANOS);
+      } finally {
+        prober.probeFastFrom(Long.MAX_VALUE);
+      }
       if (answeredAt < 0) {
         System.out.printf("    n2 never answered within %d s; logs in %s%n",
             TimeUnit.NANOSECONDS.toSeconds(FAILOVER_TIMEOUT_NANOS), options.work());
         return Optional.empty();
       }
       // Of ha4j's back-to-back copies the latest counts: the backup's timer runs from it.
-      OptionalLong last = sniffer.latestAtOrBefore(killedAt);
+      OptionalLong last = lastBeforeKill;
       double phaseMs = last.isPresent() ? (killedAt - last.getAsLong()) / 1e6 : Double.NaN;
       return Optional.of(new Measurement(interval, planned.run(), impl, (answeredAt - killedAt) / 1e6, phaseMs));
     } finally {
@@ -833,7 +856,8 @@ public final class FailoverBenchmark {
 
   /**
    * Probes the VIP from the client namespace: the next probe goes out when the previous one is
-   * answered (after 1 ms) or after {@link #PROBE_TIMEOUT_NANOS}; late answers to older probes are
+   * answered (after a pause of 1 ms, 0.15 ms in the window of a take-over: {@link
+   * #probeFastFrom}) or after {@link #PROBE_TIMEOUT_NANOS}; late answers to older probes are
    * ignored.
    */
   private static final class Prober {
@@ -845,6 +869,7 @@ public final class FailoverBenchmark {
     private volatile @Nullable String streakName;
     private volatile long streakStart;
     private volatile long lastAnswer;
+    private volatile long fastFrom = Long.MAX_VALUE;
 
     Prober(String namespace, InetSocketAddress target) {
       this.target = target;
@@ -884,7 +909,12 @@ public final class FailoverBenchmark {
             }
           }
           if (answered) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            // With a 1 ms pause the answer time is a multiple of the probe period (1.1 ms): a
+            // uniform error of up to a millisecond in every run, more than the difference
+            // measured. In the window of a take-over the pause is short (without any, the probes
+            // kept both CPUs of a small VM busy while the take-over ran).
+            long untilFast = fastFrom - System.nanoTime();
+            LockSupport.parkNanos(untilFast > 0 ? Math.min(PROBE_PAUSE_NANOS, untilFast) : FAST_PROBE_PAUSE_NANOS);
           }
         } catch (IOException e) {
           if (socket.isClosed()) {
@@ -914,6 +944,14 @@ public final class FailoverBenchmark {
         return 0;
       }
       return now - streakStart;
+    }
+
+    /**
+     * From {@code nanoTime} on, the next probe goes out {@link #FAST_PROBE_PAUSE_NANOS} after the
+     * previous one is answered; {@code Long.MAX_VALUE} restores the 1 ms pause.
+     */
+    void probeFastFrom(long nanoTime) {
+      fastFrom = nanoTime;
     }
 
     /** Forgets the first answers; what {@link #awaitFirst} and {@link #answersSinceMark} count from. */
