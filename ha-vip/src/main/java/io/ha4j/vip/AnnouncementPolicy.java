@@ -58,6 +58,18 @@ public record AnnouncementPolicy(
     }
   }
 
+  /**
+   * The record's usual form, written out: the generated one is linked at its first call (method
+   * handles spun for a few milliseconds of CPU), and that call is the log line of a take-over,
+   * while the clients turn to the new master.
+   */
+  @Override
+  public String toString() {
+    return "AnnouncementPolicy[count=" + count + ", interval=" + interval + ", repeatDelay=" + repeatDelay
+        + ", refreshPeriod=" + refreshPeriod + ", refreshCount=" + refreshCount + ", arpKind=" + arpKind
+        + ", router=" + router + "]";
+  }
+
   /** This policy with a periodic refresh every {@code period} (zero = off). */
   public AnnouncementPolicy withRefresh(Duration period) {
     return new AnnouncementPolicy(count, interval, repeatDelay, period, refreshCount, arpKind, router);
