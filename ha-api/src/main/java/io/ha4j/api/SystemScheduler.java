@@ -126,13 +126,16 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public void run() {
-      while (!cancelled) {
+      for (int spins = 0; !cancelled; spins++) {
         long left = deadline - System.nanoTime();
         if (left > MARGIN_NANOS) {
           park(left - MARGIN_NANOS); // woken too early: sleep again
           return;
         }
-        Runnable next = executor.getQueue().peek();
+        // The queue is looked at every 64th turn and at the deadline: a backup's first wait is
+        // its take-over, and peeking on every turn made the JIT compile the queue's methods
+        // right then, on the other CPU.
+        Runnable next = left <= 0 || (spins & 63) == 0 ? executor.getQueue().peek() : null;
         if (next instanceof Delayed d && d.getDelay(TimeUnit.NANOSECONDS) <= left) {
           // What falls due before our deadline goes first (a datagram that arrived before the
           // master-down deadline), also when this thread was late: queued behind it, the wait
