@@ -390,11 +390,11 @@ public final class FailoverBenchmark {
       prober.mark();
       long killedAt = awaitPhase(anchor, Math.round(planned.fraction() * intervalNanos));
       kill.run();
-      // n2 cannot take over before its Master_Down_Interval has passed since the last advertisement.
-      OptionalLong lastBeforeKill = sniffer.latestAtOrBefore(killedAt);
+      // n2 cannot take over before its Master_Down_Interval has passed since the last advertisement
+      // (of ha4j's back-to-back copies the latest: the backup's timer runs from it).
+      OptionalLong last = sniffer.latestAtOrBefore(killedAt);
       long mdiNanos = Math.round(masterDownIntervalMs(interval, BACKUP_PRIORITY) * 1e6);
-      prober.probeFastFrom(lastBeforeKill.isPresent()
-          ? lastBeforeKill.getAsLong() + mdiNanos - FAST_PROBING_LEAD_NANOS : killedAt);
+      prober.probeFastFrom(last.isPresent() ? last.getAsLong() + mdiNanos - FAST_PROBING_LEAD_NANOS : killedAt);
       long answeredAt;
       try {
         answeredAt = prober.awaitFirst(name(2), FAILOVER_TIMEOUT_NANOS);
@@ -406,8 +406,6 @@ public final class FailoverBenchmark {
             TimeUnit.NANOSECONDS.toSeconds(FAILOVER_TIMEOUT_NANOS), options.work());
         return Optional.empty();
       }
-      // Of ha4j's back-to-back copies the latest counts: the backup's timer runs from it.
-      OptionalLong last = lastBeforeKill;
       double phaseMs = last.isPresent() ? (killedAt - last.getAsLong()) / 1e6 : Double.NaN;
       return Optional.of(new Measurement(interval, planned.run(), impl, (answeredAt - killedAt) / 1e6, phaseMs));
     } finally {
