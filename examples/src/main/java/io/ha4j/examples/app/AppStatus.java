@@ -2,7 +2,7 @@ package io.ha4j.examples.app;
 
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.api.member.AvailabilityLedger;
+import io.ha4j.core.member.AvailabilityLedger;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package io.ha4j.examples.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.ha4j.api.SystemScheduler;
-import io.ha4j.api.member.Member;
-import io.ha4j.api.member.MemberEvent;
+import io.ha4j.core.time.SystemScheduler;
+import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberEvent;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.heartbeat.udp.UdpTransport;

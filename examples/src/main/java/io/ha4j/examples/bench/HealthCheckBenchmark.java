@@ -2,13 +2,13 @@ package io.ha4j.examples.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.ha4j.api.Clock;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.CheckSettings;
 import io.ha4j.api.health.HealthCheck;
-import io.ha4j.api.health.HealthEngine;
+import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.health.HealthState;
-import io.ha4j.api.health.TcpCheck;
+import io.ha4j.core.health.TcpCheck;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

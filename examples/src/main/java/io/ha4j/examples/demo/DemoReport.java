@@ -1,6 +1,6 @@
 package io.ha4j.examples.demo;
 
-import io.ha4j.api.member.AvailabilityLedger;
+import io.ha4j.core.member.AvailabilityLedger;
 import io.ha4j.api.Role;
 import io.ha4j.api.health.HealthState;
 import io.ha4j.api.reconcile.FailureMode;

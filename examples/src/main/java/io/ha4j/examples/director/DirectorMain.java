@@ -1,11 +1,11 @@
 package io.ha4j.examples.director;
 
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.api.health.HealthEngine;
-import io.ha4j.api.member.Member;
-import io.ha4j.api.member.MemberEvent;
-import io.ha4j.api.reconcile.ReconcileOptions;
+import io.ha4j.core.health.HealthEngine;
+import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberEvent;
+import io.ha4j.core.reconcile.ReconcileOptions;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatElection;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.api.member.AvailabilityLedger;
+import io.ha4j.core.member.AvailabilityLedger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;

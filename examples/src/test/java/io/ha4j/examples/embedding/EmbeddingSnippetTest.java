@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.api.health.HealthEngine;
+import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.health.HealthState;
-import io.ha4j.api.member.Member;
+import io.ha4j.core.member.Member;
 import io.ha4j.api.table.TableEntry;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.testkit.ipvs.FakeIpvsKernel;

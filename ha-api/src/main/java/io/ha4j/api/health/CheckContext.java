@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What the engine tells a check about the attempt it is asked to make. Built-in checks only run
- * with the context of a {@link HealthEngine}, which also carries the engine's I/O threads.
+ * with the context of a {@code HealthEngine}, which also carries the engine's I/O threads.
  */
 public interface CheckContext {
 

@@ -3,8 +3,8 @@ package io.ha4j.api.health;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One way of checking a target. The built-in checks ({@link TcpCheck}, {@link HttpCheck}, {@link
- * UdpCheck}, {@link CommandCheck}) implement it; so can users, for checks of their own.
+ * One way of checking a target. The built-in checks ({@code TcpCheck}, {@code HttpCheck}, {@code
+ * UdpCheck}, {@code CommandCheck}) implement it; so can users, for checks of their own.
  *
  * <p>{@link #run} is called on the engine's scheduler thread and must not block: start the work and
  * return a stage that completes later. The engine counts an attempt as failed if the stage completes

@@ -2,7 +2,7 @@ package io.ha4j.api.member;
 
 import java.util.concurrent.CompletionStage;
 
-/** Starts and stops the application of a {@link StandbyMode#WARM} standby. */
+/** Starts and stops the application of a {@code StandbyMode.WARM} standby. */
 public interface ApplicationControl {
 
   /**

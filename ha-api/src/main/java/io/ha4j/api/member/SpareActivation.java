@@ -2,7 +2,7 @@ package io.ha4j.api.member;
 
 /**
  * Brings a cold spare into the cluster (power it on, start its member) when too few members are
- * alive; the {@link StandbyMode#COLD} hook.
+ * alive; the {@code StandbyMode.COLD} hook.
  */
 @FunctionalInterface
 public interface SpareActivation {

@@ -5,7 +5,7 @@ import io.ha4j.api.ServiceKey;
 
 /**
  * Where the reconciler reads the health and maintenance state of a real server; typically backed
- * by the health-check engine. Called during {@link Reconciler#plan}; it must answer quickly and
+ * by the health-check engine. Called during {@code Reconciler.plan}; it must answer quickly and
  * must not block.
  */
 @FunctionalInterface

@@ -1,12 +1,8 @@
 /**
- * The desired-state reconciler: ldirectord's job. From the virtual services an application wants,
- * the health of their real servers and the operator's maintenance overrides, it computes the
- * smallest set of {@link io.ha4j.api.table.TableOp}s that brings a
- * {@link io.ha4j.api.table.LoadBalancerTable} to that state, and applies them.
- *
- * <p>{@link io.ha4j.api.reconcile.Reconciler#plan} is a pure function; a
- * {@link io.ha4j.api.reconcile.Reconciler} adds the table and the one piece of state that outlives a
- * pass, the quorum of each service (keepalived's {@code quorum} with {@code hysteresis}).
+ * The desired state of a load-balancer table: the virtual services an application wants with their
+ * real servers, sorry server, failure mode and quorum ({@link io.ha4j.api.reconcile.DesiredService}),
+ * and where the health of each real server is read ({@link io.ha4j.api.reconcile.HealthLookup}).
+ * The reconciler of {@code ha-core} (package {@code io.ha4j.core.reconcile}) brings a table there.
  */
 @NullMarked
 package io.ha4j.api.reconcile;

@@ -29,7 +29,7 @@ import java.util.function.ToLongFunction;
  *   <li>{@code ha4j.heartbeat.priority}: the effective priority now.
  * </ul>
  *
- * <p>The role is metered by {@code io.ha4j.api.metrics.MemberMetrics}. The election is held weakly,
+ * <p>The role is metered by {@code io.ha4j.core.metrics.MemberMetrics}. The election is held weakly,
  * as Micrometer does for functional meters.
  */
 public final class HeartbeatMetrics implements MeterBinder {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;

@@ -4,8 +4,8 @@ import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.testkit.net.SimulatedNetwork;
-import io.ha4j.testkit.time.VirtualClock;
-import io.ha4j.testkit.time.VirtualScheduler;
+import io.ha4j.core.time.VirtualClock;
+import io.ha4j.core.time.VirtualScheduler;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A whole cluster in one thread: members running the real ha-heartbeat election and the real
- * {@link io.ha4j.api.member.Member} logic, on one {@link VirtualClock} timeline, talking over one
+ * {@link io.ha4j.core.member.Member} logic, on one {@link VirtualClock} timeline, talking over one
  * {@link SimulatedNetwork}, with faults injected on command or from a {@link Scenario}. Everything
  * that happens is recorded in a {@link History}; the same seed and scenario give the same history.
  *
@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * ha-vip's {@code VipOwner}) and {@link io.ha4j.testkit.ipvs.FakeIpvsKernel} (driven by the IPVS
  * client); a crash takes the host, its addresses and its table with it, a restart keeps them.
  * The real servers of the cluster's {@link RealServerPool} answer probes on the same network; each
- * member's real {@link io.ha4j.api.health.HealthEngine} probes them on the member's scheduler, so
+ * member's real {@link io.ha4j.core.health.HealthEngine} probes them on the member's scheduler, so
  * a {@link Fault.RealServerDown} reaches a member's table only after that member's own checks
  * failed {@code fall} rounds. Not thread-safe.
  */

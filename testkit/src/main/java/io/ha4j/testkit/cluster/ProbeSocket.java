@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A member's health-check socket on the simulated network: {@link #to} is the {@link HealthCheck}
- * its {@link io.ha4j.api.health.HealthEngine} runs against one real server. An attempt sends a
+ * its {@link io.ha4j.core.health.HealthEngine} runs against one real server. An attempt sends a
  * numbered probe and completes when the echo comes back; when none does, the engine's own timeout
  * fails it, exactly as a connect to a dead host times out. Used on the member's scheduler only,
  * so the engine never hands work to a thread of its own and the run stays deterministic.

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * The real servers behind the cluster's virtual service TCP {@link ClusterConfig#VIP}:{@link
  * #PORT}, named {@code rs1} .. {@code rsN} at 198.51.100.101, .102, ..., and how every member checks
- * them. Each member runs the real {@link io.ha4j.api.health.HealthEngine} with a probe over the
+ * them. Each member runs the real {@link io.ha4j.core.health.HealthEngine} with a probe over the
  * simulated network, so a real server that fails ({@link Fault.RealServerDown}) leaves each
  * member's table only when that member's own checks have failed {@code fall} rounds in a row.
  *

@@ -2,7 +2,7 @@ package io.ha4j.testkit.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ha4j.testkit.time.VirtualClock;
+import io.ha4j.core.time.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.CheckSettings;
-import io.ha4j.api.health.HealthEngine;
+import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.health.HealthState;
-import io.ha4j.api.metrics.HealthMetrics;
-import io.ha4j.testkit.time.VirtualClock;
+import io.ha4j.core.metrics.HealthMetrics;
+import io.ha4j.core.time.VirtualClock;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.testkit.net.LinkConditions;
 import io.ha4j.testkit.net.SimulatedNetwork;
-import io.ha4j.testkit.time.VirtualClock;
+import io.ha4j.core.time.VirtualClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

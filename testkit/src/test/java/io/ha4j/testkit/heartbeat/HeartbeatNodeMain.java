@@ -1,6 +1,6 @@
 package io.ha4j.testkit.heartbeat;
 
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;
 import io.ha4j.heartbeat.HeartbeatKey;

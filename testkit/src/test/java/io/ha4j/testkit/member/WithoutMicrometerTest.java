@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.api.member.Member;
-import io.ha4j.testkit.time.VirtualClock;
-import io.ha4j.testkit.time.VirtualScheduler;
+import io.ha4j.core.member.Member;
+import io.ha4j.core.time.VirtualClock;
+import io.ha4j.core.time.VirtualScheduler;
 import io.ha4j.testkit.vip.FakeAddressKernel;
 import io.ha4j.vip.VipOwner;
 import io.ha4j.vip.codec.MacAddress;
@@ -40,7 +40,7 @@ class WithoutMicrometerTest {
       VirtualAddress vip = VirtualAddress.of(InetAddress.getByName("198.51.100.100"), 24, "eth0");
       ScriptedElection election = new ScriptedElection();
       try (VipOwner owner = VipOwner.builder(kernel, scheduler).manage(vip).build();
-          var health = new io.ha4j.api.health.HealthEngine(scheduler)) {
+          var health = new io.ha4j.core.health.HealthEngine(scheduler)) {
         Member m = Member.builder(scheduler, election, owner).virtualAddresses(List.of(vip)).build();
         m.start();
         clock.advanceBy(Duration.ofMillis(1));
@@ -79,7 +79,7 @@ class WithoutMicrometerTest {
       assertEquals("MASTER true 0 0", call.call());
       // The same loader cannot load a binder: Micrometer really is missing there.
       assertThrows(NoClassDefFoundError.class,
-          () -> Class.forName("io.ha4j.api.metrics.MemberMetrics", true, loader));
+          () -> Class.forName("io.ha4j.core.metrics.MemberMetrics", true, loader));
       assertThrows(NoClassDefFoundError.class,
           () -> Class.forName("io.ha4j.heartbeat.metrics.HeartbeatMetrics", true, loader));
     }

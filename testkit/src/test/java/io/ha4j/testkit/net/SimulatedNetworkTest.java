@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
-import io.ha4j.testkit.time.VirtualClock;
-import io.ha4j.testkit.time.VirtualScheduler;
+import io.ha4j.core.time.VirtualClock;
+import io.ha4j.core.time.VirtualScheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Clock;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.netlink.MessageBuilder;

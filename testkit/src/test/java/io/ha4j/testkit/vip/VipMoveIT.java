@@ -3,7 +3,7 @@ package io.ha4j.testkit.vip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressEvent;
 import io.ha4j.testkit.netns.NetnsRig;

@@ -1,6 +1,6 @@
 package io.ha4j.testkit.vip;
 
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.vip.VipOwner;

@@ -2,7 +2,7 @@ package io.ha4j.testkit.vrrp;
 
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Role;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatElection;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.ha4j.api.AddressFamily;
-import io.ha4j.api.SystemScheduler;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.heartbeat.AdvertisementCodec;
 import io.ha4j.heartbeat.DropReason;

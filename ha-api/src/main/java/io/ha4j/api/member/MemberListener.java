@@ -1,7 +1,0 @@
-package io.ha4j.api.member;
-
-/** Receives a {@link Member}'s events, on the member's scheduler thread. */
-@FunctionalInterface
-public interface MemberListener {
-  void onEvent(MemberEvent event);
-}

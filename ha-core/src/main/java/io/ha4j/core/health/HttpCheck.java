@@ -1,0 +1,146 @@
+package io.ha4j.core.health;
+
+import io.ha4j.api.health.CheckContext;
+import io.ha4j.api.health.CheckResult;
+import io.ha4j.api.health.HealthCheck;
+import io.ha4j.core.health.internal.Probes;
+import java.net.URI;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Up when an HTTP or HTTPS GET of {@code uri} answers with a status in {@code [minStatus,
+ * maxStatus]} and, where set, a body matching {@code bodyPattern} and hashing to {@code sha256}
+ * (keepalived's {@code HTTP_GET} / {@code SSL_GET} with {@code status_code} and {@code digest},
+ * ldirectord's {@code request} / {@code receive}).
+ *
+ * <p>Each check opens a new connection ({@code Connection: close}), as keepalived does, so a server
+ * that stopped accepting connections cannot look healthy over a pooled one. Redirects are not
+ * followed: a 3xx is judged as a status.
+ *
+ * <p>A {@code hostHeader} lets the check reach a real server by address while asking for a
+ * virtual host. The JDK's HTTP client refuses the Host and Connection headers unless the system
+ * property {@code jdk.httpclient.allowRestrictedHeaders} lists them; the engine adds both to that
+ * property before it first uses the HTTP client. If the application used the JDK HTTP client
+ * before, the property comes too late: checks then reuse connections, and a check with a Host
+ * header fails with a detail saying so. Start the JVM with {@code
+ * -Djdk.httpclient.allowRestrictedHeaders=host,connection} in that case.
+ *
+ * @param uri an absolute http or https URI naming the real server, e.g. {@code
+ *     http://198.51.100.10:8080/health}
+ * @param hostHeader the Host header to send instead of the URI's authority, or null
+ * @param minStatus lowest accepted status, 100..599
+ * @param maxStatus highest accepted status, minStatus..599
+ * @param bodyPattern a regular expression that must be found in the body (decoded as UTF-8), or
+ *     null
+ * @param sha256 the expected SHA-256 of the body as 64 lower-case hex digits, or null
+ * @param insecureTls accept any certificate and host name (a self-signed real server); the
+ *     connection is still encrypted
+ */
+public record HttpCheck(
+    URI uri,
+    @Nullable String hostHeader,
+    int minStatus,
+    int maxStatus,
+    @Nullable Pattern bodyPattern,
+    @Nullable String sha256,
+    boolean insecureTls)
+    implements HealthCheck {
+
+  public HttpCheck {
+    Objects.requireNonNull(uri, "uri");
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("uri must be an absolute http or https URI with a host, was " + uri);
+    }
+    if (hostHeader != null && (hostHeader.isBlank() || hostHeader.chars().anyMatch(c -> c <= ' ' || c == 127))) {
+      throw new IllegalArgumentException("hostHeader must be a non-empty token, was '" + hostHeader + "'");
+    }
+    if (minStatus < 100 || minStatus > 599) {
+      throw new IllegalArgumentException("minStatus must be in 100..599, was " + minStatus);
+    }
+    if (maxStatus < minStatus || maxStatus > 599) {
+      throw new IllegalArgumentException("maxStatus must be in " + minStatus + "..599, was " + maxStatus);
+    }
+    if (sha256 != null) {
+      sha256 = sha256.toLowerCase(Locale.ROOT);
+      if (sha256.length() != 64 || !sha256.chars().allMatch(HexFormat::isHexDigit)) {
+        throw new IllegalArgumentException("sha256 must be 64 hex digits, was '" + sha256 + "'");
+      }
+    }
+  }
+
+  /** A builder for a GET of {@code uri}, accepting any 2xx status. */
+  public static Builder get(URI uri) {
+    return new Builder(uri);
+  }
+
+  /** A builder for a GET of {@code uri}, accepting any 2xx status. */
+  public static Builder get(String uri) {
+    return new Builder(URI.create(uri));
+  }
+
+  @Override
+  public CompletionStage<CheckResult> run(CheckContext context) {
+    return Probes.of(context).http(this, context.timeout());
+  }
+
+  /** Builds an {@link HttpCheck}; unset options are not checked. */
+  public static final class Builder {
+    private final URI uri;
+    private @Nullable String hostHeader;
+    private int minStatus = 200;
+    private int maxStatus = 299;
+    private @Nullable Pattern bodyPattern;
+    private @Nullable String sha256;
+    private boolean insecureTls;
+
+    private Builder(URI uri) {
+      this.uri = uri;
+    }
+
+    /** Sends this Host header (a virtual host) instead of the URI's authority. */
+    public Builder hostHeader(String host) {
+      this.hostHeader = host;
+      return this;
+    }
+
+    /** Accepts only this status. */
+    public Builder status(int status) {
+      return status(status, status);
+    }
+
+    /** Accepts statuses in {@code [min, max]}. */
+    public Builder status(int min, int max) {
+      this.minStatus = min;
+      this.maxStatus = max;
+      return this;
+    }
+
+    /** Requires the body to contain a match of {@code regex}. */
+    public Builder bodyMatches(String regex) {
+      this.bodyPattern = Pattern.compile(regex);
+      return this;
+    }
+
+    /** Requires the body's SHA-256 to be {@code hex} (keepalived's {@code digest}, but SHA-256). */
+    public Builder sha256(String hex) {
+      this.sha256 = hex;
+      return this;
+    }
+
+    /** Accepts a self-signed or otherwise untrusted certificate and any host name. */
+    public Builder insecureTls(boolean on) {
+      this.insecureTls = on;
+      return this;
+    }
+
+    public HttpCheck build() {
+      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls);
+    }
+  }
+}
