@@ -34,9 +34,9 @@ for tool in ip keepalived nft; do
 done
 
 # In one reactor run, so the classpath names this worktree's module jars, not ~/.m2 copies.
-mvn -B -q -o -pl examples -am package dependency:build-classpath -DskipTests -Dha4j.kernel.skip=true \
+mvn -B -q -o -pl bench -am package dependency:build-classpath -DskipTests -Dha4j.kernel.skip=true \
   -Dmdep.outputFile=target/bench.classpath
-CP="$PWD/examples/target/classes:$(cat examples/target/bench.classpath)"
+CP="$PWD/bench/target/classes:$(cat bench/target/bench.classpath)"
 
 WORK=$(mktemp -d /tmp/failbench.XXXXXX)
 cleanup() {
@@ -57,6 +57,6 @@ trap 'exit 130' INT TERM
 
 start=$(date +%s)
 java -XX:+UseSerialGC -Xmx128m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
-  io.ha4j.examples.bench.FailoverBenchmark bench/failover-keepalived.conf.template "$WORK" \
+  io.ha4j.bench.FailoverBenchmark bench/failover-keepalived.conf.template "$WORK" \
   --names-file "$WORK/namespaces" "$@"
 echo "whole run: $(( $(date +%s) - start )) s"

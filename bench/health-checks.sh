@@ -14,7 +14,7 @@ INTERVAL_MS=${3:-1000}
 KIND=${4:-tcp}
 
 # In one reactor run, so the classpath names this worktree's module jars, not ~/.m2 copies.
-mvn -B -q -o -pl examples -am package dependency:build-classpath -DskipTests \
+mvn -B -q -o -pl bench -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/bench.classpath
 WORK=$(mktemp -d)
 SERVER_PID=
@@ -23,8 +23,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-CP="examples/target/classes:$(cat examples/target/bench.classpath)"
-MAIN=io.ha4j.examples.bench.HealthCheckBenchmark
+CP="bench/target/classes:$(cat bench/target/bench.classpath)"
+MAIN=io.ha4j.bench.HealthCheckBenchmark
 JVM=(-Xms256m -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 
 # The real servers run in their own JVM so the CPU figure below is the checker's alone.

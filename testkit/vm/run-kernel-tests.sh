@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Run the @KernelTest (JUnit tag "kernel") tests of the testkit and the examples inside the ip_vs VM.
+# Run the @KernelTest (JUnit tag "kernel") tests of the testkit and the integration tests inside the ip_vs VM.
 #
 #   mvn -B verify                        # builds everything; writes the test classpaths
 #   testkit/vm/run-kernel-tests.sh       # one VM boot, one JVM, all kernel tests
 #
 # Builds nothing: it needs <module>/target/{classes,test-classes} and the classpath file
 # <module>/target/kernel-vm/test-classpath.txt that the build writes (mvn test-compile is
-# enough) for each module in HA4J_KERNEL_TEST_MODULES (default "testkit examples"). 'mvn verify'
-# calls it once, from the examples module's verify phase: the examples come last in the reactor,
-# so both modules' test classes exist by then (the end-to-end tests need the examples' daemons).
+# enough) for each module in HA4J_KERNEL_TEST_MODULES (default "testkit integration-tests").
+# 'mvn verify' calls it once, from the integration tests' verify phase: they come last in the
+# reactor, so every module's classes exist by then (the end-to-end tests need the daemons).
 # Run by hand, a module that is not built yet is left out with a note (the testkit is required).
 # It fetches the JUnit Platform Console Launcher through Maven (same version as the build's
 # junit.platform.version), starts ONE JVM in the VM (Java is 15-25x slower under TCG emulation
@@ -16,7 +16,7 @@
 # 0 all passed, 1 failures, 2 no kernel test found; 124 VM timeout, 125 infrastructure failure
 # (see kernel-vm.sh).
 #
-# JUnit XML reports (TEST-*.xml) go to examples/target/kernel-vm/reports.
+# JUnit XML reports (TEST-*.xml) go to integration-tests/target/kernel-vm/reports.
 # Extra arguments go to the launcher; with "--" first they replace the default scan, e.g.
 #   testkit/vm/run-kernel-tests.sh -- --select-class io.ha4j.testkit.vm.KernelVmSmokeIT
 # HA4J_VM_CDS=0 turns off the class-data-sharing archive (default on, see below);
@@ -26,9 +26,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
-OUT=$REPO/examples/target/kernel-vm
+OUT=$REPO/integration-tests/target/kernel-vm
 REPORTS=$OUT/reports
-MODULES=${HA4J_KERNEL_TEST_MODULES:-testkit examples}
+MODULES=${HA4J_KERNEL_TEST_MODULES:-testkit integration-tests}
 
 log() { echo "[kernel-tests] $*" >&2; }
 infra() { log "infrastructure failure: $*"; exit 125; }

@@ -2,6 +2,7 @@ package io.ha4j.heartbeat;
 
 import io.ha4j.api.NodeId;
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.election.Tracked;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *     (keepalived's {@code preempt_delay}); zero for none
  * @param keys 1 or 2 shared keys with distinct ids; the first signs, all are accepted
  * @param destinations where advertisements go: unicast peers and/or a multicast group
- * @param trackWeights tracked objects (health checks, interfaces) by name, with their weight in
+ * @param trackWeights tracked objects (interfaces, health checks, scripts, files) with their weight in
  *     -254..254: when up, a positive weight is added to the priority; when down, a negative weight
  *     is added; a weight-0 object that is down puts the member in FAULT (keepalived {@code
  *     track_script}/{@code track_interface})
@@ -53,7 +54,7 @@ public record HeartbeatConfig(
     Duration preemptDelay,
     List<HeartbeatKey> keys,
     List<InetSocketAddress> destinations,
-    Map<String, Integer> trackWeights,
+    Map<Tracked, Integer> trackWeights,
     Set<VirtualAddress> virtualAddresses,
     double stallThreshold,
     BeforeMaster beforeMaster,
@@ -105,10 +106,10 @@ public record HeartbeatConfig(
       }
     }
     trackWeights = Map.copyOf(Objects.requireNonNull(trackWeights, "trackWeights"));
-    trackWeights.forEach((name, w) -> {
-      if (name.isEmpty() || w < -254 || w > 254) {
+    trackWeights.forEach((object, w) -> {
+      if (w < -254 || w > 254) {
         throw new IllegalArgumentException(
-            "tracked object '" + name + "' needs a non-empty name and a weight in -254..254, was " + w);
+            "tracked " + object + " needs a weight in -254..254, was " + w);
       }
     });
     virtualAddresses = Set.copyOf(Objects.requireNonNull(virtualAddresses, "virtualAddresses"));
@@ -130,7 +131,7 @@ public record HeartbeatConfig(
   /** The settings without {@link #advertisementCopies()} (one datagram per advertisement). */
   public HeartbeatConfig(int clusterId, int groupId, NodeId nodeId, int priority, Duration advertisementInterval,
       boolean preempt, Duration preemptDelay, List<HeartbeatKey> keys, List<InetSocketAddress> destinations,
-      Map<String, Integer> trackWeights, Set<VirtualAddress> virtualAddresses, double stallThreshold,
+      Map<Tracked, Integer> trackWeights, Set<VirtualAddress> virtualAddresses, double stallThreshold,
       BeforeMaster beforeMaster, Duration beforeMasterTimeout, LongSupplier incarnations) {
     this(clusterId, groupId, nodeId, priority, advertisementInterval, preempt, preemptDelay, keys, destinations,
         trackWeights, virtualAddresses, stallThreshold, beforeMaster, beforeMasterTimeout, incarnations, 1);
@@ -159,7 +160,7 @@ public record HeartbeatConfig(
     private Duration preemptDelay = Duration.ZERO;
     private final List<HeartbeatKey> keys = new ArrayList<>();
     private final List<InetSocketAddress> destinations = new ArrayList<>();
-    private final Map<String, Integer> trackWeights = new LinkedHashMap<>();
+    private final Map<Tracked, Integer> trackWeights = new LinkedHashMap<>();
     private final Set<VirtualAddress> virtualAddresses = new LinkedHashSet<>();
     private double stallThreshold = 0.25;
     private BeforeMaster beforeMaster = BeforeMaster.NONE;
@@ -189,8 +190,8 @@ public record HeartbeatConfig(
     /** Adds a destination (a peer or a multicast group). */
     public Builder destination(InetSocketAddress v) { destinations.add(v); return this; }
     public Builder destinations(List<InetSocketAddress> v) { destinations.addAll(v); return this; }
-    /** Tracks an object by name with a weight (see {@link HeartbeatConfig#trackWeights()}). */
-    public Builder track(String name, int weight) { trackWeights.put(name, weight); return this; }
+    /** Tracks an object with a weight (see {@link HeartbeatConfig#trackWeights()}). */
+    public Builder track(Tracked object, int weight) { trackWeights.put(Objects.requireNonNull(object, "object"), weight); return this; }
     public Builder virtualAddress(VirtualAddress v) { virtualAddresses.add(v); return this; }
     public Builder stallThreshold(double v) { stallThreshold = v; return this; }
     public Builder beforeMaster(BeforeMaster hook, Duration timeout) {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the election's advertisements look on the wire. One state machine ({@link
- * HeartbeatElection}) speaks either ha4j's authenticated heartbeat format ({@link
+ * VrrpElection}) speaks either ha4j's authenticated heartbeat format ({@link
  * #authenticated(HeartbeatConfig)}, the default) or VRRPv3 ({@code
  * io.ha4j.heartbeat.vrrp.VrrpWireFormat}, to join a keepalived group).
  *

@@ -1,7 +1,7 @@
 /**
  * Heartbeat advertisements and a VRRP-style master election.
  *
- * <p>{@link io.ha4j.heartbeat.HeartbeatElection} implements {@link io.ha4j.api.election.Election}
+ * <p>{@link io.ha4j.heartbeat.VrrpElection} implements {@link io.ha4j.api.election.Election}
  * with the state machine of RFC 5798 section 6.4 (Initialize, Backup, Master) plus FAULT from
  * tracked objects, as keepalived does. It owns no thread: it runs on an {@link
  * io.ha4j.api.Scheduler} and talks through a {@link io.ha4j.api.transport.DatagramTransport} (the
@@ -55,7 +55,7 @@
  * step-down notice that only the new master acts on (it re-announces the addresses).
  *
  * <p>Every rejected datagram is counted per reason ({@link
- * io.ha4j.heartbeat.HeartbeatElection#stats()}) and dropped; it never changes the election's state
+ * io.ha4j.heartbeat.VrrpElection#stats()}) and dropped; it never changes the election's state
  * and nothing is thrown out of the receive path. The digest covers the whole packet, so any change
  * of a field is detected. An incarnation defaults to the wall-clock milliseconds at start shifted
  * left by 20 bits plus 20 random bits: it grows across restarts as long as the sender's wall clock

@@ -3,6 +3,7 @@ package io.ha4j.heartbeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ha4j.api.election.Tracked;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -35,15 +36,15 @@ class HeartbeatConfigTest {
     assertEquals("destinations must name at least one peer or multicast group",
         assertThrows(IllegalArgumentException.class,
             () -> HeartbeatConfig.builder().nodeId("n1").key(AdvertisementCodecTest.K1).build()).getMessage());
-    assertEquals("tracked object 'eth0' needs a non-empty name and a weight in -254..254, was 300",
-        assertThrows(IllegalArgumentException.class, () -> valid().track("eth0", 300).build()).getMessage());
+    assertEquals("tracked interface eth0 needs a weight in -254..254, was 300",
+        assertThrows(IllegalArgumentException.class, () -> valid().track(Tracked.networkInterface("eth0"), 300).build()).getMessage());
   }
 
   @Test
   void timingFollowsRfc5798Section6_1() {
     // Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256; Master_Down = 3 * MAI + Skew.
     assertEquals(Duration.ofMillis(609_375).dividedBy(1000),
-        HeartbeatElection.skewTime(100, Duration.ofSeconds(1)));
-    assertEquals(Duration.ofNanos(3_609_375_000L), HeartbeatElection.masterDownInterval(100, Duration.ofSeconds(1)));
+        VrrpElection.skewTime(100, Duration.ofSeconds(1)));
+    assertEquals(Duration.ofNanos(3_609_375_000L), VrrpElection.masterDownInterval(100, Duration.ofSeconds(1)));
   }
 }

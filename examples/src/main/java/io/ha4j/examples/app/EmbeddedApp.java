@@ -6,7 +6,7 @@ import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.core.member.Member;
 import io.ha4j.core.member.MemberEvent;
 import io.ha4j.heartbeat.HeartbeatConfig;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.udp.UdpTransport;
 import io.ha4j.vip.VipOwner;
 import io.ha4j.vip.linux.LinuxAddressKernel;
@@ -111,7 +111,7 @@ public final class EmbeddedApp {
       });
       UdpTransport heartbeat = UdpTransport.unicast(options.bind(), scheduler);
       resources.add(heartbeat);
-      HeartbeatElection election = new HeartbeatElection(HeartbeatConfig.builder()
+      VrrpElection election = new VrrpElection(HeartbeatConfig.builder()
           .groupId(options.groupId())
           .nodeId(options.nodeId())
           .priority(options.priority())

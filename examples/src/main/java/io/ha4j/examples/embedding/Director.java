@@ -15,7 +15,7 @@ import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ public final class Director {
       LoadBalancerTable ipvs, HealthEngine health, VirtualAddress vip, InetSocketAddress peer,
       List<InetSocketAddress> realServers) {
     // README-BEGIN
-    HeartbeatElection election = new HeartbeatElection(HeartbeatConfig.builder()
+    VrrpElection election = new VrrpElection(HeartbeatConfig.builder()
         .clusterId(7).groupId(51).nodeId("director-1").priority(150)
         .advertisementInterval(Duration.ofMillis(100))
         .key(1, "a shared secret of 16+ bytes".getBytes(StandardCharsets.UTF_8))

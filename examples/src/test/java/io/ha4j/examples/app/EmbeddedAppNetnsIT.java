@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.testkit.netns.ExecResult;
 import io.ha4j.testkit.netns.NetnsRig;
 import io.ha4j.testkit.netns.NetnsTest;
@@ -61,7 +61,7 @@ class EmbeddedAppNetnsIT {
       int mark = lines(probe).size();
       a1.destroyForcibly();
       Switch kill = awaitSwitch(probe, mark, "n1", "n2", log1, log2);
-      Duration mdi = HeartbeatElection.masterDownInterval(100, ADVERT);
+      Duration mdi = VrrpElection.masterDownInterval(100, ADVERT);
       System.out.printf("[embedded-app netns] kill -9 of master n1 (pid %d): client-visible gap %d ms, "
           + "%d failed requests (master-down interval %d ms, bound %d ms)%n", a1.pid(), kill.gapMs, kill.failed,
           mdi.toMillis(), mdi.plus(MARGIN).toMillis());
@@ -81,7 +81,7 @@ class EmbeddedAppNetnsIT {
       mark = lines(probe).size();
       a1again.destroy();
       Switch term = awaitSwitch(probe, mark, "n1", "n2", log1, log2);
-      Duration skew = HeartbeatElection.skewTime(100, ADVERT);
+      Duration skew = VrrpElection.skewTime(100, ADVERT);
       System.out.printf("[embedded-app netns] SIGTERM of master n1: client-visible gap %d ms, %d failed requests "
           + "(skew time %d ms, bound %d ms)%n", term.gapMs, term.failed, skew.toMillis(), skew.plus(MARGIN).toMillis());
       assertTrue(term.gapMs <= skew.plus(MARGIN).toMillis(), "SIGTERM gap " + term.gapMs + " ms");

@@ -28,11 +28,15 @@ public interface Election extends AutoCloseable {
   int effectivePriority();
 
   /**
-   * Reports the state of a tracked object (a health check or interface) configured with a weight.
-   * A down object with weight 0 puts the member in FAULT; otherwise its weight is added to (up,
-   * positive weight) or subtracted from (down, negative weight) the base priority.
+   * Reports the state of a tracked object (an interface, a health check, a script, a file). One
+   * configured with a weight moves the priority: a down object with weight 0 puts the member in
+   * FAULT; otherwise its weight is added to (up, positive weight) or subtracted from (down,
+   * negative weight) the base priority. An object this election does not track is ignored: a
+   * member reports every interface it uses, tracked or not.
+   *
+   * @return whether this election tracks {@code object}
    */
-  void setTracked(String name, boolean up);
+  boolean setTracked(Tracked object, boolean up);
 
   /**
    * Whether a master is known to exist now: this member is master, or it is a backup that heard a

@@ -15,6 +15,7 @@ import io.ha4j.api.address.AddressOwner;
 import io.ha4j.api.election.Election;
 import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.election.Tracked;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.internal.RehearsalScheduler;
 import io.ha4j.api.reconcile.DesiredService;
@@ -417,7 +418,7 @@ public final class Member implements AutoCloseable {
    * (which makes it master and then backup again), a stand-in address owner that does nothing, no
    * table, sync daemon, application or listeners, a scheduler of its own on this thread, and no log.
    * Call it before {@link #start()} or on this member's scheduler. The election and the address
-   * owner rehearse their own parts ({@code HeartbeatElection}, {@code VipOwner}).
+   * owner rehearse their own parts ({@code VrrpElection}, {@code VipOwner}).
    *
    * @return the rounds in which the twin became master with every virtual address announced
    */
@@ -496,7 +497,9 @@ public final class Member implements AutoCloseable {
     }
 
     @Override
-    public void setTracked(String name, boolean up) {}
+    public boolean setTracked(Tracked object, boolean up) {
+      return false;
+    }
 
     @Override
     public void addListener(ElectionListener listener) {
@@ -710,9 +713,9 @@ public final class Member implements AutoCloseable {
         acquire(r.address(), "", "put back after external removal");
       }
     } else if (e instanceof AddressEvent.LinkDown d) {
-      election.setTracked("interface:" + d.interfaceName(), false);
+      election.setTracked(Tracked.networkInterface(d.interfaceName()), false);
     } else if (e instanceof AddressEvent.LinkUp u) {
-      election.setTracked("interface:" + u.interfaceName(), true);
+      election.setTracked(Tracked.networkInterface(u.interfaceName()), true);
     }
   }
 

@@ -11,7 +11,7 @@
  * <pre>{@code
  * VirtualClock clock = new VirtualClock();
  * VirtualScheduler n1 = clock.newScheduler("n1");
- * election = new HeartbeatElection(config, transport, n1);
+ * election = new VrrpElection(config, transport, n1);
  * election.start();
  * clock.advanceBy(Duration.ofSeconds(4));
  * n1.freeze(Duration.ofSeconds(2));     // n1 stands still for 2 s, as in a GC pause

@@ -228,7 +228,7 @@ class HealthEngineTest {
    * manual clock: exact, so two runs can be compared for equality.
    */
   private static List<Long> firstStartOffsets(Random random, CheckSettings settings) {
-    var manual = new ManualScheduler();
+    var manual = io.ha4j.core.time.VirtualScheduler.create();
     long t0 = manual.clock().nanoTime();
     var planned = new ConcurrentHashMap<String, Long>();
     try (var e = new HealthEngine(manual, random)) {
@@ -241,7 +241,7 @@ class HealthEngineTest {
           return CompletableFuture.completedFuture(CheckResult.up("ok"));
         }, settings);
       }
-      manual.runFor(settings.interval().plusMillis(2));
+      manual.clock().advanceBy(settings.interval().plusMillis(2));
     }
     assertEquals(8, planned.size());
     return java.util.stream.IntStream.range(0, 8).mapToObj(i -> planned.get("t" + i)).toList();

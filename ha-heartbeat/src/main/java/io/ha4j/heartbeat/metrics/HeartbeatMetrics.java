@@ -1,7 +1,7 @@
 package io.ha4j.heartbeat.metrics;
 
 import io.ha4j.heartbeat.DropReason;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.HeartbeatStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,9 +13,9 @@ import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
- * The meters of a {@link HeartbeatElection}, tagged {@code node=<node id>}, {@code group=<group
+ * The meters of a {@link VrrpElection}, tagged {@code node=<node id>}, {@code group=<group
  * id>} (the VRID with the VRRPv3 wire format) and with the tags given. They read the election's
- * own counters ({@link HeartbeatElection#stats()}) when the registry is scraped:
+ * own counters ({@link VrrpElection#stats()}) when the registry is scraped:
  *
  * <ul>
  *   <li>{@code ha4j.heartbeat.adverts.sent}: advertisements sent;
@@ -34,16 +34,16 @@ import java.util.function.ToLongFunction;
  */
 public final class HeartbeatMetrics implements MeterBinder {
 
-  private final HeartbeatElection election;
+  private final VrrpElection election;
   private final Tags tags;
 
   /** Meters of {@code election}, tagged with its node and group. */
-  public HeartbeatMetrics(HeartbeatElection election) {
+  public HeartbeatMetrics(VrrpElection election) {
     this(election, Tags.empty());
   }
 
   /** Meters of {@code election}, tagged with its node, its group and {@code tags}. */
-  public HeartbeatMetrics(HeartbeatElection election, Iterable<Tag> tags) {
+  public HeartbeatMetrics(VrrpElection election, Iterable<Tag> tags) {
     this.election = Objects.requireNonNull(election, "election");
     this.tags = Tags.of(
             "node", election.config().nodeId().value(),
@@ -66,7 +66,7 @@ public final class HeartbeatMetrics implements MeterBinder {
         "Accepted advertisements announcing other virtual addresses than ours", HeartbeatStats::vipMismatches, tags);
     counter(registry, "ha4j.heartbeat.stalls", "Timers that fired later than the stall threshold",
         HeartbeatStats::stalls, tags);
-    Gauge.builder("ha4j.heartbeat.priority", election, HeartbeatElection::effectivePriority)
+    Gauge.builder("ha4j.heartbeat.priority", election, VrrpElection::effectivePriority)
         .description("Effective priority after tracked objects' weights (0 in FAULT)")
         .tags(tags)
         .register(registry);

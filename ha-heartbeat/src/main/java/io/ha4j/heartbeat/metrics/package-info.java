@@ -1,5 +1,5 @@
 /**
- * Micrometer meters for a {@link io.ha4j.heartbeat.HeartbeatElection}. Micrometer is an optional
+ * Micrometer meters for a {@link io.ha4j.heartbeat.VrrpElection}. Micrometer is an optional
  * dependency of ha4j: only this package uses it.
  *
  * <pre>{@code

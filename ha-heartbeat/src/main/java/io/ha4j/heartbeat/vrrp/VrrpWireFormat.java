@@ -27,7 +27,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * VRRPv3 (RFC 5798) as the wire format of a {@link io.ha4j.heartbeat.HeartbeatElection}, so that
+ * VRRPv3 (RFC 5798) as the wire format of a {@link io.ha4j.heartbeat.VrrpElection}, so that
  * an ha4j member takes part in a keepalived VRRP group.
  *
  * <p>Mapping: the group id is the VRID; the sender's primary address (the IP source) is its

@@ -2,7 +2,7 @@
  * VRRPv3 (RFC 5798) wire format, so that an ha4j member can join a keepalived VRRP group and
  * replace keepalived nodes one at a time.
  *
- * <p>One state machine, two wire formats: {@link io.ha4j.heartbeat.HeartbeatElection} runs the
+ * <p>One state machine, two wire formats: {@link io.ha4j.heartbeat.VrrpElection} runs the
  * same election over ha4j's authenticated format (the default) or over {@link
  * io.ha4j.heartbeat.vrrp.VrrpWireFormat}, sent through the raw-socket {@link
  * io.ha4j.heartbeat.vrrp.linux.VrrpTransport} (IP protocol 112, IPv4 or IPv6, multicast
@@ -18,7 +18,7 @@
  *     .destination(new InetSocketAddress(VrrpCodec.group4(), 0))  // or each unicast peer, port 0
  *     .build();
  * VrrpTransport transport = VrrpTransport.open("eth0", AddressFamily.INET, true, scheduler);
- * Election election = new HeartbeatElection(config, VrrpWireFormat.of(config, primary, false),
+ * Election election = new VrrpElection(config, VrrpWireFormat.of(config, primary, false),
  *     transport, scheduler);
  * }</pre>
  *

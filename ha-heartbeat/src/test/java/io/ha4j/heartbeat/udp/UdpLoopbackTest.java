@@ -7,7 +7,7 @@ import io.ha4j.api.Role;
 import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.HeartbeatConfig;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.HeartbeatKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ class UdpLoopbackTest {
   static final HeartbeatKey KEY = new HeartbeatKey(3, "loopback-test-key-0123".getBytes(StandardCharsets.US_ASCII));
 
   final List<AutoCloseable> toClose = new ArrayList<>();
-  final List<HeartbeatElection> elections = new ArrayList<>();
+  final List<VrrpElection> elections = new ArrayList<>();
   final List<UdpTransport> transports = new ArrayList<>();
 
   @AfterEach
@@ -59,11 +59,11 @@ class UdpLoopbackTest {
           b.destination(transports.get(j).localAddress());
         }
       }
-      HeartbeatElection e = new HeartbeatElection(b.build(), transports.get(i), schedulers.get(i));
+      VrrpElection e = new VrrpElection(b.build(), transports.get(i), schedulers.get(i));
       toClose.add(e);
       elections.add(e);
     }
-    elections.forEach(HeartbeatElection::start);
+    elections.forEach(VrrpElection::start);
 
     // The highest priority wins (RFC 5798 6.4.2/6.4.3).
     awaitRoles("n2 master", Duration.ofSeconds(10), Role.BACKUP, Role.MASTER, Role.BACKUP);
@@ -73,8 +73,8 @@ class UdpLoopbackTest {
     elections.get(1).stop();
     awaitRoles("n3 master after n2 stopped", Duration.ofSeconds(10), Role.BACKUP, Role.INIT, Role.MASTER);
     Duration graceful = Duration.ofNanos(System.nanoTime() - t0);
-    Duration skew = HeartbeatElection.skewTime(150, INTERVAL);
-    Duration silentLowerBound = HeartbeatElection.masterDownInterval(150, INTERVAL).minus(INTERVAL);
+    Duration skew = VrrpElection.skewTime(150, INTERVAL);
+    Duration silentLowerBound = VrrpElection.masterDownInterval(150, INTERVAL).minus(INTERVAL);
     System.out.printf("[udp-loopback] graceful hand-over n2 -> n3: %d ms (skew time %d ms)%n",
         graceful.toMillis(), skew.toMillis());
     assertTrue(graceful.compareTo(silentLowerBound) < 0,
@@ -86,7 +86,7 @@ class UdpLoopbackTest {
     transports.get(2).close();
     awaitRole(0, Role.MASTER, "n1 master after n3 went silent", Duration.ofSeconds(10));
     Duration silent = Duration.ofNanos(System.nanoTime() - t0);
-    Duration mdi = HeartbeatElection.masterDownInterval(100, INTERVAL);
+    Duration mdi = VrrpElection.masterDownInterval(100, INTERVAL);
     System.out.printf("[udp-loopback] silent master n3 replaced by n1 after %d ms (master-down interval %d ms)%n",
         silent.toMillis(), mdi.toMillis());
     assertTrue(silent.compareTo(mdi.minus(INTERVAL).minusMillis(20)) >= 0, "too early: " + silent);

@@ -2,7 +2,7 @@ package io.ha4j.testkit.cluster;
 
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.testkit.net.SimulatedNetwork;
 import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
@@ -178,7 +178,7 @@ public final class ClusterHarness {
   }
 
   /** The running election of {@code node}, for its stats; null while the member is down. */
-  public @Nullable HeartbeatElection election(String node) {
+  public @Nullable VrrpElection election(String node) {
     return member(node).election();
   }
 

@@ -5,6 +5,7 @@ import io.ha4j.api.RealServer;
 import io.ha4j.api.Role;
 import io.ha4j.api.ServiceKey;
 import io.ha4j.api.VirtualService;
+import io.ha4j.api.election.Tracked;
 import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.core.member.Member;
@@ -12,7 +13,7 @@ import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.testkit.ipvs.FakeIpvsKernel;
 import io.ha4j.testkit.net.SimulatedNetwork;
@@ -33,7 +34,7 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One member of a simulated cluster across its incarnations: the real {@link HeartbeatElection},
+ * One member of a simulated cluster across its incarnations: the real {@link VrrpElection},
  * the real {@link HealthEngine} probing the {@link RealServerPool} over the network, and the real
  * {@link Member}, owning addresses through {@link VipOwner} over a {@link
  * FakeAddressKernel} and programming IPVS through {@link IpvsClient} over a {@link
@@ -45,8 +46,8 @@ final class SimulatedMember {
   static final int PORT = 5405;
   /** The port of a member's health-check socket. */
   static final int PROBE_PORT = 5406;
-  static final String CHECK = "check";
-  static final String INTERFACE_TRACK = "interface:" + ClusterConfig.INTERFACE;
+  static final Tracked CHECK = Tracked.check("check");
+  static final Tracked INTERFACE_TRACK = Tracked.networkInterface(ClusterConfig.INTERFACE);
   private static final byte[] KEY = "ha4j simulated cluster key".getBytes(StandardCharsets.US_ASCII);
   private static final ServiceKey SERVICE = ServiceKey.of(Protocol.TCP, ClusterConfig.VIP.address(), 80);
 
@@ -68,7 +69,7 @@ final class SimulatedMember {
   private @Nullable FakeIpvsKernel ipvsKernel;
   private @Nullable NodeScheduler scheduler;
   private @Nullable DatagramTransport transport;
-  private @Nullable HeartbeatElection election;
+  private @Nullable VrrpElection election;
   private @Nullable Member member;
   private @Nullable RecordingAddressOwner addresses;
   private @Nullable HealthEngine health;
@@ -101,7 +102,7 @@ final class SimulatedMember {
   }
 
   Role role() {
-    HeartbeatElection e = election;
+    VrrpElection e = election;
     return e == null ? Role.INIT : e.role();
   }
 
@@ -110,7 +111,7 @@ final class SimulatedMember {
     return a == null ? List.of() : a.list();
   }
 
-  @Nullable HeartbeatElection election() {
+  @Nullable VrrpElection election() {
     return election;
   }
 
@@ -179,7 +180,7 @@ final class SimulatedMember {
         .stallThreshold(cluster.stallThreshold())
         .incarnations(() -> inc)
         .build();
-    HeartbeatElection e = new HeartbeatElection(config, t, s);
+    VrrpElection e = new VrrpElection(config, t, s);
     e.addListener(new ElectionListener() {
       @Override
       public void onRoleChange(RoleChange change) {
@@ -341,7 +342,7 @@ final class SimulatedMember {
 
   void setCheck(boolean up) {
     checkUp = up;
-    HeartbeatElection e = election;
+    VrrpElection e = election;
     NodeScheduler s = scheduler;
     if (e != null && s != null) {
       s.execute(() -> e.setTracked(CHECK, up));

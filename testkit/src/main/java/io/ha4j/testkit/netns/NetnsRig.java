@@ -132,7 +132,7 @@ public final class NetnsRig implements AutoCloseable {
 
   /** Runs {@code command} in host {@code i}'s namespace and waits for it. */
   public ExecResult exec(int i, String... command) {
-    return Commands.run(COMMAND_TIMEOUT_SECONDS, netnsExec(namespace(i), Arrays.asList(command)));
+    return Commands.run(COMMAND_TIMEOUT_SECONDS, "", netnsExec(namespace(i), Arrays.asList(command)));
   }
 
   /**
@@ -197,7 +197,7 @@ public final class NetnsRig implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add("ip");
     cmd.addAll(Arrays.asList(args));
-    Commands.run(COMMAND_TIMEOUT_SECONDS, cmd).orThrow();
+    Commands.run(COMMAND_TIMEOUT_SECONDS, "", cmd).orThrow();
   }
 
   private static List<String> netnsExec(String ns, List<String> command) {
@@ -236,7 +236,7 @@ public final class NetnsRig implements AutoCloseable {
     List<String> all = new ArrayList<>(hostNamespaces);
     all.add(bridgeNamespace);
     for (String ns : all) {
-      ExecResult r = Commands.run(COMMAND_TIMEOUT_SECONDS, List.of("ip", "netns", "del", ns));
+      ExecResult r = Commands.run(COMMAND_TIMEOUT_SECONDS, "", List.of("ip", "netns", "del", ns));
       if (!r.ok() && !r.stderr().contains("No such file")) {
         LOG.warn("could not delete namespace {}: {}", ns, r.stderr().strip());
       }

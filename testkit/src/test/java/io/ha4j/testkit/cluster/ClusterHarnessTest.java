@@ -8,7 +8,7 @@ import io.ha4j.api.RealServer;
 import io.ha4j.api.Role;
 import io.ha4j.api.health.HealthState;
 import io.ha4j.api.reconcile.FailureMode;
-import io.ha4j.heartbeat.HeartbeatElection;
+import io.ha4j.heartbeat.VrrpElection;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ class ClusterHarnessTest {
     assertEquals(Set.of(ClusterConfig.VIP), h.addresses("n1"));
     assertEquals(Set.of(), h.addresses("n2"));
     // RFC 5798 section 6.4.1: a backup waits Master_Down_Interval = 3 A + skew(200) after start.
-    assertEquals(HeartbeatElection.masterDownInterval(200, A).toNanos(), lastTakeOver(h.history(), "n1"));
+    assertEquals(VrrpElection.masterDownInterval(200, A).toNanos(), lastTakeOver(h.history(), "n1"));
     h.assertInvariants();
   }
 
@@ -52,7 +52,7 @@ class ClusterHarnessTest {
     h.runFor(Duration.ofSeconds(10));
     assertEquals(List.of("n2"), h.masters());
     long took = lastTakeOver(h.history(), "n2") - crash;
-    assertTrue(took <= HeartbeatElection.masterDownInterval(190, A).toNanos(), "took " + took);
+    assertTrue(took <= VrrpElection.masterDownInterval(190, A).toNanos(), "took " + took);
     h.assertInvariants();
   }
 
@@ -65,7 +65,7 @@ class ClusterHarnessTest {
     assertEquals(List.of("n2"), h.masters());
     long took = lastTakeOver(h.history(), "n2") - stop;
     // RFC 5798 section 6.4.2: a priority-0 advertisement sets the Master_Down_Timer to Skew_Time.
-    assertTrue(took <= HeartbeatElection.skewTime(190, A).toNanos() + 1_000_000, "took " + took);
+    assertTrue(took <= VrrpElection.skewTime(190, A).toNanos() + 1_000_000, "took " + took);
     h.assertInvariants();
   }
 

@@ -1,5 +1,6 @@
 package io.ha4j.testkit.ipvs;
 
+import io.ha4j.testkit.vm.IpvsNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

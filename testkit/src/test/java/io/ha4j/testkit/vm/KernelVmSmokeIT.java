@@ -1,5 +1,6 @@
 package io.ha4j.testkit.vm;
 
+import io.ha4j.testkit.netns.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,16 +32,16 @@ class KernelVmSmokeIT {
   @BeforeAll
   static void createNamespace() {
     ns = "ha4j-vm-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-    Exec.ok("ip", "netns", "add", ns);
+    Commands.ok("ip", "netns", "add", ns);
     // With lo down a fresh namespace has no local routing table, inet_addr_type() then calls
     // every real server address broadcast, and ip_vs_ctl.c refuses DR/TUN destinations (EINVAL).
-    Exec.ok("ip", "-n", ns, "link", "set", "lo", "up");
+    Commands.ok("ip", "-n", ns, "link", "set", "lo", "up");
   }
 
   @AfterAll
   static void removeNamespace() {
     if (!ns.isEmpty()) {
-      Exec.run("ip", "netns", "del", ns);
+      Commands.run("ip", "netns", "del", ns);
     }
   }
 
@@ -56,11 +57,11 @@ class KernelVmSmokeIT {
 
   /** Replaces the namespace's table with these ipvsadm command lines. */
   private static void restore(String... rules) {
-    Exec.runWithInput("-C\n" + String.join("\n", rules) + "\n", ipvsadm("-R")).orThrow();
+    Commands.runWithInput("-C\n" + String.join("\n", rules) + "\n", ipvsadm("-R")).orThrow();
   }
 
   private static List<String> savedRules() {
-    return Exec.ok(ipvsadm("-S", "-n")).stdout().lines().toList();
+    return Commands.ok(ipvsadm("-S", "-n")).stdout().lines().toList();
   }
 
   @Test
@@ -90,7 +91,7 @@ class KernelVmSmokeIT {
 
   @Test
   void unknownSchedulerIsRefused() {
-    ExecResult e = Exec.runWithInput("-C\n-A -t 198.51.100.1:80 -s no-such\n", ipvsadm("-R"));
+    ExecResult e = Commands.runWithInput("-C\n-A -t 198.51.100.1:80 -s no-such\n", ipvsadm("-R"));
 
     assertFalse(e.exitCode() == 0, "ipvsadm accepted scheduler no-such");
     // ipvsadm's text for the kernel's ENOENT on an unknown scheduler
@@ -123,7 +124,7 @@ class KernelVmSmokeIT {
   void theTestNamespaceHasItsOwnTable() {
     restore("-A -u 198.51.100.53:53 -s sh");
 
-    String initNamespace = Exec.ok("ipvsadm", "-S", "-n").stdout();
+    String initNamespace = Commands.ok("ipvsadm", "-S", "-n").stdout();
     assertFalse(initNamespace.contains("198.51.100.53"), initNamespace);
     assertEquals(List.of("-A -u 198.51.100.53:53 -s sh"), savedRules());
   }

@@ -1,6 +1,6 @@
 package io.ha4j.examples.demo.real;
 
-import io.ha4j.examples.director.DirectorMain;
+import io.ha4j.director.DirectorMain;
 import io.ha4j.testkit.netns.ExecResult;
 import io.ha4j.testkit.netns.NetnsRig;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.ha4j.examples.demo.real;
 
-import io.ha4j.examples.director.DirectorConfig;
+import io.ha4j.director.DirectorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -53,11 +53,11 @@ class RealDemoTest {
   @Test
   void directorLogLinesBecomeTimelineEvents() {
     RealRun.Event e = RealRun.directorEvent("d2", "17:25:14.652 [director-1] INFO "
-        + "io.ha4j.examples.director.DirectorMain - role BACKUP -> MASTER: master-down timer expired");
+        + "io.ha4j.director.DirectorMain - role BACKUP -> MASTER: master-down timer expired");
     assertEquals(new RealRun.Event(LocalTime.of(17, 25, 14, 652_000_000), "d2",
         "role BACKUP -> MASTER: master-down timer expired"), e);
     assertNull(RealRun.directorEvent("d2", "17:25:04.611 [director-1] INFO "
-        + "io.ha4j.examples.director.DirectorMain - quorum: QuorumChange[...]"));
+        + "io.ha4j.director.DirectorMain - quorum: QuorumChange[...]"));
   }
 
   private static void assertWhy(RealDemo.Facts f, String expected) {

@@ -1,0 +1,5 @@
+/** The benchmarks' JNA: a raw-socket sniffer timing the master's advertisements as they arrive. */
+@NullMarked
+package io.ha4j.bench.linux;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** The benchmarks' JNA: a raw-socket sniffer timing the master's advertisements as they arrive. */
-@NullMarked
-package io.ha4j.examples.bench.linux;
-
-import org.jspecify.annotations.NullMarked;

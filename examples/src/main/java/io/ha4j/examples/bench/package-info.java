@@ -1,5 +1,0 @@
-/** Benchmarks: mains that print figures; run them through the scripts in {@code bench/}. */
-@NullMarked
-package io.ha4j.examples.bench;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,229 @@
+package io.ha4j.director;
+
+import io.ha4j.core.time.SystemScheduler;
+import io.ha4j.api.VirtualAddress;
+import io.ha4j.core.health.HealthEngine;
+import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberEvent;
+import io.ha4j.core.reconcile.ReconcileOptions;
+import io.ha4j.api.table.TableOp;
+import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.VrrpElection;
+import io.ha4j.heartbeat.udp.UdpTransport;
+import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
+import io.ha4j.ipvs.Ipvs;
+import io.ha4j.ipvs.IpvsClient;
+import io.ha4j.vip.VipOwner;
+import io.ha4j.vip.linux.LinuxAddressKernel;
+import io.ha4j.vip.linux.LinuxVip;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The director daemon: {@code DirectorMain [--no-ipvs] [--check] CONFIG}. See the package
+ * documentation for the configuration format and ha-director/README.md for operation.
+ *
+ * <p>Exit codes: 0 after a graceful stop (SIGTERM) or a successful {@code --check}; 1 for a bad
+ * configuration; 2 when this host cannot run the director (not root, no ip_vs, ...); 64 for bad
+ * arguments.
+ */
+public final class DirectorMain {
+
+  /** Longest wait of the shutdown hook for the hand-over (priority 0) and the VIP release. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
+
+  private DirectorMain() {}
+
+  public static void main(String[] args) {
+    // The examples' simplelogger.properties says WARN; the daemon's role changes and table ops
+    // are its output, so it turns INFO on before the first logger exists (unless told otherwise).
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+    int code = run(args, System.err);
+    if (code != RUNNING) {
+      System.exit(code);
+    }
+    // The library's threads are daemons: main keeps the JVM up until SIGTERM runs the stop hook.
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What {@link #run} returns once the director runs. */
+  static final int RUNNING = -1;
+
+  /** Starts the director; returns {@link #RUNNING} once it runs, else the exit code. */
+  static int run(String[] args, PrintStream err) {
+    boolean noIpvs = false;
+    boolean check = false;
+    @Nullable String file = null;
+    for (String a : args) {
+      switch (a) {
+        case "--no-ipvs" -> noIpvs = true;
+        case "--check" -> check = true;
+        default -> {
+          if (a.startsWith("-") || file != null) {
+            err.println("usage: director [--no-ipvs] [--check] CONFIG-FILE");
+            return 64;
+          }
+          file = a;
+        }
+      }
+    }
+    if (file == null) {
+      err.println("usage: director [--no-ipvs] [--check] CONFIG-FILE");
+      return 64;
+    }
+    DirectorConfig config;
+    try {
+      config = DirectorConfigParser.parse(Path.of(file));
+    } catch (ConfigException e) {
+      err.println("director: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("director: cannot read " + file + ": " + e);
+      return 1;
+    }
+    Logger log = LoggerFactory.getLogger(DirectorMain.class);
+    config.warnings().forEach(w -> log.warn("{}", w));
+    if (check) {
+      err.println("director: " + file + " is valid: node " + config.routerId() + ", "
+          + config.virtualAddresses().size() + " virtual addresses, " + config.virtualServers().size()
+          + " virtual servers");
+      return 0;
+    }
+    if (!LinuxVip.isAvailable()) {
+      err.println("director: cannot manage virtual addresses here: " + LinuxVip.unavailabilityCause());
+      return 2;
+    }
+    if (!noIpvs && !Ipvs.isAvailable()) {
+      err.println("director: IPVS unavailable: " + Ipvs.unavailabilityCause()
+          + " (--no-ipvs runs the VIP and the election only)");
+      return 2;
+    }
+    try {
+      start(config, noIpvs, log);
+      return RUNNING;
+    } catch (IOException | RuntimeException e) {
+      err.println("director: cannot start: " + e);
+      return 2;
+    }
+  }
+
+  private static void start(DirectorConfig config, boolean noIpvs, Logger log) throws IOException {
+    SystemScheduler scheduler = new SystemScheduler("director");
+    List<AutoCloseable> resources = new ArrayList<>();
+    resources.add(scheduler);
+    // The native transport stamps advertisements with the kernel's arrival time, so the
+    // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
+    DatagramTransport heartbeat;
+    InetSocketAddress heartbeatAddress;
+    if (LinuxUdpTransport.isAvailable()) {
+      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), scheduler);
+      heartbeat = t;
+      heartbeatAddress = t.localAddress();
+    } else {
+      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+      heartbeat = t;
+      heartbeatAddress = t.localAddress();
+    }
+    resources.add(heartbeat);
+    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, scheduler);
+    VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
+        .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
+        .build();
+    resources.add(vips);
+    Member.Builder b = Member.builder(scheduler, election, vips)
+        .virtualAddresses(config.virtualAddresses())
+        // Logged by the next task: a take-over's events come between the VIP and its gratuitous
+        // ARP, and the line should not hold the packet up.
+        .listener(e -> scheduler.execute(() -> logEvent(log, e)));
+    Duration refresh = config.announceRefresh();
+    if (refresh != null) {
+      b.announceRefresh(refresh);
+    }
+    // Checks run with or without IPVS, so that --no-ipvs still shows what the real servers do.
+    HealthEngine health = new HealthEngine(scheduler);
+    resources.add(health);
+    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
+    boolean alpha = false;
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      for (RealServerCheck c : vs.checks()) {
+        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
+      }
+      alpha |= vs.alpha();
+    }
+    if (!noIpvs) {
+      config.virtualServers().forEach(vs -> b.service(vs.service()));
+      IpvsClient ipvs = IpvsClient.open();
+      resources.add(ipvs);
+      b.loadBalancer(ipvs, health).reconcileOptions(ReconcileOptions.DEFAULTS.withAlpha(alpha));
+    } else {
+      log.info("--no-ipvs: VIP and election only; the {} virtual servers are checked but not programmed",
+          config.virtualServers().size());
+    }
+    Member member = b.build();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
+    member.start();
+    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.routerId(), heartbeatAddress,
+        heartbeat.getClass().getSimpleName(),
+        config.heartbeat().destinations(), config.virtualAddresses());
+  }
+
+  /** SIGTERM: hand over at once (priority 0), release the VIPs, then close everything. */
+  private static void stop(Member member, SystemScheduler scheduler, List<AutoCloseable> resources, Logger log) {
+    log.info("stopping: handing over and releasing the VIPs");
+    member.stop();
+    CountDownLatch done = new CountDownLatch(1);
+    // The scheduler runs tasks in order: this one runs after the stop.
+    scheduler.execute(done::countDown);
+    try {
+      if (!done.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("stop did not finish within {}", STOP_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {}: {}", resources.get(i), e.toString());
+      }
+    }
+  }
+
+  private static void logEvent(Logger log, MemberEvent e) {
+    if (e instanceof MemberEvent.RoleChanged r) {
+      log.info("role {} -> {}: {}", r.change().from(), r.change().to(), r.change().reason());
+    } else if (e instanceof MemberEvent.AddressAcquired a) {
+      log.info("VIP {} acquired", a.address());
+    } else if (e instanceof MemberEvent.AddressReleased a) {
+      log.info("VIP {} released", a.address());
+    } else if (e instanceof MemberEvent.TableReconciled t) {
+      for (TableOp op : t.report().ops()) {
+        log.info("table: {}", op.describe());
+      }
+      if (t.report().error() != null) {
+        log.warn("table: {}", String.valueOf(t.report().error()));
+      }
+    } else if (e instanceof MemberEvent.QuorumChanged q) {
+      log.info("quorum: {}", q.change());
+    } else if (e instanceof MemberEvent.Failure f) {
+      log.warn("{} failed: {}", f.what(), f.error().toString());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The LVS director pair as a small daemon configured by a keepalived-style file: {@link
+ * io.ha4j.director.DirectorMain} (ha-director/bin/director).
+ *
+ * <h2>What it speaks</h2>
+ *
+ * The {@code vrrp_instance} block configures ha4j's <b>authenticated heartbeat</b> (HMAC-signed UDP
+ * advertisements, unicast to the peers, port {@value io.ha4j.director.DirectorConfig#DEFAULT_PORT}
+ * unless {@code ha4j_port} says otherwise), with VRRP's election rules. It is <b>not VRRP</b>: a
+ * director does not interoperate with a keepalived peer.
+ *
+ * <h2>Grammar</h2>
+ *
+ * keepalived's: one statement per line, {@code keyword [words...]}, optionally followed by a
+ * {@code { ... }} block; comments run from {@code #} or {@code !} to the end of the line; {@code
+ * "..."} quotes a word with blanks. Addresses must be numeric (the parser never asks DNS).
+ * Durations are seconds and may be fractional ({@code advert_int 0.1}).
+ *
+ * <h2>Keywords read</h2>
+ *
+ * <pre>
+ * global_defs { router_id NAME }            # the node id; default: unicast_src_ip
+ * vrrp_instance NAME {                      # exactly one
+ *   state MASTER|BACKUP                     # accepted; the election decides (both start as backup)
+ *   interface IF                            # required; tracked: losing it means FAULT
+ *   virtual_router_id N                     # required, 1..255: the heartbeat group id
+ *   priority P                              # 1..255, default 100
+ *   advert_int S                            # default 1; whole milliseconds, 0.01..3600
+ *   nopreempt | preempt_delay S
+ *   unicast_src_ip A                        # required: the heartbeat socket's address
+ *   unicast_peer { A ... }                  # required, addresses on one line or several
+ *   authentication { auth_type PASS  auth_pass SECRET }   # key id 1; SECRET of 16+ bytes
+ *   ha4j_key ID SECRET                      # ha4j: a key (id 0..255, 16+ bytes); up to 2 for a rollover
+ *   ha4j_port N                             # ha4j: heartbeat UDP port, default 5405
+ *   ha4j_cluster_id N                       # ha4j: 32-bit cluster id shared by the pair, default 0
+ *   ha4j_advert_copies N                    # ha4j: datagrams per advertisement, 1..5, default 1
+ *   virtual_ipaddress { A[/LEN] [dev IF] [label L] ... }  # default /32 (/128) on the interface
+ *   track_interface { IF [weight W] ... }   # weight 0 (default): down means FAULT
+ *   garp_master_refresh S                   # periodic gratuitous ARP while master
+ * }
+ * virtual_server IP PORT { ... }  |  virtual_server fwmark N { ... }
+ *   delay_loop S (default 60)  lb_algo|lvs_sched NAME (default wlc)  lb_kind|lvs_method NAT|DR|TUN
+ *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
+ *   persistence_timeout S  persistence_granularity MASK|LEN  quorum N  hysteresis N
+ *   sorry_server IP PORT  inhibit_on_failure  alpha
+ *   real_server IP PORT {
+ *     weight W (default 1)
+ *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
+ *                 delay_loop S  rise N  fall N }
+ *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M  digest SHA256-HEX }  virtualhost H
+ *                 and the TCP_CHECK keywords }
+ *   }
+ * </pre>
+ *
+ * {@code ha4j_advert_copies 2} sends each advertisement twice (each copy its own sequence number):
+ * under independent loss {@code p}, a backup then misses an interval with {@code p^2} instead of
+ * {@code p}, so the 3 lost intervals that make a false fail-over become {@code p^6} likely (at 5%
+ * loss and 20 ms intervals, about 3.75 false fail-overs in 10 minutes with 1 copy, 0.0005 with 2),
+ * with the same detection time. See {@code HeartbeatConfig.Builder#advertisementCopies}.
+ *
+ * <p>Mapping: {@code delay_loop} is the check interval, {@code connect_timeout} the timeout (default
+ * 5 s), {@code retry}/{@code nb_get_retry} and {@code delay_before_retry} the retries within a
+ * round; {@code rise}/{@code fall} (ha4j, default 1) count rounds. A real server without a checker
+ * is always up. {@code inhibit_on_failure} keeps down servers with weight 0 (ha4j applies it to the
+ * whole virtual server); {@code alpha} in any virtual server applies to all of them. {@code
+ * digest} is SHA-256 (keepalived's 32-digit MD5 is refused with a message saying so). One checker
+ * and one {@code url} per real server.
+ *
+ * <h2>Errors and warnings</h2>
+ *
+ * Any unknown keyword, missing or extra value, bad value, or a single-valued keyword given twice
+ * in one block (keepalived would silently take the last) is an error {@code
+ * file:line:column: problem (at 'token')}, and the daemon exits with status 1. Only these harmless
+ * keepalived keywords are ignored, each with a warning: in {@code global_defs} the daemon tunables
+ * ({@code notification_email}, {@code notification_email_from}, {@code smtp_server}, {@code
+ * smtp_connect_timeout}, {@code enable_script_security}, {@code script_user}, {@code
+ * vrrp_skip_check_adv_addr}, {@code vrrp_strict}, {@code vrrp_garp_interval}, {@code
+ * vrrp_gna_interval}, {@code max_auto_priority}, {@code vrrp_version}, {@code lvs_id}); in {@code
+ * vrrp_instance} {@code smtp_alert}, {@code garp_master_delay}, {@code garp_master_repeat}, {@code
+ * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
+ * real_server} {@code smtp_alert}, {@code ha_suspend}, {@code omega}; in checkers {@code warmup}.
+ * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}), sync groups, {@code
+ * include} and other checkers are errors, not silently dropped.
+ */
+@NullMarked
+package io.ha4j.director;
+
+import org.jspecify.annotations.NullMarked;

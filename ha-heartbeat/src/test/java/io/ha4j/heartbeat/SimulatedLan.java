@@ -1,0 +1,174 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.Role;
+import io.ha4j.api.election.RoleChange;
+import io.ha4j.api.transport.Datagram;
+import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.HeartbeatConfig;
+import io.ha4j.heartbeat.VrrpElection;
+import io.ha4j.core.time.VirtualClock;
+import io.ha4j.core.time.VirtualScheduler;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A LAN of heartbeat members on one virtual clock: every member has its own scheduler and a
+ * transport that delivers to the multicast group (all members, the sender included, as with
+ * IP_MULTICAST_LOOP) after {@link #LATENCY}. Members can be isolated (split brain) and paused as
+ * a whole process (GC pause: scheduler and receive thread stand still, datagrams wait in the
+ * socket buffer).
+ */
+final class SimulatedLan {
+
+  static final Duration LATENCY = Duration.ofMillis(1);
+
+  final VirtualClock clock = new VirtualClock(5_000_000_000L);
+  private final VirtualScheduler wire = clock.newScheduler("wire");
+  private final Map<String, Member> members = new LinkedHashMap<>();
+
+  final class Member implements DatagramTransport {
+    final String name;
+    final VirtualScheduler scheduler;
+    final InetSocketAddress address;
+    final VrrpElection election;
+    final RecordingListener recorded = new RecordingListener();
+    final List<RoleChange> changes = recorded.changes;
+    final List<String> reannounces = recorded.reannounces;
+    private @Nullable Consumer<Datagram> receiver;
+    boolean isolated;
+    boolean dead;
+    private long pausedUntil;
+    private final List<Datagram> socketBuffer = new ArrayList<>();
+
+    Member(String name, int index, UnaryOperator<HeartbeatConfig.Builder> settings) {
+      this.name = name;
+      this.scheduler = clock.newScheduler(name);
+      this.address = new InetSocketAddress("198.51.100." + index, 5151);
+      HeartbeatConfig.Builder b = HeartbeatConfig.builder().clusterId(ElectionFixture.CLUSTER)
+          .groupId(ElectionFixture.GROUP).nodeId(name).advertisementInterval(ElectionFixture.INTERVAL)
+          .key(ElectionFixture.KEY).destination(ElectionFixture.GROUP_ADDRESS);
+      this.election = new VrrpElection(settings.apply(b).build(), this, scheduler);
+      election.addListener(recorded);
+    }
+
+    Role role() {
+      return election.role();
+    }
+
+    @Override
+    public void start(Consumer<Datagram> r) {
+      receiver = r;
+    }
+
+    @Override
+    public void send(InetSocketAddress destination, ByteBuffer payload) {
+      if (isolated || dead) {
+        return;
+      }
+      byte[] bytes = new byte[payload.remaining()];
+      payload.get(bytes);
+      for (Member to : members.values()) {
+        if (destination.equals(ElectionFixture.GROUP_ADDRESS) || destination.equals(to.address)) {
+          wire.schedule(LATENCY, () -> to.arrive(address, bytes));
+        }
+      }
+    }
+
+    private void arrive(InetSocketAddress from, byte[] bytes) {
+      Consumer<Datagram> r = receiver;
+      if (r == null || dead || isolated || members.get(nameOf(from)).isolated) {
+        return;
+      }
+      if (clock.nanoTime() < pausedUntil) {
+        socketBuffer.add(new Datagram(from, ByteBuffer.wrap(bytes), 255, 0));
+        return;
+      }
+      Datagram d = new Datagram(from, ByteBuffer.wrap(bytes), 255, clock.nanoTime());
+      scheduler.execute(() -> r.accept(d));
+    }
+
+    /**
+     * The whole process stands still for {@code d}: timers run late afterwards, and what arrived
+     * meanwhile is read from the socket buffer (and stamped) only when it resumes.
+     */
+    void pauseProcess(Duration d) {
+      pausedUntil = clock.nanoTime() + d.toNanos();
+      scheduler.freeze(d);
+      wire.schedule(d, () -> {
+        Consumer<Datagram> r = receiver;
+        for (Datagram held : socketBuffer) {
+          Datagram d2 = new Datagram(held.source(), held.payload(), held.ttl(), clock.nanoTime());
+          if (r != null) {
+            scheduler.execute(() -> r.accept(d2));
+          }
+        }
+        socketBuffer.clear();
+      });
+    }
+
+    /** kill -9: no priority-0 advertisement, nothing sent or received any more. */
+    void kill() {
+      dead = true;
+    }
+
+    @Override
+    public void close() {
+      dead = true;
+    }
+  }
+
+  private String nameOf(InetSocketAddress a) {
+    for (Member m : members.values()) {
+      if (m.address.equals(a)) {
+        return m.name;
+      }
+    }
+    throw new IllegalArgumentException("no member at " + a);
+  }
+
+  Member add(String name, int priority) {
+    return add(name, b -> b.priority(priority));
+  }
+
+  Member add(String name, UnaryOperator<HeartbeatConfig.Builder> settings) {
+    Member m = new Member(name, members.size() + 1, settings);
+    members.put(name, m);
+    return m;
+  }
+
+  Member get(String name) {
+    return members.get(name);
+  }
+
+  void startAll() {
+    members.values().forEach(m -> m.election.start());
+  }
+
+  List<String> masters() {
+    return members.values().stream().filter(m -> m.role() == Role.MASTER).map(m -> m.name).toList();
+  }
+
+  void advance(Duration d) {
+    clock.advanceBy(d);
+  }
+
+  /** Advances in 1 ms steps until {@code done} or {@code limit}; returns the time taken. */
+  Duration advanceUntil(java.util.function.BooleanSupplier done, Duration limit) {
+    long start = clock.nanoTime();
+    while (!done.getAsBoolean()) {
+      if (clock.since(start).compareTo(limit) >= 0) {
+        throw new AssertionError("not done within " + limit + "; masters: " + masters());
+      }
+      clock.advanceBy(Duration.ofMillis(1));
+    }
+    return clock.since(start);
+  }
+}
