@@ -51,12 +51,13 @@ if [ "${HA4J_KERNEL_TESTS_FROM_BUILD:-0}" = 1 ]; then
   fi
 fi
 
-# Per module: its test classpath file, its test classes (scanned) and its classes.
+# Per module: its test classpath file, its test classes (scanned) and its classes (none for the
+# integration tests, which have test sources only).
 cp_files=() test_dirs=() main_dirs=()
 for m in $MODULES; do
   cpf=$REPO/$m/target/kernel-vm/test-classpath.txt
   missing=
-  for f in "$cpf" "$REPO/$m/target/test-classes" "$REPO/$m/target/classes"; do
+  for f in "$cpf" "$REPO/$m/target/test-classes"; do
     [ -e "$f" ] || { missing=$f; break; }
   done
   if [ -n "$missing" ]; then
@@ -66,7 +67,8 @@ for m in $MODULES; do
     log "module $m left out: $missing missing (mvn -B test-compile builds it)"
     continue
   fi
-  cp_files+=("$cpf") test_dirs+=("$REPO/$m/target/test-classes") main_dirs+=("$REPO/$m/target/classes")
+  cp_files+=("$cpf") test_dirs+=("$REPO/$m/target/test-classes")
+  [ -d "$REPO/$m/target/classes" ] && main_dirs+=("$REPO/$m/target/classes")
 done
 [ ${#test_dirs[@]} -gt 0 ] || infra "no module to test (HA4J_KERNEL_TEST_MODULES='$MODULES')"
 export HA4J_VM_MODULES="${HA4J_VM_MODULES:-} bridge"
