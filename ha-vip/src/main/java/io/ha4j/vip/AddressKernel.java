@@ -30,13 +30,6 @@ public interface AddressKernel extends AutoCloseable {
    */
   void sendFrame(int index, byte[] frame);
 
-  /**
-   * Runs the code of {@link #sendFrame} for {@code frame} once without sending it (class loading,
-   * native binding), so that the first frame of a take-over leaves at once. The default does
-   * nothing.
-   */
-  default void warmUpFrame(int index, byte[] frame) {}
-
   /** Releases the sockets; no notification is delivered after it returns. */
   @Override
   void close();

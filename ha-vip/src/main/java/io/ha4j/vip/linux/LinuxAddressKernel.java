@@ -166,11 +166,6 @@ public final class LinuxAddressKernel implements AddressKernel {
   }
 
   @Override
-  public void warmUpFrame(int index, byte[] frame) {
-    packets.warmUp(index, frame);
-  }
-
-  @Override
   public void close() {
     RouteMonitorSocket m;
     synchronized (lock) {

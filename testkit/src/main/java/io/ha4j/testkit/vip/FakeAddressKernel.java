@@ -83,7 +83,6 @@ public final class FakeAddressKernel implements AddressKernel {
   private final Map<String, Interface> interfaces = new LinkedHashMap<>();
   private final List<Address> addresses = new ArrayList<>();
   private final List<Frame> frames = new ArrayList<>();
-  private final List<Frame> warmUps = new ArrayList<>();
   private final Deque<ByteBuffer> replies = new ArrayDeque<>();
   private final List<NetlinkMessage> requests = new ArrayList<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
@@ -202,11 +201,6 @@ public final class FakeAddressKernel implements AddressKernel {
   /** Every frame sent so far. */
   public synchronized List<Frame> frames() {
     return List.copyOf(frames);
-  }
-
-  /** Every frame handed to {@link #warmUpFrame} so far: prepared, never sent. */
-  public synchronized List<Frame> warmUps() {
-    return List.copyOf(warmUps);
   }
 
   /** Every request received so far, decoded. */
@@ -435,11 +429,6 @@ public final class FakeAddressKernel implements AddressKernel {
       }
       frames.add(new Frame(index, frame));
     }
-  }
-
-  @Override
-  public synchronized void warmUpFrame(int index, byte[] frame) {
-    warmUps.add(new Frame(index, frame));
   }
 
   @Override

@@ -1,0 +1,193 @@
+package io.ha4j.vip;
+
+import io.ha4j.api.Cancellable;
+import io.ha4j.api.Scheduler;
+import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.address.AddressEvent;
+import io.ha4j.api.address.AddressException;
+import io.ha4j.netlink.NetlinkException;
+import io.ha4j.netlink.NetlinkMessage;
+import io.ha4j.vip.codec.AddressMessage;
+import io.ha4j.vip.codec.LinkMessage;
+import io.ha4j.vip.codec.MacAddress;
+import io.ha4j.vip.codec.Rtnetlink;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the kernel's rtnetlink notifications for the managed interfaces and VIPs: reports a link
+ * that goes down or comes up, reports an owned VIP that someone else removed and (if asked) puts it
+ * back and announces it again, and compares what we own with what is there after notifications
+ * were lost. Notifications are decoded on the kernel's receive thread and acted on by scheduler
+ * tasks, which take the owner's lock; listeners run on those tasks, outside the lock.
+ */
+final class KernelWatcher {
+
+  // The operators' category for everything the owner logs.
+  private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+
+  private final Object lock;
+  private final AddressTable table;
+  private final Interfaces interfaces;
+  private final Announcer announcer;
+  private final Scheduler scheduler;
+  private final boolean restoreRemoved;
+  private final List<Consumer<AddressEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong malformedNotifications = new AtomicLong();
+
+  // Guarded by lock.
+  private @Nullable Cancellable subscription;
+
+  KernelWatcher(Object lock, AddressTable table, Interfaces interfaces, Announcer announcer, Scheduler scheduler,
+      boolean restoreRemoved) {
+    this.lock = lock;
+    this.table = table;
+    this.interfaces = interfaces;
+    this.announcer = announcer;
+    this.scheduler = scheduler;
+    this.restoreRemoved = restoreRemoved;
+  }
+
+  /** Subscribes to {@code kernel}'s notifications until {@link #stop()}. */
+  void start(AddressKernel kernel) {
+    Cancellable s = kernel.subscribe(this::onNotification, () -> scheduler.execute(this::resynchronise));
+    synchronized (lock) {
+      subscription = s;
+    }
+  }
+
+  /** Cancels the subscription. Lock held. */
+  void stop() {
+    if (subscription != null) {
+      subscription.cancel();
+    }
+  }
+
+  void watch(Consumer<AddressEvent> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  long malformedNotifications() {
+    return malformedNotifications.get();
+  }
+
+  /** Runs on the kernel's receive thread: decode there, act on the scheduler. */
+  private void onNotification(NetlinkMessage m) {
+    try {
+      switch (m.type()) {
+        case Rtnetlink.RTM_DELADDR -> {
+          AddressMessage a = AddressMessage.from(m);
+          scheduler.execute(() -> addressRemoved(a));
+        }
+        case Rtnetlink.RTM_NEWLINK, Rtnetlink.RTM_DELLINK -> {
+          LinkMessage l = LinkMessage.from(m);
+          boolean deleted = m.type() == Rtnetlink.RTM_DELLINK;
+          scheduler.execute(() -> linkChanged(l, deleted));
+        }
+        default -> { }
+      }
+    } catch (NetlinkException e) {
+      malformedNotifications.incrementAndGet();
+      LOG.debug("dropped a malformed notification: {}", e.getMessage());
+    }
+  }
+
+  private void addressRemoved(AddressMessage a) {
+    List<VirtualAddress> gone;
+    synchronized (lock) {
+      if (table.isClosed()) {
+        return;
+      }
+      // Our own removals are not in it: the owner forgets a VIP before it removes it.
+      gone = table.ownedMatching(a);
+    }
+    for (VirtualAddress v : gone) {
+      LOG.info("{} was removed by someone else{}", v, restoreRemoved ? "; putting it back" : "");
+      fire(new AddressEvent.AddressRemoved(v));
+      if (restoreRemoved) {
+        restore(v);
+      }
+    }
+  }
+
+  private void restore(VirtualAddress v) {
+    try {
+      synchronized (lock) {
+        if (table.isClosed() || !table.owns(v)) {
+          return;
+        }
+        table.addToKernel(v);
+      }
+      announcer.announce(v);
+    } catch (AddressException e) {
+      LOG.warn("could not put back {}: {}", v, e.getMessage());
+    }
+  }
+
+  private void linkChanged(LinkMessage l, boolean deleted) {
+    String name;
+    boolean wasUsable;
+    boolean usable = !deleted && l.isUsable();
+    synchronized (lock) {
+      if (table.isClosed()) {
+        return;
+      }
+      name = interfaces.nameOf(l.index());
+      if (name == null && l.name() != null && table.isManagedInterface(l.name())) {
+        name = l.name();
+      }
+      if (name == null) {
+        return;
+      }
+      Link old = interfaces.known(name);
+      wasUsable = old == null || old.usable();
+      if (deleted || (l.name() != null && !l.name().equals(name))) {
+        interfaces.forget(name);
+      } else {
+        MacAddress mac = l.hardwareAddress() != null ? l.hardwareAddress() : old != null ? old.mac() : null;
+        interfaces.put(name, new Link(l.index(), mac, usable));
+      }
+    }
+    if (wasUsable && !usable) {
+      LOG.info("interface {} is down", name);
+      fire(new AddressEvent.LinkDown(name));
+    } else if (!wasUsable && usable) {
+      LOG.info("interface {} is up", name);
+      fire(new AddressEvent.LinkUp(name));
+    }
+  }
+
+  /** Notifications were lost: compare what we own with what is there. */
+  private void resynchronise() {
+    List<VirtualAddress> missing;
+    synchronized (lock) {
+      if (table.isClosed()) {
+        return;
+      }
+      interfaces.forgetAll();
+      missing = table.missing();
+    }
+    for (VirtualAddress v : missing) {
+      fire(new AddressEvent.AddressRemoved(v));
+      if (restoreRemoved) {
+        restore(v);
+      }
+    }
+  }
+
+  private void fire(AddressEvent event) {
+    for (Consumer<AddressEvent> l : listeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        LOG.warn("address listener failed on {}", event, e);
+      }
+    }
+  }
+}
