@@ -3,7 +3,6 @@ package io.ha4j.it.core.member;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.election.Tracked;
@@ -11,7 +10,9 @@ import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.member.ApplicationControl;
 import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.core.member.MemberEvent;
+import io.ha4j.core.member.StandbyPolicy;
 import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
 import io.ha4j.testkit.vip.FakeAddressKernel;
@@ -53,7 +54,7 @@ class MemberTest {
     owner.close();
   }
 
-  private Member.Builder member() {
+  private MemberBuilder member() {
     return Member.builder(scheduler, election, owner).virtualAddresses(List.of(vip)).listener(events::add);
   }
 
@@ -104,28 +105,6 @@ class MemberTest {
         .filter(c -> c == MemberEvent.AddressAcquired.class || c == MemberEvent.AddressAnnounced.class).toList();
     assertEquals(List.of(MemberEvent.AddressAcquired.class, MemberEvent.AddressAnnounced.class), order);
     assertArrayEquals(kernel.warmUps().get(0).bytes(), kernel.frames().get(0).bytes());
-  }
-
-  @Test
-  void aRehearsalTakesOverOnATwinThatTouchesNothingOfTheMember() {
-    // design.md, take-over latency: the twin has our VIPs but a stand-in election and owner; the
-    // real owner, kernel, election and listeners see nothing of it.
-    Member m = member().build();
-    assertEquals(4, m.rehearseTakeOver(4), "four rounds became master with the VIP announced");
-    assertTrue(kernel.frames().isEmpty());
-    assertTrue(kernel.addresses().isEmpty());
-    assertTrue(owner.owned().isEmpty());
-    assertFalse(election.started);
-    assertTrue(events.isEmpty());
-    assertEquals(Role.INIT, m.role());
-    assertThrows(IllegalArgumentException.class, () -> m.rehearseTakeOver(-1));
-    // ... and the member works as before afterwards.
-    m.start();
-    settle();
-    election.become(Role.BACKUP, "start");
-    election.become(Role.MASTER, "master-down timer expired");
-    settle();
-    assertTrue(kernel.has("eth0", vip.address()));
   }
 
   @Test
@@ -214,7 +193,7 @@ class MemberTest {
   void warmStandbyStartsTheApplicationBeforeTakingTheVipAndStopsItOnDemotion() {
     CompletableFuture<Void> started = new CompletableFuture<>();
     List<String> app = new ArrayList<>();
-    Member m = member().warmStandby(new ApplicationControl() {
+    Member m = member().standby(StandbyPolicy.warm(new ApplicationControl() {
       @Override
       public CompletableFuture<Void> start() {
         app.add("start");
@@ -225,7 +204,7 @@ class MemberTest {
       public void stop() {
         app.add("stop");
       }
-    }, Duration.ofSeconds(10)).build();
+    }, Duration.ofSeconds(10))).build();
     m.start();
     settle();
     election.become(Role.MASTER, "owner");
@@ -243,7 +222,7 @@ class MemberTest {
 
   @Test
   void warmStandbyTakesTheVipAnywayWhenTheApplicationIsSlow() {
-    Member m = member().warmStandby(new ApplicationControl() {
+    Member m = member().standby(StandbyPolicy.warm(new ApplicationControl() {
       @Override
       public CompletableFuture<Void> start() {
         return new CompletableFuture<>();
@@ -251,7 +230,7 @@ class MemberTest {
 
       @Override
       public void stop() {}
-    }, Duration.ofSeconds(3)).build();
+    }, Duration.ofSeconds(3))).build();
     m.start();
     settle();
     election.become(Role.MASTER, "owner");
@@ -264,7 +243,7 @@ class MemberTest {
   @Test
   void coldStandbyActivatesASpareOnceWhenTooFewMembersLive() {
     List<Integer> activations = new ArrayList<>();
-    Member m = member().coldStandby((live, min) -> activations.add(live), 2).build();
+    Member m = member().standby(StandbyPolicy.cold((live, min) -> activations.add(live), 2)).build();
     m.start();
     settle();
     election.become(Role.BACKUP, "start");
