@@ -4,6 +4,7 @@ import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.core.member.MemberEvent;
 import io.ha4j.core.reconcile.ReconcileOptions;
 import io.ha4j.api.table.TableOp;
@@ -146,7 +147,7 @@ public final class DirectorMain {
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
         .build();
     resources.add(vips);
-    Member.Builder b = Member.builder(scheduler, election, vips)
+    MemberBuilder b = Member.builder(scheduler, election, vips)
         .virtualAddresses(config.virtualAddresses())
         // Logged by the next task: a take-over's events come between the VIP and its gratuitous
         // ARP, and the line should not hold the packet up.

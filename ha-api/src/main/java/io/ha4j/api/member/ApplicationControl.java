@@ -2,7 +2,7 @@ package io.ha4j.api.member;
 
 import java.util.concurrent.CompletionStage;
 
-/** Starts and stops the application of a {@code StandbyMode.WARM} standby. */
+/** Starts and stops the application of a warm standby ({@code StandbyPolicy.warm} in ha-core). */
 public interface ApplicationControl {
 
   /**

@@ -2,7 +2,7 @@ package io.ha4j.api.member;
 
 /**
  * Brings a cold spare into the cluster (power it on, start its member) when too few members are
- * alive; the {@code StandbyMode.COLD} hook.
+ * alive; the hook of a cold standby ({@code StandbyPolicy.cold} in ha-core).
  */
 @FunctionalInterface
 public interface SpareActivation {

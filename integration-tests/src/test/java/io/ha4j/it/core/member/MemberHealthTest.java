@@ -11,6 +11,7 @@ import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.CheckSettings;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.ipvs.IpvsDestination;
@@ -61,7 +62,7 @@ class MemberHealthTest {
         ctx -> CompletableFuture.completedFuture(rs2Answers.get() ? CheckResult.up("ok") : CheckResult.down("refused")),
         CheckSettings.of(CHECK, CHECK));
     client = new IpvsClient(ipvs, clock, Duration.ofSeconds(1));
-    Member.Builder b = Member.builder(scheduler, new ScriptedElection(), owner)
+    MemberBuilder b = Member.builder(scheduler, new ScriptedElection(), owner)
         .virtualAddresses(List.of(vip))
         .service(DesiredService.of(VirtualService.of(web, "wlc"), List.of(rs1, rs2)))
         // Far longer than the test: only a health change can trigger the pass that matters.

@@ -3,7 +3,6 @@ package io.ha4j.it.core.member;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.election.Tracked;
@@ -13,7 +12,9 @@ import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressOwner;
 import io.ha4j.api.member.ApplicationControl;
 import io.ha4j.core.member.Member;
+import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.core.member.MemberEvent;
+import io.ha4j.core.member.StandbyPolicy;
 import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
 import io.ha4j.testkit.vip.FakeAddressKernel;
@@ -58,7 +59,7 @@ class MemberTest {
     owner.close();
   }
 
-  private Member.Builder member() {
+  private MemberBuilder member() {
     return Member.builder(scheduler, election, owner).virtualAddresses(List.of(vip)).listener(events::add);
   }
 
@@ -159,28 +160,6 @@ class MemberTest {
   }
 
   @Test
-  void aRehearsalTakesOverOnATwinThatTouchesNothingOfTheMember() {
-    // design.md, take-over latency: the twin has our VIPs but a stand-in election and owner; the
-    // real owner, kernel, election and listeners see nothing of it.
-    Member m = member().build();
-    assertEquals(4, m.rehearseTakeOver(4), "four rounds became master with the VIP announced");
-    assertTrue(kernel.frames().isEmpty());
-    assertTrue(kernel.addresses().isEmpty());
-    assertTrue(owner.owned().isEmpty());
-    assertFalse(election.started);
-    assertTrue(events.isEmpty());
-    assertEquals(Role.INIT, m.role());
-    assertThrows(IllegalArgumentException.class, () -> m.rehearseTakeOver(-1));
-    // ... and the member works as before afterwards.
-    m.start();
-    settle();
-    election.become(Role.BACKUP, "start");
-    election.become(Role.MASTER, "master-down timer expired");
-    settle();
-    assertTrue(kernel.has("eth0", vip.address()));
-  }
-
-  @Test
   void onTheElectionsThreadATakeOverAnnouncesBeforeAnyListenerHearsOfIt() {
     // design.md: a hot standby's take-over is the VIP and its gratuitous ARP; the role change
     // reaches the listeners (a log line, a meter) after them, still first among the events.
@@ -266,7 +245,7 @@ class MemberTest {
   void warmStandbyStartsTheApplicationBeforeTakingTheVipAndStopsItOnDemotion() {
     CompletableFuture<Void> started = new CompletableFuture<>();
     List<String> app = new ArrayList<>();
-    Member m = member().warmStandby(new ApplicationControl() {
+    Member m = member().standby(StandbyPolicy.warm(new ApplicationControl() {
       @Override
       public CompletableFuture<Void> start() {
         app.add("start");
@@ -277,7 +256,7 @@ class MemberTest {
       public void stop() {
         app.add("stop");
       }
-    }, Duration.ofSeconds(10)).build();
+    }, Duration.ofSeconds(10))).build();
     m.start();
     settle();
     election.become(Role.MASTER, "owner");
@@ -295,7 +274,7 @@ class MemberTest {
 
   @Test
   void warmStandbyTakesTheVipAnywayWhenTheApplicationIsSlow() {
-    Member m = member().warmStandby(new ApplicationControl() {
+    Member m = member().standby(StandbyPolicy.warm(new ApplicationControl() {
       @Override
       public CompletableFuture<Void> start() {
         return new CompletableFuture<>();
@@ -303,7 +282,7 @@ class MemberTest {
 
       @Override
       public void stop() {}
-    }, Duration.ofSeconds(3)).build();
+    }, Duration.ofSeconds(3))).build();
     m.start();
     settle();
     election.become(Role.MASTER, "owner");
@@ -316,7 +295,7 @@ class MemberTest {
   @Test
   void coldStandbyActivatesASpareOnceWhenTooFewMembersLive() {
     List<Integer> activations = new ArrayList<>();
-    Member m = member().coldStandby((live, min) -> activations.add(live), 2).build();
+    Member m = member().standby(StandbyPolicy.cold((live, min) -> activations.add(live), 2)).build();
     m.start();
     settle();
     election.become(Role.BACKUP, "start");
