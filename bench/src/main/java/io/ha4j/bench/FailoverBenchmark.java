@@ -69,12 +69,10 @@ public final class FailoverBenchmark {
 
   private final FailoverOptions options;
   private final FailoverRig rig;
-  private final PairLauncher pairs;
 
   private FailoverBenchmark(FailoverOptions options, FailoverRig rig) {
     this.options = options;
     this.rig = rig;
-    this.pairs = new PairLauncher(options, rig.netns());
   }
 
   public static void main(String[] args) throws Exception {
@@ -92,7 +90,7 @@ public final class FailoverBenchmark {
         Files.writeString(names, String.join("\n", netns.namespace(1), netns.namespace(2), netns.namespace(3),
             netns.bridgeNamespace()) + "\n");
       }
-      FailoverRig rig = new FailoverRig(netns);
+      FailoverRig rig = new FailoverRig(netns, o);
       try {
         rig.openSniffers(o.impls());
         new FailoverBenchmark(o, rig).run();
@@ -112,7 +110,7 @@ public final class FailoverBenchmark {
     System.out.printf("phase %s, seed %d%n", options.phase().name().toLowerCase(Locale.ROOT), options.seed());
     List<Measurement> results = new ArrayList<>();
     if (options.runs() > 0) {
-      FailoverRun runner = new FailoverRun(options, rig, pairs);
+      FailoverRun runner = new FailoverRun(options, rig);
       for (BigDecimal interval : options.intervals()) {
         double intervalMs = interval.doubleValue() * 1000;
         for (PlannedRun planned : PlannedRun.plan(options.runs(), options.impls(), options.phase(), options.seed())) {
@@ -129,7 +127,7 @@ public final class FailoverBenchmark {
       new FailoverReport(options).print(results);
     }
     if (options.lossSeconds() > 0) {
-      new LossRun(options, rig, pairs).run();
+      new LossRun(options, rig).run();
     }
   }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The fail-over benchmark's topology on a bridged {@link NetnsRig}: directors n1 and n2 in hosts
- * 1 and 2, each with a UDP responder, the client n3 in host 3 probing the VIP, and sniffers of
- * n1's advertisements in n2's namespace. Every socket is this JVM's, opened in its namespace with
+ * 1 and 2, each with a UDP responder, started as pairs by its {@link PairLauncher}, the client n3
+ * in host 3 probing the VIP, and sniffers of n1's advertisements in n2's namespace. Every socket is this JVM's, opened in its namespace with
  * setns, so every timestamp is this process's {@link System#nanoTime()}.
  */
 final class FailoverRig {
@@ -34,13 +34,15 @@ final class FailoverRig {
   static final long SETTLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(40);
 
   private final NetnsRig netns;
+  private final PairLauncher pairs;
   private final VipProber prober;
   private final List<VipResponder> responders = new ArrayList<>();
   private final Map<Implementation, AdvertisementSniffer> sniffers = new EnumMap<>(Implementation.class);
 
-  /** Starts the responders and the prober. */
-  FailoverRig(NetnsRig netns) {
+  /** Starts the responders and the prober; the pairs are rendered and started as {@code options} say. */
+  FailoverRig(NetnsRig netns, FailoverOptions options) {
     this.netns = netns;
+    this.pairs = new PairLauncher(options, netns);
     for (int i = 1; i <= 2; i++) {
       responders.add(new VipResponder(openIn(netns.namespace(i), new InetSocketAddress(RESPONDER_PORT)), name(i)));
     }
@@ -79,6 +81,10 @@ final class FailoverRig {
 
   NetnsRig netns() {
     return netns;
+  }
+
+  PairLauncher pairs() {
+    return pairs;
   }
 
   VipProber prober() {

@@ -22,12 +22,10 @@ final class FailoverRun {
 
   private final FailoverOptions options;
   private final FailoverRig rig;
-  private final PairLauncher pairs;
 
-  FailoverRun(FailoverOptions options, FailoverRig rig, PairLauncher pairs) {
+  FailoverRun(FailoverOptions options, FailoverRig rig) {
     this.options = options;
     this.rig = rig;
-    this.pairs = pairs;
   }
 
   /** One crash fail-over: fresh pair, settle, kill n1 at the planned phase, time until n2 answers. Empty on failure. */
@@ -35,7 +33,7 @@ final class FailoverRun {
     Implementation impl = planned.impl();
     AdvertisementSniffer sniffer = rig.sniffer(impl);
     VipProber prober = rig.prober();
-    DirectorPair pair = pairs.start(impl, interval);
+    DirectorPair pair = rig.pairs().start(impl, interval);
     try {
       long settled = rig.awaitSettled(pair, interval, options.steadySeconds());
       if (settled < 0) {

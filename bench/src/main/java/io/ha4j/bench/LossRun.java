@@ -28,13 +28,11 @@ final class LossRun {
   private final FailoverOptions options;
   private final FailoverRig rig;
   private final NetnsRig netns;
-  private final PairLauncher pairs;
 
-  LossRun(FailoverOptions options, FailoverRig rig, PairLauncher pairs) {
+  LossRun(FailoverOptions options, FailoverRig rig) {
     this.options = options;
     this.rig = rig;
     this.netns = rig.netns();
-    this.pairs = pairs;
   }
 
   void run() throws Exception {
@@ -44,7 +42,7 @@ final class LossRun {
         + "heartbeat datagrams arriving at each director, %d s%n", interval.toPlainString(), options.copies(),
         options.lossPercent(), seconds);
     VipProber prober = rig.prober();
-    DirectorPair pair = pairs.start(Implementation.HA4J, interval);
+    DirectorPair pair = rig.pairs().start(Implementation.HA4J, interval);
     try {
       if (rig.awaitSettled(pair, interval, options.steadySeconds()) < 0) {
         System.out.println("  the pair did not settle; logs in " + options.work());

@@ -10,18 +10,12 @@ import org.jspecify.annotations.Nullable;
  * One statement as a {@link KeywordTable} hands it to its keyword's handler: the words after the
  * keyword read as values against how many the keyword takes, and whether it may open a block;
  * every error points at the token concerned.
+ *
+ * @param statement the keyword, its words and its block
+ * @param takesBlock whether the keyword may open a {@code { ... }} block
+ * @param words the file's reader of values, errors and warnings
  */
-final class Directive {
-
-  private final ConfigStatement statement;
-  private final boolean takesBlock;
-  private final ConfigWords words;
-
-  Directive(ConfigStatement statement, boolean takesBlock, ConfigWords words) {
-    this.statement = statement;
-    this.takesBlock = takesBlock;
-    this.words = words;
-  }
+record Directive(ConfigStatement statement, boolean takesBlock, ConfigWords words) {
 
   String name() {
     return statement.name();
@@ -29,10 +23,6 @@ final class Directive {
 
   ConfigToken keyword() {
     return statement.keyword();
-  }
-
-  List<ConfigToken> args() {
-    return statement.args();
   }
 
   /** Word {@code i} after the keyword. */
@@ -48,10 +38,6 @@ final class Directive {
   /** The statements of its block, or null if it has none. */
   @Nullable List<ConfigStatement> body() {
     return statement.block();
-  }
-
-  ConfigWords words() {
-    return words;
   }
 
   /** The statements of its block, which must be there, after exactly {@code args} words. */

@@ -20,8 +20,8 @@ final class HistoryAnalysis {
     Bounds bounds = Bounds.of(history);
     List<Violation> violations = new ArrayList<>();
     violations.addAll(new StablePeriodCheck(history, bounds, Disturbances.of(history, bounds)).check());
-    violations.addAll(new SplitBrainCheck(history, bounds).check());
-    violations.addAll(new RealServerRemovalCheck(history, bounds).check());
+    SplitBrainCheck.check(history, bounds, violations);
+    RealServerRemovalCheck.check(history, bounds, violations);
     violations.sort((a, b) -> a.invariant() != b.invariant()
         ? a.invariant().compareTo(b.invariant()) : Long.compare(a.atNanos(), b.atNanos()));
     return List.copyOf(violations);

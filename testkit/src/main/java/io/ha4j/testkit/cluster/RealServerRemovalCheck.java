@@ -2,7 +2,6 @@ package io.ha4j.testkit.cluster;
 
 import io.ha4j.api.RealServer;
 import io.ha4j.api.table.TableOp;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,16 +15,10 @@ import java.util.Set;
  */
 final class RealServerRemovalCheck {
 
-  private final History history;
-  private final Bounds bounds;
+  private RealServerRemovalCheck() {}
 
-  RealServerRemovalCheck(History history, Bounds bounds) {
-    this.history = history;
-    this.bounds = bounds;
-  }
-
-  List<Violation> check() {
-    List<Violation> violations = new ArrayList<>();
+  /** Adds the violations in {@code history} to {@code violations}. */
+  static void check(History history, Bounds bounds, List<Violation> violations) {
     List<History.Event> events = history.events();
     ClusterConfig cluster = history.cluster();
     RealServerPool pool = cluster.realServers();
@@ -52,7 +45,7 @@ final class RealServerRemovalCheck {
         }
       }
       if (i >= events.size()) {
-        return violations;
+        return;
       }
       for (; i < events.size() && events.get(i).atNanos() == t; i++) {
         History.Event e = events.get(i);

@@ -1,6 +1,5 @@
 package io.ha4j.testkit.cluster;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +10,10 @@ import java.util.Map;
  */
 final class SplitBrainCheck {
 
-  private final History history;
-  private final Bounds bounds;
+  private SplitBrainCheck() {}
 
-  SplitBrainCheck(History history, Bounds bounds) {
-    this.history = history;
-    this.bounds = bounds;
-  }
-
-  List<Violation> check() {
-    List<Violation> violations = new ArrayList<>();
+  /** Adds the violations in {@code history} to {@code violations}. */
+  static void check(History history, Bounds bounds, List<Violation> violations) {
     List<History.Event> events = history.events();
     long b = bounds.convergenceNanos();
     ClusterState s = new ClusterState(history.cluster());
@@ -37,7 +30,7 @@ final class SplitBrainCheck {
         }
       }
       if (i >= events.size()) {
-        return violations;
+        return;
       }
       for (; i < events.size() && events.get(i).atNanos() == t; i++) {
         s.apply(events.get(i));

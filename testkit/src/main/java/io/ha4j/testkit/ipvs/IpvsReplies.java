@@ -14,22 +14,12 @@ import org.jspecify.annotations.Nullable;
  * Encodes the fake kernel's answers to one socket: the messages of the table's entries, acks and
  * errors as a socket with {@code NETLINK_CAP_ACK} and {@code NETLINK_EXT_ACK} gets them, and dumps
  * packed into datagrams of about one page as {@code netlink_dump} packs them.
+ *
+ * @param portId the socket's port id, which replies are addressed to
+ * @param familyId the IPVS family's id
+ * @param dumpDatagram the most bytes of dump messages per datagram
  */
-final class IpvsReplies {
-
-  private final int portId;
-  private final int familyId;
-  private final int dumpDatagram;
-
-  IpvsReplies(int portId, int familyId, int dumpDatagram) {
-    this.portId = portId;
-    this.familyId = familyId;
-    this.dumpDatagram = dumpDatagram;
-  }
-
-  int familyId() {
-    return familyId;
-  }
+record IpvsReplies(int portId, int familyId, int dumpDatagram) {
 
   /** {@code msg} as the reply to {@code request}: its sequence number, addressed to the socket. */
   ByteBuffer to(NetlinkMessage request, MessageBuilder msg) {
@@ -50,8 +40,8 @@ final class IpvsReplies {
     return to(request, reply(CMD_SET_INFO).u32(1, VERSION).u32(2, CONN_TAB_SIZE));
   }
 
-  ByteBuffer timeouts(NetlinkMessage request, int tcp, int tcpFin, int udp) {
-    return to(request, reply(CMD_SET_CONFIG).u32(A_TCP, tcp).u32(A_TCP_FIN, tcpFin).u32(A_UDP, udp));
+  ByteBuffer timeouts(NetlinkMessage request, IpvsTable.Timeouts t) {
+    return to(request, reply(CMD_SET_CONFIG).u32(A_TCP, t.tcp()).u32(A_TCP_FIN, t.tcpFin()).u32(A_UDP, t.udp()));
   }
 
   private MessageBuilder reply(int command) {
@@ -106,16 +96,16 @@ final class IpvsReplies {
   MessageBuilder daemon(KernelDaemon d) {
     MessageBuilder b = reply(CMD_NEW_DAEMON);
     int nest = b.beginNested(A_DAEMON);
-    b.u32(Y_STATE, d.state);
-    b.string(Y_IFN, d.ifname);
-    b.u32(Y_SYNCID, d.syncId);
-    b.u16(Y_MAXLEN, d.maxLen);
-    b.u16(Y_PORT, d.port); // host order in the kernel
-    b.u8(Y_TTL, d.ttl);
-    if (d.group.length == 16) {
-      b.bytes(Y_GROUP6, d.group);
+    b.u32(Y_STATE, d.state());
+    b.string(Y_IFN, d.ifname());
+    b.u32(Y_SYNCID, d.syncId());
+    b.u16(Y_MAXLEN, d.maxLen());
+    b.u16(Y_PORT, d.port()); // host order in the kernel
+    b.u8(Y_TTL, d.ttl());
+    if (d.group().length == 16) {
+      b.bytes(Y_GROUP6, d.group());
     } else {
-      b.bytes(Y_GROUP, d.group);
+      b.bytes(Y_GROUP, d.group());
     }
     b.endNested(nest);
     return b;

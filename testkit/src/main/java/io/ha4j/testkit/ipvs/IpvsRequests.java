@@ -92,7 +92,7 @@ final class IpvsRequests {
     Attributes a = m.attributes(Netlink.GENL_HEADER_LENGTH);
     switch (cmd) {
       case CMD_GET_INFO -> out.add(replies.info(m));
-      case CMD_GET_CONFIG -> out.add(replies.timeouts(m, table.tcpTimeout(), table.tcpFinTimeout(), table.udpTimeout()));
+      case CMD_GET_CONFIG -> out.add(replies.timeouts(m, table.timeouts()));
       case CMD_SET_CONFIG -> table.setTimeouts(a.u32(A_TCP, 0), a.u32(A_TCP_FIN, 0), a.u32(A_UDP, 0));
       case CMD_FLUSH -> table.flush();
       case CMD_ZERO -> {

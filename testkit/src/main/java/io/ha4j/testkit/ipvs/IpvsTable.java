@@ -27,9 +27,10 @@ final class IpvsTable {
   private final Set<String> schedulers;
   private final LinkedHashMap<String, KernelService> services = new LinkedHashMap<>();
   private final Map<Integer, KernelDaemon> daemons = new LinkedHashMap<>();
-  private int tcpTimeout = 900;
-  private int tcpFinTimeout = 120;
-  private int udpTimeout = 300;
+  private Timeouts timeouts = new Timeouts(900, 120, 300);
+
+  /** The connection timeouts in seconds (ip_vs_timeout_user). */
+  record Timeouts(int tcp, int tcpFin, int udp) {}
 
   IpvsTable(Set<String> schedulers) {
     this.schedulers = Set.copyOf(schedulers);
@@ -43,16 +44,8 @@ final class IpvsTable {
     return daemons.values();
   }
 
-  int tcpTimeout() {
-    return tcpTimeout;
-  }
-
-  int tcpFinTimeout() {
-    return tcpFinTimeout;
-  }
-
-  int udpTimeout() {
-    return udpTimeout;
+  Timeouts timeouts() {
+    return timeouts;
   }
 
   List<String> serviceKeys() {
@@ -209,9 +202,8 @@ final class IpvsTable {
 
   /** ip_vs_set_timeout: 0 keeps the current value. */
   void setTimeouts(int tcp, int fin, int udp) {
-    tcpTimeout = tcp != 0 ? tcp : tcpTimeout;
-    tcpFinTimeout = fin != 0 ? fin : tcpFinTimeout;
-    udpTimeout = udp != 0 ? udp : udpTimeout;
+    timeouts = new Timeouts(tcp != 0 ? tcp : timeouts.tcp(), fin != 0 ? fin : timeouts.tcpFin(),
+        udp != 0 ? udp : timeouts.udp());
   }
 
   // ---- keys ----------------------------------------------------------------------------------
