@@ -1,0 +1,96 @@
+package io.ha4j.director;
+
+import io.ha4j.api.RealServer;
+import io.ha4j.api.health.CheckSettings;
+import io.ha4j.api.health.HealthCheck;
+import io.ha4j.core.health.TcpCheck;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real server's checker block, {@code TCP_CHECK} or {@code HTTP_GET} / {@code SSL_GET} (which
+ * add {@code url} and {@code virtualhost}): the keywords with their handlers, and the end of the
+ * block, which builds the check and its settings.
+ */
+final class CheckerBlock {
+
+  static final Set<String> IGNORED = Set.of("warmup");
+  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final KeywordTable<CheckerBlock> TCP_CHECK = new KeywordTable<CheckerBlock>()
+      .keyword("connect_timeout", (b, d) -> b.timeout = d.positiveSeconds())
+      .keyword("connect_port", (b, d) -> b.port = d.integer(1, 65535))
+      .keyword("connect_ip", (b, d) -> b.ip = d.address())
+      .keyword("retry", (b, d) -> b.retries = d.integer(0, 1000))
+      .keyword("nb_get_retry", (b, d) -> b.retries = d.integer(0, 1000))
+      .keyword("delay_before_retry", (b, d) -> b.retryDelay = d.seconds())
+      .keyword("delay_loop", (b, d) -> b.interval = d.positiveSeconds())
+      .keyword("rise", (b, d) -> b.rise = d.integer(1, 1000))
+      .keyword("fall", (b, d) -> b.fall = d.integer(1, 1000))
+      .ignored(IGNORED, " has no ha4j equivalent; ignored");
+
+  private static final KeywordTable<CheckerBlock> HTTP_GET = TCP_CHECK.copy()
+      .repeatedBlock("url", CheckerBlock::url)
+      .keyword("virtualhost", (b, d) -> b.host = d.word());
+
+  private final String name;
+  private Duration interval;
+  private Duration timeout = DEFAULT_CONNECT_TIMEOUT;
+  private InetAddress ip;
+  private int port;
+  private int retries = 0;
+  private Duration retryDelay = Duration.ofSeconds(1);
+  private int rise = 1;
+  private int fall = 1;
+  private @Nullable Directive url;
+  private @Nullable String host;
+
+  private CheckerBlock(String name, RealServer server, Duration delayLoop) {
+    this.name = name;
+    this.interval = delayLoop;
+    this.ip = server.address();
+    this.port = server.port();
+  }
+
+  /** The check of {@code server} by checker {@code c}; the interval is the virtual server's {@code delay_loop} unless given. */
+  static RealServerCheck read(Directive c, RealServer server, Duration delayLoop) throws ConfigException {
+    boolean http = !c.name().equals("TCP_CHECK");
+    CheckerBlock b = new CheckerBlock(c.name(), server, delayLoop);
+    (http ? HTTP_GET : TCP_CHECK).read(c, 0, b);
+    return b.end(c, http, server);
+  }
+
+  private void url(Directive d) throws ConfigException {
+    Directive first = url;
+    if (first != null) {
+      throw d.error("one url per " + name + " in ha4j (the first is at line " + first.keyword().line() + ")");
+    }
+    d.block(0);
+    url = d;
+  }
+
+  private RealServerCheck end(Directive c, boolean http, RealServer server) throws ConfigException {
+    if (port == 0) {
+      throw c.error("the real server has port 0: set connect_port");
+    }
+    HealthCheck check;
+    if (!http) {
+      check = new TcpCheck(new InetSocketAddress(ip, port));
+    } else {
+      Directive u = url;
+      if (u == null) {
+        throw c.error(c.name() + " needs a url { path ... } block");
+      }
+      check = UrlBlock.read(u, c.name().equals("SSL_GET"), ip, port, host);
+    }
+    try {
+      CheckSettings settings = new CheckSettings(interval, timeout, rise, fall, retries, retryDelay, true);
+      return new RealServerCheck(server.endpoint(), check, settings);
+    } catch (IllegalArgumentException e) {
+      throw c.error(String.valueOf(e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.ha4j.director;
+
+import io.ha4j.api.health.HealthCheck;
+import io.ha4j.core.health.HttpCheck;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code url} block of an {@code HTTP_GET} / {@code SSL_GET} checker: path, expected status
+ * and body digest, and the end of the block, which builds the HTTP(S) check.
+ */
+final class UrlBlock {
+
+  private static final KeywordTable<UrlBlock> KEYWORDS = new KeywordTable<UrlBlock>()
+      .keyword("path", (b, d) -> {
+        b.path = d.word();
+        if (!b.path.startsWith("/")) {
+          throw d.error(d.arg(0), "path must start with '/'");
+        }
+      })
+      .keyword("status_code", UrlBlock::statusCode)
+      .keyword("digest", (b, d) -> {
+        String v = d.word().toLowerCase(Locale.ROOT);
+        if (!v.matches("[0-9a-f]{64}")) {
+          throw d.error(d.arg(0), v.matches("[0-9a-f]{32}")
+              ? "digest is keepalived's MD5; ha4j checks SHA-256: give 64 hex digits (sha256sum of the body)"
+              : "digest must be 64 hex digits (the SHA-256 of the body)");
+        }
+        b.sha256 = v;
+      });
+
+  private String path = "/";
+  private int minStatus = 200;
+  private int maxStatus = 299;
+  private @Nullable String sha256;
+
+  private UrlBlock() {}
+
+  /** The check of {@code url} at {@code ip:port}, over TLS (certificates unchecked, as keepalived) if {@code tls}. */
+  static HealthCheck read(Directive url, boolean tls, InetAddress ip, int port, @Nullable String host)
+      throws ConfigException {
+    UrlBlock b = new UrlBlock();
+    KEYWORDS.read(url, 0, b);
+    String hostText = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+    try {
+      HttpCheck.Builder check = HttpCheck.get(new URI((tls ? "https" : "http") + "://" + hostText + ":" + port + b.path))
+          .status(b.minStatus, b.maxStatus).insecureTls(tls);
+      if (host != null) {
+        check.hostHeader(host);
+      }
+      String digest = b.sha256;
+      if (digest != null) {
+        check.sha256(digest);
+      }
+      return check.build();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw url.error("bad url: " + e.getMessage());
+    }
+  }
+
+  /** {@code N} or {@code N-M}. */
+  private void statusCode(Directive d) throws ConfigException {
+    ConfigToken t = d.valueOrKeyword();
+    d.exactly(1);
+    String v = t.text();
+    int dash = v.indexOf('-');
+    ConfigWords words = d.words();
+    if (dash > 0) {
+      minStatus = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted()), 100, 599, "status_code");
+      maxStatus = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column(), t.quoted()), minStatus, 599, "status_code");
+    } else {
+      minStatus = words.integer(t, 100, 599, "status_code");
+      maxStatus = minStatus;
+    }
+  }
+}

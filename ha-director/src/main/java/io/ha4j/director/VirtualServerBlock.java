@@ -1,0 +1,192 @@
+package io.ha4j.director;
+
+import io.ha4j.api.AddressFamily;
+import io.ha4j.api.ForwardingMethod;
+import io.ha4j.api.Protocol;
+import io.ha4j.api.RealServer;
+import io.ha4j.api.ServiceKey;
+import io.ha4j.api.VirtualService;
+import io.ha4j.api.reconcile.DesiredService;
+import io.ha4j.api.reconcile.FailureMode;
+import io.ha4j.api.reconcile.Quorum;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code virtual_server} block: its keywords with the handlers that fill in the service's
+ * settings, and the end of the block, which builds the virtual service and then reads its real
+ * servers (which take the service's forwarding method and check interval).
+ */
+final class VirtualServerBlock {
+
+  /** Also the ignored keywords of {@code real_server}. */
+  static final Set<String> IGNORED = Set.of("smtp_alert", "ha_suspend", "omega");
+  private static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
+
+  private static final KeywordTable<VirtualServerBlock> KEYWORDS = new KeywordTable<VirtualServerBlock>()
+      .keyword("delay_loop", (b, d) -> b.delayLoop = d.positiveSeconds())
+      .keyword("lb_algo", VirtualServerBlock::scheduler)
+      .keyword("lvs_sched", VirtualServerBlock::scheduler)
+      .keyword("lb_kind", VirtualServerBlock::forwarding)
+      .keyword("lvs_method", VirtualServerBlock::forwarding)
+      .keyword("protocol", (b, d) -> b.protocol = switch (d.word().toUpperCase(Locale.ROOT)) {
+        case "TCP" -> Protocol.TCP;
+        case "UDP" -> Protocol.UDP;
+        case "SCTP" -> Protocol.SCTP;
+        default -> throw d.error(d.arg(0), "protocol must be TCP, UDP or SCTP");
+      })
+      .keyword("ip_family", (b, d) -> b.family = switch (d.word()) {
+        case "inet" -> AddressFamily.INET;
+        case "inet6" -> AddressFamily.INET6;
+        default -> throw d.error(d.arg(0), "ip_family must be inet or inet6");
+      })
+      .keyword("persistence_timeout", (b, d) -> b.persistence = d.integer(1, Integer.MAX_VALUE))
+      .keyword("persistence_granularity", (b, d) -> b.netmask = granularity(d))
+      .keyword("quorum", (b, d) -> b.quorum = d.integer(0, Integer.MAX_VALUE))
+      .keyword("hysteresis", (b, d) -> b.hysteresis = d.integer(0, Integer.MAX_VALUE))
+      .keyword("sorry_server", (b, d) -> {
+        d.exactly(2);
+        b.sorry = RealServer.of(d.words().address(d.arg(0)), d.words().integer(d.arg(1), 0, 65535, "port"));
+      })
+      .keyword("inhibit_on_failure", (b, d) -> {
+        d.none();
+        b.failure = FailureMode.QUIESCE;
+      })
+      .keyword("alpha", (b, d) -> {
+        d.none();
+        b.alpha = true;
+      })
+      .repeatedBlock("real_server", (b, d) -> b.realServers.add(d)) // read at the end, with the service's settings
+      .ignored(IGNORED, " has no ha4j equivalent; ignored");
+
+  private final @Nullable InetAddress address;
+  private final int port;
+  private final int mark;
+  private Duration delayLoop = DEFAULT_DELAY_LOOP;
+  private String scheduler = "wlc";
+  private ForwardingMethod forwarding = ForwardingMethod.NAT;
+  private Protocol protocol = Protocol.TCP;
+  private AddressFamily family = AddressFamily.INET;
+  private int persistence = 0;
+  private int netmask = -1;
+  private int quorum = Quorum.DEFAULT.quorum();
+  private int hysteresis = Quorum.DEFAULT.hysteresis();
+  private @Nullable RealServer sorry;
+  private FailureMode failure = FailureMode.REMOVE;
+  private boolean alpha = false;
+  private final List<Directive> realServers = new ArrayList<>();
+
+  /** The service's address and port, or {@code fwmark N}: the two words after the keyword. */
+  private VirtualServerBlock(Directive s) throws ConfigException {
+    ConfigToken first = s.arg(0);
+    boolean fwmark = first.text().equals("fwmark");
+    address = fwmark ? null : s.words().address(first);
+    int vsPort = 0;
+    int m = 0;
+    if (fwmark) {
+      ConfigToken t = s.arg(1);
+      try {
+        m = Integer.parseUnsignedInt(t.text());
+      } catch (NumberFormatException e) {
+        throw s.error(t, "fwmark must be an integer in 1..4294967295");
+      }
+      if (m == 0) {
+        throw s.error(t, "fwmark must be an integer in 1..4294967295");
+      }
+    } else {
+      vsPort = s.words().integer(s.arg(1), 0, 65535, "port");
+    }
+    port = vsPort;
+    mark = m;
+  }
+
+  static VirtualServerConfig read(Directive s) throws ConfigException {
+    List<ConfigStatement> body = s.block(2);
+    VirtualServerBlock b = new VirtualServerBlock(s);
+    KEYWORDS.read(body, b, s.name(), s.words());
+    return b.end(s);
+  }
+
+  private void scheduler(Directive d) throws ConfigException {
+    scheduler = d.word();
+    if (!scheduler.matches("[a-z0-9_-]{1,15}")) {
+      throw d.error(d.arg(0), "scheduler must be a kernel scheduler name such as rr, wlc, sh, mh");
+    }
+  }
+
+  private void forwarding(Directive d) throws ConfigException {
+    forwarding = switch (d.word().toUpperCase(Locale.ROOT)) {
+      case "NAT" -> ForwardingMethod.NAT;
+      case "DR" -> ForwardingMethod.DR;
+      case "TUN" -> ForwardingMethod.TUN;
+      default -> throw d.error(d.arg(0), "lb_kind must be NAT, DR or TUN");
+    };
+  }
+
+  /** A netmask ({@code 255.255.255.0}) or a prefix length, as a prefix length. */
+  private static int granularity(Directive d) throws ConfigException {
+    ConfigToken t = d.value();
+    d.exactly(1);
+    String v = t.text();
+    if (v.matches("\\d{1,3}")) {
+      return d.words().integer(t, 0, 128, "persistence_granularity");
+    }
+    if (v.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      long bits = 0;
+      for (String part : v.split("\\.")) {
+        int octet = Integer.parseInt(part);
+        if (octet > 255) {
+          throw d.error(t, "persistence_granularity is not a netmask");
+        }
+        bits = (bits << 8) | octet;
+      }
+      int len = Long.bitCount(bits);
+      long expected = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+      if (bits != expected) {
+        throw d.error(t, "persistence_granularity is not a contiguous netmask");
+      }
+      return len;
+    }
+    throw d.error(t, "persistence_granularity must be a netmask (255.255.255.0) or a prefix length");
+  }
+
+  /** The end of the block: the service, then its real servers in file order, then the pool. */
+  private VirtualServerConfig end(Directive s) throws ConfigException {
+    ServiceKey key;
+    InetAddress vsAddress = address;
+    if (vsAddress != null) {
+      key = ServiceKey.of(protocol, vsAddress, port);
+      family = AddressFamily.of(vsAddress);
+    } else {
+      key = ServiceKey.fwmark(mark, family);
+    }
+    if (netmask > family.bits()) {
+      throw s.error("persistence_granularity /" + netmask + " does not fit " + family);
+    }
+    VirtualService service;
+    try {
+      service = VirtualService.of(key, scheduler)
+          .withPersistence(persistence, netmask < 0 ? family.bits() : netmask);
+    } catch (IllegalArgumentException e) {
+      throw s.error(String.valueOf(e.getMessage()));
+    }
+    List<RealServer> pool = new ArrayList<>();
+    List<RealServerCheck> checks = new ArrayList<>();
+    for (Directive r : realServers) {
+      RealServerBlock.read(r, key, forwarding, delayLoop, pool, checks);
+    }
+    RealServer given = sorry;
+    @Nullable RealServer sorryServer = given != null ? given.withForwarding(forwarding) : null;
+    try {
+      DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
+      return new VirtualServerConfig(desired, checks, alpha);
+    } catch (IllegalArgumentException e) {
+      throw s.error(String.valueOf(e.getMessage()));
+    }
+  }
+}
