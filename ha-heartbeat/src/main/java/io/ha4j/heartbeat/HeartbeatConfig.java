@@ -17,50 +17,11 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of one member of one election group. Build with {@link #builder()}.
- *
- * @param clusterId any 32-bit value shared by the cluster; packets of other clusters are dropped
- * @param groupId 1..255, the election group (like a VRRP VRID)
- * @param nodeId this member
- * @param priority 1..254, or 255 for the address owner, which becomes master at once on start
- *     (RFC 5798 section 6.4.1)
- * @param advertisementInterval how often a master advertises, 10 ms .. 1 h, whole milliseconds
- * @param preempt whether a higher-priority backup takes over from a lower-priority master
- * @param preemptDelay after a start (or the end of a FAULT), preemption waits this long
- *     (keepalived's {@code preempt_delay}); zero for none
- * @param keys 1 or 2 shared keys with distinct ids; the first signs, all are accepted
- * @param destinations where advertisements go: unicast peers and/or a multicast group
- * @param trackWeights tracked objects (interfaces, health checks, scripts, files) with their weight in
- *     -254..254: when up, a positive weight is added to the priority; when down, a negative weight
- *     is added; a weight-0 object that is down puts the member in FAULT (keepalived {@code
- *     track_script}/{@code track_interface})
- * @param virtualAddresses the VIP set, whose digest is advertised so that a mismatch is noticed
- * @param stallThreshold a timer that fires later than this fraction of the master-down interval
- *     is taken as a stall of this process (GC pause, VM steal), in (0, 1]
- * @param beforeMaster runs before becoming master
- * @param beforeMasterTimeout how long {@code beforeMaster} may take
- * @param incarnations gives the incarnation number on each start
- * @param advertisementCopies how many datagrams carry each advertisement, 1..{@value
- *     #MAX_ADVERTISEMENT_COPIES} (default 1, one datagram as in VRRP); see {@link
- *     Builder#advertisementCopies(int)}
+ * The settings of one member of one election group: immutable, compared by value. Build one with
+ * {@link #builder()}, or change one through {@link #toBuilder()}; {@link Builder#build()} checks
+ * every setting and names the one that is wrong.
  */
-public record HeartbeatConfig(
-    int clusterId,
-    int groupId,
-    NodeId nodeId,
-    int priority,
-    Duration advertisementInterval,
-    boolean preempt,
-    Duration preemptDelay,
-    List<HeartbeatKey> keys,
-    List<InetSocketAddress> destinations,
-    Map<Tracked, Integer> trackWeights,
-    Set<VirtualAddress> virtualAddresses,
-    double stallThreshold,
-    BeforeMaster beforeMaster,
-    Duration beforeMasterTimeout,
-    LongSupplier incarnations,
-    int advertisementCopies) {
+public final class HeartbeatConfig {
 
   /** Priority of the address owner (RFC 5798 section 6.1). */
   public static final int OWNER_PRIORITY = 255;
@@ -69,34 +30,53 @@ public record HeartbeatConfig(
   /** Most datagrams per advertisement ({@link #advertisementCopies()}). */
   public static final int MAX_ADVERTISEMENT_COPIES = 5;
 
-  public HeartbeatConfig {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final int clusterId;
+  private final int groupId;
+  private final NodeId nodeId;
+  private final int priority;
+  private final Duration advertisementInterval;
+  private final boolean preempt;
+  private final Duration preemptDelay;
+  private final List<HeartbeatKey> keys;
+  private final List<InetSocketAddress> destinations;
+  private final Map<Tracked, Integer> trackWeights;
+  private final Set<VirtualAddress> virtualAddresses;
+  private final double stallThreshold;
+  private final BeforeMaster beforeMaster;
+  private final Duration beforeMasterTimeout;
+  private final LongSupplier incarnations;
+  private final int advertisementCopies;
+
+  private HeartbeatConfig(Builder b, NodeId nodeId) {
+    int groupId = b.groupId;
     if (groupId < 1 || groupId > 255) {
       throw new IllegalArgumentException("groupId must be 1..255, was " + groupId);
     }
-    Objects.requireNonNull(nodeId, "nodeId");
+    int priority = b.priority;
     if (priority < 1 || priority > OWNER_PRIORITY) {
       throw new IllegalArgumentException(
           "priority must be 1..254 (or 255 for the address owner), was " + priority);
     }
-    Objects.requireNonNull(advertisementInterval, "advertisementInterval");
-    if (advertisementInterval.compareTo(MIN_INTERVAL) < 0
-        || advertisementInterval.compareTo(Advertisement.MAX_INTERVAL) > 0
-        || !advertisementInterval.equals(Duration.ofMillis(advertisementInterval.toMillis()))) {
+    Duration interval = Objects.requireNonNull(b.advertisementInterval, "advertisementInterval");
+    if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(Advertisement.MAX_INTERVAL) > 0
+        || !interval.equals(Duration.ofMillis(interval.toMillis()))) {
       throw new IllegalArgumentException(
-          "advertisementInterval must be whole milliseconds in 10 ms .. 1 h, was " + advertisementInterval);
+          "advertisementInterval must be whole milliseconds in 10 ms .. 1 h, was " + interval);
     }
-    Objects.requireNonNull(preemptDelay, "preemptDelay");
+    Duration preemptDelay = Objects.requireNonNull(b.preemptDelay, "preemptDelay");
     if (preemptDelay.isNegative()) {
       throw new IllegalArgumentException("preemptDelay must not be negative, was " + preemptDelay);
     }
-    keys = List.copyOf(Objects.requireNonNull(keys, "keys"));
+    List<HeartbeatKey> keys = List.copyOf(b.keys);
     if (keys.isEmpty() || keys.size() > 2) {
       throw new IllegalArgumentException("keys must hold 1 or 2 keys (2 during a rollover), was " + keys.size());
     }
     if (keys.size() == 2 && keys.get(0).id() == keys.get(1).id()) {
       throw new IllegalArgumentException("keys must have distinct ids, key id " + keys.get(0).id() + " twice");
     }
-    destinations = List.copyOf(Objects.requireNonNull(destinations, "destinations"));
+    List<InetSocketAddress> destinations = List.copyOf(b.destinations);
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("destinations must name at least one peer or multicast group");
     }
@@ -105,41 +85,57 @@ public record HeartbeatConfig(
         throw new IllegalArgumentException("destination " + d + " is unresolved");
       }
     }
-    trackWeights = Map.copyOf(Objects.requireNonNull(trackWeights, "trackWeights"));
+    Map<Tracked, Integer> trackWeights = Map.copyOf(b.trackWeights);
     trackWeights.forEach((object, w) -> {
       if (w < -254 || w > 254) {
-        throw new IllegalArgumentException(
-            "tracked " + object + " needs a weight in -254..254, was " + w);
+        throw new IllegalArgumentException("tracked " + object + " needs a weight in -254..254, was " + w);
       }
     });
-    virtualAddresses = Set.copyOf(Objects.requireNonNull(virtualAddresses, "virtualAddresses"));
+    Set<VirtualAddress> virtualAddresses = Set.copyOf(b.virtualAddresses);
+    double stallThreshold = b.stallThreshold;
     if (!(stallThreshold > 0 && stallThreshold <= 1)) {
       throw new IllegalArgumentException("stallThreshold must be in (0, 1], was " + stallThreshold);
     }
-    Objects.requireNonNull(beforeMaster, "beforeMaster");
-    Objects.requireNonNull(beforeMasterTimeout, "beforeMasterTimeout");
+    BeforeMaster beforeMaster = Objects.requireNonNull(b.beforeMaster, "beforeMaster");
+    Duration beforeMasterTimeout = Objects.requireNonNull(b.beforeMasterTimeout, "beforeMasterTimeout");
     if (beforeMasterTimeout.isNegative() || beforeMasterTimeout.isZero()) {
       throw new IllegalArgumentException("beforeMasterTimeout must be positive, was " + beforeMasterTimeout);
     }
-    Objects.requireNonNull(incarnations, "incarnations");
-    if (advertisementCopies < 1 || advertisementCopies > MAX_ADVERTISEMENT_COPIES) {
+    LongSupplier incarnations = Objects.requireNonNull(b.incarnations, "incarnations");
+    int copies = b.advertisementCopies;
+    if (copies < 1 || copies > MAX_ADVERTISEMENT_COPIES) {
       throw new IllegalArgumentException(
-          "advertisementCopies must be 1.." + MAX_ADVERTISEMENT_COPIES + ", was " + advertisementCopies);
+          "advertisementCopies must be 1.." + MAX_ADVERTISEMENT_COPIES + ", was " + copies);
     }
+    this.clusterId = b.clusterId;
+    this.groupId = groupId;
+    this.nodeId = nodeId;
+    this.priority = priority;
+    this.advertisementInterval = interval;
+    this.preempt = b.preempt;
+    this.preemptDelay = preemptDelay;
+    this.keys = keys;
+    this.destinations = destinations;
+    this.trackWeights = trackWeights;
+    this.virtualAddresses = virtualAddresses;
+    this.stallThreshold = stallThreshold;
+    this.beforeMaster = beforeMaster;
+    this.beforeMasterTimeout = beforeMasterTimeout;
+    this.incarnations = incarnations;
+    this.advertisementCopies = copies;
   }
 
-  /** The settings without {@link #advertisementCopies()} (one datagram per advertisement). */
-  public HeartbeatConfig(int clusterId, int groupId, NodeId nodeId, int priority, Duration advertisementInterval,
-      boolean preempt, Duration preemptDelay, List<HeartbeatKey> keys, List<InetSocketAddress> destinations,
-      Map<Tracked, Integer> trackWeights, Set<VirtualAddress> virtualAddresses, double stallThreshold,
-      BeforeMaster beforeMaster, Duration beforeMasterTimeout, LongSupplier incarnations) {
-    this(clusterId, groupId, nodeId, priority, advertisementInterval, preempt, preemptDelay, keys, destinations,
-        trackWeights, virtualAddresses, stallThreshold, beforeMaster, beforeMasterTimeout, incarnations, 1);
-  }
-
-  /** A builder with the defaults: priority 100, interval 1 s, preempt on, stall threshold 0.25. */
+  /**
+   * A builder with the defaults: group 1, priority 100, interval 1 s, preempt on, no preempt delay,
+   * stall threshold 0.25, no before-master hook (timeout 5 s), wall-clock incarnations, one copy.
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder preset with every setting of this configuration (for a variant of it, or a reload). */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** The default incarnation source: wall-clock milliseconds shifted left 20 bits, plus 20 random bits. */
@@ -147,9 +143,143 @@ public record HeartbeatConfig(
     return (System.currentTimeMillis() << 20) | (RANDOM.nextInt() & 0xfffff);
   }
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Any 32-bit value shared by the cluster; packets of other clusters are dropped. */
+  public int clusterId() {
+    return clusterId;
+  }
 
-  /** Builds a {@link HeartbeatConfig}; the record's constructor validates. */
+  /** 1..255, the election group (like a VRRP VRID). */
+  public int groupId() {
+    return groupId;
+  }
+
+  /** This member. */
+  public NodeId nodeId() {
+    return nodeId;
+  }
+
+  /**
+   * 1..254, or 255 for the address owner, which becomes master at once on start (RFC 5798 section
+   * 6.4.1).
+   */
+  public int priority() {
+    return priority;
+  }
+
+  /** How often a master advertises, 10 ms .. 1 h, whole milliseconds. */
+  public Duration advertisementInterval() {
+    return advertisementInterval;
+  }
+
+  /** Whether a higher-priority backup takes over from a lower-priority master. */
+  public boolean preempt() {
+    return preempt;
+  }
+
+  /**
+   * After a start (or the end of a FAULT), preemption waits this long (keepalived's {@code
+   * preempt_delay}); zero for none.
+   */
+  public Duration preemptDelay() {
+    return preemptDelay;
+  }
+
+  /** 1 or 2 shared keys with distinct ids; the first signs, all are accepted. */
+  public List<HeartbeatKey> keys() {
+    return keys;
+  }
+
+  /** Where advertisements go: unicast peers and/or a multicast group. */
+  public List<InetSocketAddress> destinations() {
+    return destinations;
+  }
+
+  /**
+   * Tracked objects (interfaces, health checks, scripts, files) with their weight in -254..254: when
+   * up, a positive weight is added to the priority; when down, a negative weight is added; a
+   * weight-0 object that is down puts the member in FAULT (keepalived {@code
+   * track_script}/{@code track_interface}).
+   */
+  public Map<Tracked, Integer> trackWeights() {
+    return trackWeights;
+  }
+
+  /** The VIP set, whose digest is advertised so that a mismatch is noticed. */
+  public Set<VirtualAddress> virtualAddresses() {
+    return virtualAddresses;
+  }
+
+  /**
+   * A timer that fires later than this fraction of the master-down interval is taken as a stall of
+   * this process (GC pause, VM steal), in (0, 1].
+   */
+  public double stallThreshold() {
+    return stallThreshold;
+  }
+
+  /** Runs before becoming master. */
+  public BeforeMaster beforeMaster() {
+    return beforeMaster;
+  }
+
+  /** How long {@link #beforeMaster()} may take. */
+  public Duration beforeMasterTimeout() {
+    return beforeMasterTimeout;
+  }
+
+  /** Gives the incarnation number on each start. */
+  public LongSupplier incarnations() {
+    return incarnations;
+  }
+
+  /**
+   * How many datagrams carry each advertisement, 1..{@value #MAX_ADVERTISEMENT_COPIES} (default 1,
+   * one datagram as in VRRP); see {@link Builder#advertisementCopies(int)}.
+   */
+  public int advertisementCopies() {
+    return advertisementCopies;
+  }
+
+  /**
+   * Equal settings; the hook and the incarnation source compare as objects (the same hook, the same
+   * source).
+   */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o == this || (o instanceof HeartbeatConfig c
+        && clusterId == c.clusterId && groupId == c.groupId && nodeId.equals(c.nodeId) && priority == c.priority
+        && advertisementInterval.equals(c.advertisementInterval) && preempt == c.preempt
+        && preemptDelay.equals(c.preemptDelay) && keys.equals(c.keys) && destinations.equals(c.destinations)
+        && trackWeights.equals(c.trackWeights) && virtualAddresses.equals(c.virtualAddresses)
+        && Double.compare(stallThreshold, c.stallThreshold) == 0 && beforeMaster.equals(c.beforeMaster)
+        && beforeMasterTimeout.equals(c.beforeMasterTimeout) && incarnations.equals(c.incarnations)
+        && advertisementCopies == c.advertisementCopies);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(clusterId, groupId, nodeId, priority, advertisementInterval, preempt, preemptDelay, keys,
+        destinations, trackWeights, virtualAddresses, stallThreshold, beforeMaster, beforeMasterTimeout,
+        incarnations, advertisementCopies);
+  }
+
+  /** Every setting, by name; keys show their ids and lengths, never their secrets. */
+  @Override
+  public String toString() {
+    return "HeartbeatConfig[clusterId=" + clusterId + ", groupId=" + groupId + ", nodeId=" + nodeId
+        + ", priority=" + priority + ", advertisementInterval=" + advertisementInterval + ", preempt=" + preempt
+        + ", preemptDelay=" + preemptDelay + ", keys=" + keys + ", destinations=" + destinations
+        + ", trackWeights=" + trackWeights + ", virtualAddresses=" + virtualAddresses
+        + ", stallThreshold=" + stallThreshold + ", beforeMaster=" + beforeMaster
+        + ", beforeMasterTimeout=" + beforeMasterTimeout + ", incarnations=" + incarnations
+        + ", advertisementCopies=" + advertisementCopies + "]";
+  }
+
+  /**
+   * Builds a {@link HeartbeatConfig}. Setters take any value; {@link #build()} checks them all and
+   * throws {@link IllegalArgumentException} naming the first one that is out of range (or {@link
+   * NullPointerException} naming one that is missing).
+   */
   public static final class Builder {
     private int clusterId;
     private int groupId = 1;
@@ -170,16 +300,44 @@ public record HeartbeatConfig(
 
     private Builder() {}
 
+    private Builder(HeartbeatConfig c) {
+      clusterId = c.clusterId;
+      groupId = c.groupId;
+      nodeId = c.nodeId;
+      priority = c.priority;
+      advertisementInterval = c.advertisementInterval;
+      preempt = c.preempt;
+      preemptDelay = c.preemptDelay;
+      keys.addAll(c.keys);
+      destinations.addAll(c.destinations);
+      trackWeights.putAll(c.trackWeights);
+      virtualAddresses.addAll(c.virtualAddresses);
+      stallThreshold = c.stallThreshold;
+      beforeMaster = c.beforeMaster;
+      beforeMasterTimeout = c.beforeMasterTimeout;
+      incarnations = c.incarnations;
+      advertisementCopies = c.advertisementCopies;
+    }
+
+    /** See {@link HeartbeatConfig#clusterId()}; default 0. */
     public Builder clusterId(int v) { clusterId = v; return this; }
+    /** See {@link HeartbeatConfig#groupId()}; default 1. */
     public Builder groupId(int v) { groupId = v; return this; }
+    /** This member; required. */
     public Builder nodeId(NodeId v) { nodeId = v; return this; }
+    /** This member, by name; required. */
     public Builder nodeId(String v) { nodeId = NodeId.of(v); return this; }
+    /** See {@link HeartbeatConfig#priority()}; default 100. */
     public Builder priority(int v) { priority = v; return this; }
+    /** See {@link HeartbeatConfig#advertisementInterval()}; default 1 s. */
     public Builder advertisementInterval(Duration v) { advertisementInterval = v; return this; }
+    /** See {@link HeartbeatConfig#preempt()}; default on. */
     public Builder preempt(boolean v) { preempt = v; return this; }
+    /** See {@link HeartbeatConfig#preemptDelay()}; default none. */
     public Builder preemptDelay(Duration v) { preemptDelay = v; return this; }
     /** Adds a key; the first added signs. */
     public Builder key(HeartbeatKey v) { keys.add(v); return this; }
+    /** Adds a key made of {@code id} and {@code secret}. */
     public Builder key(int id, byte[] secret) { return key(new HeartbeatKey(id, secret)); }
     /** Replaces the keys: the first signs, all are accepted (two during a rollover). */
     public Builder keys(List<HeartbeatKey> v) {
@@ -189,16 +347,21 @@ public record HeartbeatConfig(
     }
     /** Adds a destination (a peer or a multicast group). */
     public Builder destination(InetSocketAddress v) { destinations.add(v); return this; }
+    /** Adds destinations. */
     public Builder destinations(List<InetSocketAddress> v) { destinations.addAll(v); return this; }
-    /** Tracks an object with a weight (see {@link HeartbeatConfig#trackWeights()}). */
+    /** Tracks an object with a weight, or changes its weight (see {@link HeartbeatConfig#trackWeights()}). */
     public Builder track(Tracked object, int weight) { trackWeights.put(Objects.requireNonNull(object, "object"), weight); return this; }
+    /** Adds a virtual address. */
     public Builder virtualAddress(VirtualAddress v) { virtualAddresses.add(v); return this; }
+    /** See {@link HeartbeatConfig#stallThreshold()}; default 0.25. */
     public Builder stallThreshold(double v) { stallThreshold = v; return this; }
+    /** Runs {@code hook} before becoming master, for at most {@code timeout}; default none. */
     public Builder beforeMaster(BeforeMaster hook, Duration timeout) {
       beforeMaster = hook;
       beforeMasterTimeout = timeout;
       return this;
     }
+    /** See {@link HeartbeatConfig#incarnations()}; default {@link HeartbeatConfig#wallClockIncarnation()}. */
     public Builder incarnations(LongSupplier v) { incarnations = v; return this; }
 
     /**
@@ -222,10 +385,9 @@ public record HeartbeatConfig(
      */
     public Builder advertisementCopies(int n) { advertisementCopies = n; return this; }
 
+    /** The configuration, once every setting is checked. */
     public HeartbeatConfig build() {
-      return new HeartbeatConfig(clusterId, groupId, Objects.requireNonNull(nodeId, "nodeId"), priority,
-          advertisementInterval, preempt, preemptDelay, keys, destinations, trackWeights, virtualAddresses,
-          stallThreshold, beforeMaster, beforeMasterTimeout, incarnations, advertisementCopies);
+      return new HeartbeatConfig(this, Objects.requireNonNull(nodeId, "nodeId"));
     }
   }
 }

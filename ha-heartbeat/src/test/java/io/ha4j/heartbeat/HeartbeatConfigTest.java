@@ -1,11 +1,18 @@
 package io.ha4j.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.Tracked;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatConfigTest {
@@ -46,5 +53,44 @@ class HeartbeatConfigTest {
     assertEquals(Duration.ofMillis(609_375).dividedBy(1000),
         VrrpElection.skewTime(100, Duration.ofSeconds(1)));
     assertEquals(Duration.ofNanos(3_609_375_000L), VrrpElection.masterDownInterval(100, Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void aConfigIsAValueAndToBuilderCopiesEverySetting() throws Exception {
+    // HeartbeatConfig's contract: compared by value; toBuilder() is preset with every setting, so a
+    // variant (the take-over warm-up's twin, a reload) changes only what it sets.
+    LongSupplier incarnations = () -> 7;
+    BeforeMaster hook = reason -> CompletableFuture.completedFuture(null);
+    HeartbeatConfig c = valid().clusterId(9).groupId(51).priority(150).advertisementInterval(Duration.ofMillis(100))
+        .preempt(false).preemptDelay(Duration.ofSeconds(3)).track(Tracked.check("http"), -20)
+        .virtualAddress(VirtualAddress.of(InetAddress.getByName("198.51.100.100"), 24, "eth0"))
+        .stallThreshold(0.5).beforeMaster(hook, Duration.ofSeconds(2)).incarnations(incarnations)
+        .advertisementCopies(2).build();
+    HeartbeatConfig copy = c.toBuilder().build();
+    assertEquals(c, copy);
+    assertEquals(c.hashCode(), copy.hashCode());
+    assertEquals(c.toString(), copy.toString());
+
+    HeartbeatConfig twin = c.toBuilder().incarnations(() -> 1L).beforeMaster(BeforeMaster.NONE, c.beforeMasterTimeout())
+        .preemptDelay(Duration.ZERO).build();
+    assertNotEquals(c, twin);
+    assertEquals(1L, twin.incarnations().getAsLong());
+    assertEquals(BeforeMaster.NONE, twin.beforeMaster());
+    assertEquals(Duration.ZERO, twin.preemptDelay());
+    assertEquals(c.toBuilder().incarnations(twin.incarnations()).beforeMaster(BeforeMaster.NONE, Duration.ofSeconds(2))
+        .preemptDelay(Duration.ZERO).build(), twin, "everything else as in the source");
+    assertEquals(Duration.ofSeconds(3), c.preemptDelay(), "the source is unchanged");
+    assertEquals("priority must be 1..254 (or 255 for the address owner), was 0",
+        assertThrows(IllegalArgumentException.class, () -> c.toBuilder().priority(0).build()).getMessage(),
+        "a preset builder checks as a new one does");
+  }
+
+  @Test
+  void toStringNamesTheSettingsButNoSecret() {
+    // HeartbeatKey "never shows the secret", and a configuration ends up in logs.
+    String s = valid().build().toString();
+    assertTrue(s.startsWith("HeartbeatConfig[clusterId=0, groupId=1, nodeId=n1, priority=100, "), s);
+    assertTrue(s.contains("keys=[HeartbeatKey[id=1, secret=(16 bytes)]]"), s);
+    assertFalse(s.contains("0123456789abcdef"), s);
   }
 }

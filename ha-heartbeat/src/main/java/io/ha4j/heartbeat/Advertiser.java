@@ -1,0 +1,100 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.Role;
+import io.ha4j.api.transport.DatagramTransport;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an election's advertisements: {@link HeartbeatConfig#advertisementCopies()} copies to
+ * every destination, each copy with a sequence number of its own in this start's incarnation.
+ * Every copy is encoded before the first is sent, so that the copies leave back to back: a
+ * backup's master-down timer runs from the last one it hears. Counts the advertisements sent.
+ */
+final class Advertiser {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+
+  private final HeartbeatConfig config;
+  private final WireFormat wireFormat;
+  private final byte[] vipDigest;
+  private final DatagramTransport transport;
+  private final String name;
+  private final AtomicLong sent = new AtomicLong();
+
+  // Guarded by the election's lock.
+  private long incarnation = Long.MIN_VALUE;
+  private long sequence;
+
+  Advertiser(HeartbeatConfig config, WireFormat wireFormat, byte[] vipDigest, DatagramTransport transport,
+      String name) {
+    this.config = config;
+    this.wireFormat = wireFormat;
+    this.vipDigest = vipDigest;
+    this.transport = transport;
+    this.name = name;
+  }
+
+  /**
+   * Begins an incarnation for a start: the configured source's next value, but always above the
+   * previous one (a source that repeats itself must not make peers take us for a replay), and
+   * sequence numbers from 1 again.
+   */
+  void newIncarnation() {
+    incarnation = Math.max(config.incarnations().getAsLong(), incarnation + 1);
+    sequence = 0;
+  }
+
+  /** Sends an advertisement of {@code priority} and {@code state}. Under the election's lock. */
+  void send(int priority, Role state) {
+    List<Outgoing> packets = new ArrayList<>();
+    for (int copy = 0; copy < config.advertisementCopies(); copy++) {
+      encodeOnce(priority, state, packets);
+    }
+    for (Outgoing o : packets) {
+      try {
+        transport.send(o.destination(), o.packet());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: sending to {} failed", name, o.destination(), e);
+      }
+    }
+    // Counted as before: a transport that throws still had the advertisement handed to it.
+    if (!packets.isEmpty()) {
+      sent.incrementAndGet();
+    }
+  }
+
+  /** Advertisements sent. */
+  long sent() {
+    return sent.get();
+  }
+
+  private record Outgoing(InetSocketAddress destination, ByteBuffer packet) {}
+
+  /** One datagram per destination of an advertisement, with a sequence number of its own. */
+  private void encodeOnce(int priority, Role state, List<Outgoing> packets) {
+    Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
+        config.advertisementInterval(), incarnation, ++sequence, vipDigest);
+    boolean any = false;
+    for (InetSocketAddress dest : config.destinations()) {
+      try {
+        ByteBuffer packet = wireFormat.encode(ad, dest);
+        if (packet == null) {
+          continue; // not expressible in this wire format (VRRP has no step-down notice)
+        }
+        any = true;
+        packets.add(new Outgoing(dest, packet));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: encoding for {} failed", name, dest, e);
+      }
+    }
+    if (any) {
+      LOG.trace("{}: sent {}", name, ad);
+    }
+  }
+}

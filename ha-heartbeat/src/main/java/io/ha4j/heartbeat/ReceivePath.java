@@ -1,0 +1,124 @@
+package io.ha4j.heartbeat;
+
+import io.ha4j.api.NodeId;
+import io.ha4j.api.transport.Datagram;
+import io.ha4j.heartbeat.internal.ReplayWindow;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks between a received datagram and the election's state machine, in the order of the
+ * package documentation ("What a receiver checks"): the wire format's decoding (structure,
+ * version, cluster, group, key and digest or checksum), the TTL (RFC 5798 section 7.1), our own
+ * node id, then the replay window. Each rejection is counted per {@link DropReason} and dropped,
+ * never thrown. It also counts the datagrams handed over and the advertisements accepted, and
+ * warns once per sender whose virtual address set differs (logged, not dropped: section 7.1).
+ *
+ * <p>The checks up to the node id ({@link #screen}) depend on the datagram alone; only the replay
+ * window is the election's state, guarded by its lock. So a filter that runs before a datagram is
+ * queued for the election (against a flood) can screen on the receive thread, with a wire format
+ * of its own (a codec reuses its MACs and is not thread-safe).
+ */
+final class ReceivePath {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+
+  private final NodeId self;
+  private final WireFormat wireFormat;
+  private final byte[] vipDigest;
+  private final String name;
+  /** Guarded by the election's lock, as is {@link #vipMismatchWarned}. */
+  private final ReplayWindow replay = new ReplayWindow();
+  private final Set<NodeId> vipMismatchWarned = new HashSet<>();
+
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong vipMismatches = new AtomicLong();
+  private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+
+  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, String name) {
+    this.self = self;
+    this.wireFormat = wireFormat;
+    this.vipDigest = vipDigest;
+    this.name = name;
+  }
+
+  /** Counts a datagram handed to the election. */
+  void received() {
+    received.incrementAndGet();
+  }
+
+  /**
+   * The advertisement {@code d} carries if it passes every check; otherwise null, counted as
+   * dropped. Under the election's lock.
+   */
+  @Nullable Advertisement accept(Datagram d) {
+    Advertisement ad = screen(d);
+    if (ad == null) {
+      return null;
+    }
+    if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+      drop(DropReason.REPLAYED, d);
+      return null;
+    }
+    accepted.incrementAndGet();
+    return ad;
+  }
+
+  /** Counts (and warns once per sender about) an accepted advertisement with another VIP set. */
+  void compareVipDigest(Advertisement ad) {
+    if (!ad.vipDigestEquals(vipDigest)) {
+      vipMismatches.incrementAndGet();
+      if (vipMismatchWarned.add(ad.nodeId())) {
+        LOG.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
+            name, ad.nodeId());
+      }
+    }
+  }
+
+  /** Counts {@code d} as dropped for {@code reason}. */
+  void drop(DropReason reason, Datagram d) {
+    dropped.incrementAndGet(reason.ordinal());
+    LOG.trace("{}: dropped datagram from {} ({} bytes): {}", name, d.source(), d.payload().remaining(), reason);
+  }
+
+  /** Counts {@code d} as dropped after handling it failed unexpectedly, and logs why. */
+  void failed(Datagram d, RuntimeException e) {
+    drop(DropReason.INTERNAL_ERROR, d);
+    LOG.error("{}: handling a datagram from {} failed", name, d.source(), e);
+  }
+
+  /** The counters, with the election's {@code sent} and {@code stalls}. */
+  HeartbeatStats stats(long sent, long stalls) {
+    EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
+    for (DropReason r : DropReason.values()) {
+      d.put(r, dropped.get(r.ordinal()));
+    }
+    return new HeartbeatStats(received.get(), accepted.get(), d, sent, vipMismatches.get(), stalls);
+  }
+
+  /** Decoding, TTL and node id: what needs nothing but the datagram. */
+  private @Nullable Advertisement screen(Datagram d) {
+    AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
+    if (decoded instanceof AdvertisementCodec.Rejected r) {
+      drop(r.reason(), d);
+      return null;
+    }
+    Advertisement ad = ((AdvertisementCodec.Valid) decoded).advertisement();
+    if (d.ttl() >= 0 && d.ttl() != 255) {
+      drop(DropReason.BAD_TTL, d);
+      return null;
+    }
+    if (ad.nodeId().equals(self)) {
+      drop(DropReason.OWN_NODE_ID, d);
+      return null;
+    }
+    return ad;
+  }
+}
