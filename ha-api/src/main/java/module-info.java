@@ -15,6 +15,4 @@ module io.ha4j.api {
   exports io.ha4j.api.health;
   exports io.ha4j.api.member;
   exports io.ha4j.api.reconcile;
-  // The take-over rehearsal's scheduler, for the modules whose parts rehearse.
-  exports io.ha4j.api.internal to io.ha4j.heartbeat, io.ha4j.vip;
 }
