@@ -1,19 +1,14 @@
 /**
- * IPVS over generic netlink, and the netlink core it stands on.
- *
- * <p>{@code io.ha4j.netlink} is a family-agnostic netlink codec, request engine and socket, reused
- * by {@code ha-vip} for rtnetlink; {@code io.ha4j.ipvs} is the IPVS family and the kernel
- * {@link io.ha4j.api.table.LoadBalancerTable}. JNA stays in the unexported {@code linux} package.
+ * IPVS over generic netlink: {@code io.ha4j.ipvs} is the IPVS family and the kernel {@link
+ * io.ha4j.api.table.LoadBalancerTable}, {@code io.ha4j.ipvs.ipvsadm} an ipvsadm-compatible
+ * front end. The netlink core it speaks through is ha-linux's {@code io.ha4j.netlink}.
  */
 module io.ha4j.ipvs {
   requires transitive io.ha4j.api;
-  requires com.sun.jna;
+  requires transitive io.ha4j.linux;
   requires org.slf4j;
   requires static org.jspecify;
 
-  exports io.ha4j.netlink;
   exports io.ha4j.ipvs;
   exports io.ha4j.ipvs.ipvsadm;
-  // JNA reads and writes the fields of our Structures reflectively.
-  opens io.ha4j.netlink.linux to com.sun.jna;
 }

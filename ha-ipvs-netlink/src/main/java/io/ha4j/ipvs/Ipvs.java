@@ -1,5 +1,6 @@
 package io.ha4j.ipvs;
 
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.GenericNetlink;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkConnection;
@@ -44,7 +45,7 @@ public final class Ipvs {
       new GenericNetlink(c).familyId(FAMILY_NAME);
       return null;
     } catch (NetlinkException e) {
-      if (e.kind() == NetlinkException.Kind.KERNEL && e.errno() == Netlink.ENOENT) {
+      if (e.kind() == NetlinkException.Kind.KERNEL && Errno.ENOENT.is(e.errno())) {
         return new UnsupportedOperationException(
             "no IPVS generic netlink family (ip_vs module not loaded)", e);
       }

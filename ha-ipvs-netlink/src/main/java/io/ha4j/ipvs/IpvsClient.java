@@ -10,6 +10,7 @@ import io.ha4j.api.table.TableEntry;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.ipvs.internal.IpvsCodec;
 import io.ha4j.ipvs.internal.IpvsWire;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.GenericNetlink;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
@@ -87,7 +88,7 @@ public final class IpvsClient implements LoadBalancerTable {
       try {
         familyId = controller.familyId(IpvsWire.FAMILY);
       } catch (NetlinkException e) {
-        if (e.kind() == NetlinkException.Kind.KERNEL && e.errno() == Netlink.ENOENT) {
+        if (e.kind() == NetlinkException.Kind.KERNEL && Errno.ENOENT.is(e.errno())) {
           throw IpvsException.of("no IPVS generic netlink family (ip_vs module not loaded)", e);
         }
         throw IpvsException.of("resolve IPVS family", e);

@@ -1,7 +1,7 @@
 package io.ha4j.ipvs;
 
 import io.ha4j.api.table.TableException;
-import io.ha4j.netlink.Netlink;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.NetlinkException;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +25,7 @@ public class IpvsException extends TableException {
       case TIMEOUT -> Reason.TIMEOUT;
       case OVERRUN -> Reason.OVERRUN;
       case PROTOCOL -> Reason.PROTOCOL;
-      case IO -> e.errno() == Netlink.EPERM ? Reason.NOT_PERMITTED : Reason.OTHER;
+      case IO -> Errno.EPERM.is(e.errno()) ? Reason.NOT_PERMITTED : Reason.OTHER;
       case UNAVAILABLE -> Reason.OTHER;
     };
     String what = e.kind() == NetlinkException.Kind.KERNEL ? describe(e.errno()) : e.detail();
@@ -34,27 +34,33 @@ public class IpvsException extends TableException {
 
   /** The reason for a kernel errno, with ipvsadm's meaning of each. */
   public static Reason reasonOf(int errno) {
-    return switch (errno) {
-      case Netlink.EEXIST -> Reason.EXISTS;
-      case Netlink.ESRCH -> Reason.NO_SUCH_SERVICE;
-      case Netlink.ENOENT -> Reason.NOT_FOUND;
-      case Netlink.EPERM -> Reason.NOT_PERMITTED;
-      case Netlink.EINVAL, Netlink.EAFNOSUPPORT, Netlink.EOPNOTSUPP, Netlink.ENODEV -> Reason.INVALID;
-      case Netlink.ENOBUFS -> Reason.OVERRUN;
+    Errno e = Errno.of(errno);
+    if (e == null) {
+      return Reason.OTHER;
+    }
+    return switch (e) {
+      case EEXIST -> Reason.EXISTS;
+      case ESRCH -> Reason.NO_SUCH_SERVICE;
+      case ENOENT -> Reason.NOT_FOUND;
+      case EPERM -> Reason.NOT_PERMITTED;
+      case EINVAL, EAFNOSUPPORT, EOPNOTSUPP, ENODEV -> Reason.INVALID;
+      case ENOBUFS -> Reason.OVERRUN;
       default -> Reason.OTHER;
     };
   }
 
+  /** What an errno means for an IPVS operation (ip_vs_ctl.c), else the kernel's text for it. */
   private static String describe(int errno) {
-    return switch (errno) {
-      case Netlink.EEXIST -> "already exists";
-      case Netlink.ESRCH -> "no such service";
-      case Netlink.ENOENT -> "no such destination, scheduler or persistence engine";
-      case Netlink.EPERM -> "permission denied (you must be root or have CAP_NET_ADMIN)";
-      case Netlink.EINVAL -> "invalid argument";
-      case Netlink.EBUSY -> "device or resource busy";
-      case Netlink.EAFNOSUPPORT -> "address family not supported";
-      default -> "kernel error";
+    Errno e = Errno.of(errno);
+    if (e == null) {
+      return "kernel error";
+    }
+    return switch (e) {
+      case EEXIST -> "already exists";
+      case ESRCH -> "no such service";
+      case ENOENT -> "no such destination, scheduler or persistence engine";
+      case EPERM -> "permission denied (you must be root or have CAP_NET_ADMIN)";
+      default -> e.text();
     };
   }
 }

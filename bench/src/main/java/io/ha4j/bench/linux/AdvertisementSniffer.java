@@ -1,11 +1,14 @@
 package io.ha4j.bench.linux;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.ha4j.linux.Errno;
+import io.ha4j.linux.LinuxNative;
+import io.ha4j.linux.internal.Libc;
 import io.ha4j.netlink.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +56,9 @@ public final class AdvertisementSniffer implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(name, "name");
-    try {
-      SnifferCalls.probe();
-    } catch (LinkageError e) {
-      throw new IOException("sniffer " + name + ": cannot bind libc with JNA: " + e.getMessage(), e);
+    Throwable unavailable = LinuxNative.unavailabilityCause();
+    if (unavailable != null) {
+      throw new IOException("sniffer " + name + ": " + unavailable.getMessage(), unavailable);
     }
     int fd;
     try {
@@ -72,36 +74,39 @@ public final class AdvertisementSniffer implements AutoCloseable {
   private static int openHere(int protocol, String name) {
     int fd;
     try {
-      fd = SnifferCalls.socket(SnifferCalls.AF_INET, SnifferCalls.SOCK_RAW | SnifferCalls.SOCK_CLOEXEC, protocol);
+      fd = Libc.INSTANCE.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
     } catch (LastErrorException e) {
       throw new UncheckedIOException(new IOException("sniffer " + name + ": cannot open a raw IPv4 socket for IP "
           + "protocol " + protocol + " (needs CAP_NET_RAW): " + errno(e), e));
     }
     try {
-      // struct timeval, LP64: seconds, microseconds.
-      byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(250_000).array();
-      SnifferCalls.setsockopt(fd, SnifferCalls.SOL_SOCKET, SnifferCalls.SO_RCVTIMEO, timeout, timeout.length);
+      Libc.Timeval timeout = new Libc.Timeval(250_000);
+      Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, timeout.size());
     } catch (LastErrorException e) {
-      SnifferCalls.close(fd);
+      Libc.INSTANCE.close(fd);
       throw new UncheckedIOException(new IOException("sniffer " + name + ": SO_RCVTIMEO failed: " + errno(e), e));
     }
     return fd;
   }
 
   private void receiveLoop() {
+    // Native, not a Java array, which JNA would copy in and out around every receive.
+    Memory rx = new Memory(BUFFER);
     byte[] buf = new byte[BUFFER];
     while (!closed.get()) {
       long n;
       try {
-        n = SnifferCalls.recv(fd, buf, buf.length, 0);
+        n = Libc.INSTANCE.recv(fd, rx, BUFFER, 0);
       } catch (LastErrorException e) {
-        if (closed.get() || e.getErrorCode() == SnifferCalls.EAGAIN || e.getErrorCode() == SnifferCalls.EINTR) {
+        int errno = e.getErrorCode();
+        if (closed.get() || Errno.EAGAIN.is(errno) || Errno.EINTR.is(errno)) {
           continue; // the receive timeout: look at the closed flag again
         }
         System.err.println("sniffer " + name + ": receive failed: " + errno(e));
         continue;
       }
       long at = System.nanoTime();
+      rx.read(0, buf, 0, (int) n);
       if (filter.test(ByteBuffer.wrap(buf, 0, (int) n))) {
         record(at);
       }
@@ -171,14 +176,14 @@ public final class AdvertisementSniffer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      SnifferCalls.close(fd);
+      Libc.INSTANCE.close(fd);
     } catch (LastErrorException e) {
       System.err.println("sniffer " + name + ": close failed: " + errno(e));
     }
   }
 
   private static String errno(LastErrorException e) {
-    return "errno " + e.getErrorCode() + " (" + e.getMessage() + ")";
+    return Errno.describe(e.getErrorCode());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ha4j.ipvs.ipvsadm;
 
+import io.ha4j.linux.Errno;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,15 +12,16 @@ final class IpvsadmMessages {
 
   private IpvsadmMessages() {}
 
-  private static final int EPERM = 1, ENOENT = 2, ESRCH = 3, ENOMEM = 12, EEXIST = 17, EINVAL = 22,
-      EMSGSIZE = 90, ENOPROTOOPT = 92, EOPNOTSUPP = 95, EAFNOSUPPORT = 97;
-
   static @Nullable String of(IpvsadmCommand c, int errno) {
-    String specific = specific(c, errno);
+    Errno e = Errno.of(errno);
+    if (e == null) {
+      return null;
+    }
+    String specific = specific(c, e);
     if (specific != null) {
       return specific;
     }
-    return switch (errno) {
+    return switch (e) {
       case EPERM -> "Permission denied (you must be root)";
       case EINVAL -> "Invalid operation.  Possibly wrong module version, address not unicast, ...";
       case ENOPROTOOPT -> "Protocol not available";
@@ -31,29 +33,29 @@ final class IpvsadmMessages {
     };
   }
 
-  private static @Nullable String specific(IpvsadmCommand c, int errno) {
+  private static @Nullable String specific(IpvsadmCommand c, Errno e) {
     if (c instanceof IpvsadmCommand.AddService) {
-      return errno == EEXIST ? "Service already exists"
-          : errno == ENOENT ? "Scheduler or persistence engine not found" : null;
+      return e == Errno.EEXIST ? "Service already exists"
+          : e == Errno.ENOENT ? "Scheduler or persistence engine not found" : null;
     }
     if (c instanceof IpvsadmCommand.EditService) {
-      return errno == ESRCH ? "No such service"
-          : errno == ENOENT ? "Scheduler or persistence engine not found" : null;
+      return e == Errno.ESRCH ? "No such service"
+          : e == Errno.ENOENT ? "Scheduler or persistence engine not found" : null;
     }
     if (c instanceof IpvsadmCommand.DeleteService || c instanceof IpvsadmCommand.Zero) {
-      return errno == ESRCH ? "No such service" : null;
+      return e == Errno.ESRCH ? "No such service" : null;
     }
     if (c instanceof IpvsadmCommand.AddServer) {
-      return errno == ESRCH ? "Service not defined" : errno == EEXIST ? "Destination already exists" : null;
+      return e == Errno.ESRCH ? "Service not defined" : e == Errno.EEXIST ? "Destination already exists" : null;
     }
     if (c instanceof IpvsadmCommand.EditServer || c instanceof IpvsadmCommand.DeleteServer) {
-      return errno == ESRCH ? "Service not defined" : errno == ENOENT ? "No such destination" : null;
+      return e == Errno.ESRCH ? "Service not defined" : e == Errno.ENOENT ? "No such destination" : null;
     }
     if (c instanceof IpvsadmCommand.StartDaemon) {
-      return errno == EEXIST ? "Daemon has already run" : null;
+      return e == Errno.EEXIST ? "Daemon has already run" : null;
     }
     if (c instanceof IpvsadmCommand.StopDaemon) {
-      return errno == ESRCH ? "No daemon is running" : null;
+      return e == Errno.ESRCH ? "No daemon is running" : null;
     }
     return null;
   }

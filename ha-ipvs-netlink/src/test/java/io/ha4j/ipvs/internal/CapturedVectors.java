@@ -1,13 +1,15 @@
 package io.ha4j.ipvs.internal;
 
-import io.ha4j.netlink.Hex;
 import io.ha4j.netlink.NetlinkMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ final class CapturedVectors {
 
   record Frame(boolean request, String hex) {
     NetlinkMessage message() {
-      List<NetlinkMessage> ms = NetlinkMessage.parseAll(Hex.buffer(hex));
+      List<NetlinkMessage> ms = NetlinkMessage.parseAll(buffer(hex));
       if (ms.size() != 1) {
         throw new IllegalStateException("one message per line expected");
       }
@@ -62,6 +64,18 @@ final class CapturedVectors {
       }
     }
     return out;
+  }
+
+  /** The bytes of a hex string (whitespace ignored), in the host's order as netlink is. */
+  static ByteBuffer buffer(String hex) {
+    return ByteBuffer.wrap(HexFormat.of().parseHex(hex.replaceAll("\\s", ""))).order(ByteOrder.nativeOrder());
+  }
+
+  /** The remaining bytes of {@code b} in lower-case hex. */
+  static String hex(ByteBuffer b) {
+    byte[] bytes = new byte[b.remaining()];
+    b.duplicate().get(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private CapturedVectors() {}

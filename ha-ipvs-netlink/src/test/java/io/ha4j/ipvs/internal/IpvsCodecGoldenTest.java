@@ -12,7 +12,6 @@ import io.ha4j.api.VirtualService;
 import io.ha4j.api.AddressFamily;
 import io.ha4j.ipvs.IpvsTimeouts;
 import io.ha4j.ipvs.SyncDaemon;
-import io.ha4j.netlink.Hex;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
 import java.net.InetAddress;
@@ -36,11 +35,11 @@ class IpvsCodecGoldenTest {
   }
 
   static String req(MessageBuilder m) {
-    return Hex.of(m.addFlags(Netlink.F_REQUEST | Netlink.F_ACK).build(1, 0));
+    return CapturedVectors.hex(m.addFlags(Netlink.F_REQUEST | Netlink.F_ACK).build(1, 0));
   }
 
   static String dump(MessageBuilder m) {
-    return Hex.of(m.addFlags(Netlink.F_REQUEST | Netlink.F_ACK | Netlink.F_DUMP).build(1, 0));
+    return CapturedVectors.hex(m.addFlags(Netlink.F_REQUEST | Netlink.F_ACK | Netlink.F_DUMP).build(1, 0));
   }
 
   static String h(String s) {

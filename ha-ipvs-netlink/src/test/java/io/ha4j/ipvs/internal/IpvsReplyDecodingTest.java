@@ -12,7 +12,6 @@ import io.ha4j.api.VirtualService;
 import io.ha4j.ipvs.IpvsDestination;
 import io.ha4j.ipvs.IpvsService;
 import io.ha4j.ipvs.IpvsStats;
-import io.ha4j.netlink.Hex;
 import io.ha4j.netlink.NetlinkMessage;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class IpvsReplyDecodingTest {
 
   static NetlinkMessage message(String hex) {
-    return NetlinkMessage.parseAll(Hex.buffer(hex.replaceAll("\\s", ""))).get(0);
+    return NetlinkMessage.parseAll(CapturedVectors.buffer(hex)).get(0);
   }
 
   @Test

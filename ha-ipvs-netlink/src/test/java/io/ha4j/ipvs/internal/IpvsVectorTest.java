@@ -13,17 +13,16 @@ import io.ha4j.api.ServiceFlag;
 import io.ha4j.api.ServiceKey;
 import io.ha4j.api.TunnelType;
 import io.ha4j.api.VirtualService;
+import io.ha4j.api.table.TableException;
 import io.ha4j.ipvs.IpvsDestination;
 import io.ha4j.ipvs.IpvsException;
 import io.ha4j.ipvs.IpvsInfo;
 import io.ha4j.ipvs.IpvsService;
 import io.ha4j.ipvs.IpvsTimeouts;
 import io.ha4j.ipvs.SyncDaemon;
-import io.ha4j.api.table.TableException;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Attributes;
-import io.ha4j.netlink.Hex;
 import io.ha4j.netlink.MessageBuilder;
-import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkConnection;
 import io.ha4j.netlink.NetlinkMessage;
 import java.net.InetAddress;
@@ -67,7 +66,7 @@ class IpvsVectorTest {
     CapturedVectors.Frame f = ipvsRequest(name, index);
     NetlinkMessage theirs = f.message();
     m.addFlags(theirs.flags());
-    assertEquals(f.hex(), Hex.of(m.build(theirs.sequence(), theirs.portId())), name);
+    assertEquals(f.hex(), CapturedVectors.hex(m.build(theirs.sequence(), theirs.portId())), name);
   }
 
   static ServiceKey tcp80() throws Exception {
@@ -125,13 +124,13 @@ class IpvsVectorTest {
     NetlinkMessage theirs = ipvsRequest(name, 0).message();
     NetlinkMessage mine = NetlinkMessage.parseAll(ours.addFlags(5).build(1, 1)).get(0);
     assertEquals(theirs.genlCommand(), mine.genlCommand());
-    assertEquals(Hex.of(theirs.attributes(4).raw(IpvsWire.CMD_ATTR_DEST)),
-        Hex.of(mine.attributes(4).raw(IpvsWire.CMD_ATTR_DEST)), name);
+    assertEquals(CapturedVectors.hex(theirs.attributes(4).raw(IpvsWire.CMD_ATTR_DEST)),
+        CapturedVectors.hex(mine.attributes(4).raw(IpvsWire.CMD_ATTR_DEST)), name);
     // The service nest differs only by what the kernel ignores for destinations.
     Attributes theirService = theirs.attributes(4).nested(IpvsWire.CMD_ATTR_SERVICE);
     Attributes myService = mine.attributes(4).nested(IpvsWire.CMD_ATTR_SERVICE);
     for (int t : myService.types()) {
-      assertEquals(Hex.of(theirService.raw(t)), Hex.of(myService.raw(t)), name + " service attr " + t);
+      assertEquals(CapturedVectors.hex(theirService.raw(t)), CapturedVectors.hex(myService.raw(t)), name + " service attr " + t);
     }
   }
 
@@ -144,7 +143,7 @@ class IpvsVectorTest {
     Attributes myKey = myDel.attributes(4).nested(IpvsWire.CMD_ATTR_SERVICE);
     assertEquals(Set.of(1, 2, 3, 4), myKey.types());
     for (int t : myKey.types()) {
-      assertEquals(Hex.of(theirKey.raw(t)), Hex.of(myKey.raw(t)), "DEL_SERVICE attr " + t);
+      assertEquals(CapturedVectors.hex(theirKey.raw(t)), CapturedVectors.hex(myKey.raw(t)), "DEL_SERVICE attr " + t);
     }
     NetlinkMessage delDest = ipvsRequest("ipvsadm -d -t 198.51.100.10:80 -r 203.0.113.9:80", 0).message();
     Attributes d = delDest.attributes(4).nested(IpvsWire.CMD_ATTR_DEST);
@@ -152,7 +151,7 @@ class IpvsVectorTest {
         new RealServer.Endpoint(InetAddress.getByName("203.0.113.9"), 80)).build(1, 1)).get(0);
     Attributes md = mine.attributes(4).nested(IpvsWire.CMD_ATTR_DEST);
     for (int t : md.types()) {
-      assertEquals(Hex.of(d.raw(t)), Hex.of(md.raw(t)), "DEL_DEST attr " + t);
+      assertEquals(CapturedVectors.hex(d.raw(t)), CapturedVectors.hex(md.raw(t)), "DEL_DEST attr " + t);
     }
   }
 
@@ -212,9 +211,9 @@ class IpvsVectorTest {
 
   @Test
   void kernelErrorsMapToTypedExceptions() throws Exception {
-    assertErrno("ipvsadm -A -t 198.51.100.10:80 -s rr #2", Netlink.EEXIST, TableException.Reason.EXISTS);
-    assertErrno("ipvsadm -E -t 198.51.100.10:443 -s wlc", Netlink.ESRCH, TableException.Reason.NO_SUCH_SERVICE);
-    assertErrno("ipvsadm -d -t 198.51.100.10:80 -r 203.0.113.9:80", Netlink.ENOENT, TableException.Reason.NOT_FOUND);
+    assertErrno("ipvsadm -A -t 198.51.100.10:80 -s rr #2", Errno.EEXIST.number(), TableException.Reason.EXISTS);
+    assertErrno("ipvsadm -E -t 198.51.100.10:443 -s wlc", Errno.ESRCH.number(), TableException.Reason.NO_SUCH_SERVICE);
+    assertErrno("ipvsadm -d -t 198.51.100.10:80 -r 203.0.113.9:80", Errno.ENOENT.number(), TableException.Reason.NOT_FOUND);
   }
 
   static void assertErrno(String name, int errno, TableException.Reason reason) {

@@ -2,6 +2,7 @@ package io.ha4j.vip.linux;
 
 import io.ha4j.api.Cancellable;
 import io.ha4j.api.address.AddressException;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkException;
 import io.ha4j.netlink.NetlinkMessage;
@@ -82,7 +83,7 @@ public final class LinuxAddressKernel implements AddressKernel {
     try {
       return path == null ? NetlinkSocket.open(Netlink.PROTOCOL_ROUTE) : NetlinkSocket.open(Netlink.PROTOCOL_ROUTE, path);
     } catch (NetlinkException e) {
-      AddressException.Reason reason = e.errno() == 1 || e.errno() == 13
+      AddressException.Reason reason = Errno.EPERM.is(e.errno()) || Errno.EACCES.is(e.errno())
           ? AddressException.Reason.NOT_PERMITTED : AddressException.Reason.OTHER;
       throw new AddressException(reason, e.errno(), "opening a NETLINK_ROUTE socket failed: " + e.getMessage(), e);
     }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,18 +56,10 @@ public final class LinuxVip {
     if (Boolean.getBoolean(DISABLE_PROPERTY)) {
       return new UnsupportedOperationException("native code disabled by system property " + DISABLE_PROPERTY);
     }
-    String os = System.getProperty("os.name", "");
-    if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-      return new UnsupportedOperationException("not Linux: " + os);
-    }
+    // Not Linux, JNA or libc missing, not LP64 (ha-linux), or netlink switched off.
     Throwable netlink = NetlinkSocket.unavailabilityCause();
     if (netlink != null) {
       return netlink;
-    }
-    try {
-      Class.forName("io.ha4j.vip.linux.internal.Libc", true, LinuxVip.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-      return new UnsupportedOperationException("JNA missing or cannot load libc: " + e, e);
     }
     String missing;
     try {

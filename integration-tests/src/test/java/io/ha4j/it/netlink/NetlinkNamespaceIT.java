@@ -17,8 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Netlink sockets opened in a fresh, empty network namespace (only {@code lo}) talk to that
- * namespace's kernel, while the caller's thread stays in its own namespace.
+ * Netlink sockets of ha-linux's netlink core opened in a fresh, empty network namespace (only
+ * {@code lo}) talk to that namespace's kernel, while the caller's thread stays in its own namespace.
  */
 @NetnsTest
 class NetlinkNamespaceIT {

@@ -1,4 +1,4 @@
-/** JNA binding of the native heartbeat sockets (raw VRRP, timestamped UDP) and what they share; not exported. */
+/** What the native heartbeat sockets (raw VRRP, timestamped UDP) share over ha-linux's libc binding; not exported. */
 @NullMarked
 package io.ha4j.heartbeat.linux.internal;
 

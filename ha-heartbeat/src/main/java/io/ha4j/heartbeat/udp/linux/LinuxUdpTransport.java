@@ -2,21 +2,21 @@ package io.ha4j.heartbeat.udp.linux;
 
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.isRetry;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.warmUpSendto;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.KernelTimestamps;
 import io.ha4j.heartbeat.internal.ReceiveThread;
-import io.ha4j.heartbeat.linux.internal.Libc;
+import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.NativeDatagram;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -52,8 +52,6 @@ public final class LinuxUdpTransport implements DatagramTransport {
 
   private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpTransport.class);
   private static final int BUFFER = 2048;
-  /** About an advertisement's size, for the send path's warm-up. */
-  private static final int WARM_UP_LENGTH = 128;
   private static final int CONTROL = 64;
   private static final int SOCKADDR = 28; // sockaddr_in6, large enough for sockaddr_in too
   private static final int MSGHDR = 56; // LP64 struct msghdr
@@ -65,6 +63,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
   private final AtomicLong receiveErrors = new AtomicLong();
   private final AtomicLong withoutKernelStamp = new AtomicLong();
   private final ReceiveThread receiveThread;
+  private final NativeDatagram out = new NativeDatagram(BUFFER);
   private volatile boolean closed;
 
   private LinuxUdpTransport(int fd, InetSocketAddress localAddress, Scheduler scheduler) {
@@ -137,7 +136,6 @@ public final class LinuxUdpTransport implements DatagramTransport {
     Objects.requireNonNull(receiver, "receiver");
     // The first Instant.now() loads and links its classes: not between a datagram and its stamp.
     wallNanos();
-    warmUpSendto(WARM_UP_LENGTH, sockaddr(localAddress));
     receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 
@@ -163,7 +161,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
         msg.setLong(40, CONTROL);
         msg.setPointer(iov, msg.share(data));
         msg.setLong(iov + 8, BUFFER);
-        int n = Libc.INSTANCE.recvmsg(fd, msg, 0).intValue();
+        int n = (int) Libc.INSTANCE.recvmsg(fd, msg, 0);
         // The wall clock read between two clock readings: the stamp's age is measured from their
         // middle, so the conversion errs by half the (sub-microsecond) gap at most.
         long before = scheduler.clock().nanoTime();
@@ -185,7 +183,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
         if (closed) {
           return;
         }
-        if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
+        if (isRetry(e)) {
           continue; // SO_RCVTIMEO: look at the closed flag again
         }
         receiveErrors.incrementAndGet();
@@ -206,11 +204,8 @@ public final class LinuxUdpTransport implements DatagramTransport {
       LOG.debug("heartbeat socket {}: closed, not sending to {}", localAddress, destination);
       return;
     }
-    byte[] bytes = new byte[payload.remaining()];
-    payload.duplicate().get(bytes);
     try {
-      byte[] to = sockaddr(destination);
-      Libc.INSTANCE.sendto(fd, bytes, new NativeLong(bytes.length), 0, to, to.length);
+      out.sendto(fd, payload, sockaddr(destination));
     } catch (LastErrorException e) {
       sendFailures.incrementAndGet();
       LOG.warn("heartbeat socket {}: sending to {} failed: {}", localAddress, destination, errno(e));
@@ -241,7 +236,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
   /** Set to {@code true} to switch the native transport off. */
   public static final String DISABLE_PROPERTY = "io.ha4j.heartbeat.udp.noNative";
 
-  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY, "native UDP sockets");
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY);
 
   /** Whether this transport can be used here (64-bit Linux, JNA and libc loadable). */
   public static boolean isAvailable() {

@@ -1,8 +1,15 @@
 package io.ha4j.heartbeat.vrrp.linux;
 
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.isRetry;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
+import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
@@ -10,16 +17,12 @@ import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.ReceiveThread;
 import io.ha4j.heartbeat.vrrp.VrrpCodec;
 import io.ha4j.heartbeat.vrrp.VrrpWireFormat;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.warmUpSendto;
-
-import io.ha4j.heartbeat.linux.internal.Libc;
+import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.NativeDatagram;
+import io.ha4j.netlink.NetlinkException;
+import io.ha4j.netlink.NetworkNamespace;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,6 +70,7 @@ public final class VrrpTransport implements DatagramTransport {
   private final AtomicLong receiveErrors = new AtomicLong();
   private volatile boolean closed;
   private final ReceiveThread receiveThread;
+  private final NativeDatagram out = new NativeDatagram(BUFFER);
 
   private VrrpTransport(int fd, AddressFamily family, String interfaceName, int interfaceIndex, Scheduler scheduler) {
     this.fd = fd;
@@ -102,45 +105,20 @@ public final class VrrpTransport implements DatagramTransport {
     if (netns == null) {
       return openHere(interfaceName, family, multicast, scheduler);
     }
-    String path = namespacePath(netns);
-    AtomicReference<@Nullable Object> result = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        int nsfd = Libc.INSTANCE.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        try {
-          Libc.INSTANCE.setns(nsfd, Libc.CLONE_NEWNET);
-        } finally {
-          Libc.INSTANCE.close(nsfd);
-        }
-        result.set(openHere(interfaceName, family, multicast, scheduler));
-      } catch (LastErrorException e) {
-        result.set(new IOException("entering network namespace " + path + ": " + errno(e), e));
-      } catch (IOException | RuntimeException | Error e) {
-        result.set(e);
-      }
-    }, "ha4j-vrrp-netns");
-    t.setDaemon(true);
-    t.start();
+    String path = NetworkNamespace.path(netns);
     try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted entering " + path, e);
+      return NetworkNamespace.call(path, () -> {
+        try {
+          return openHere(interfaceName, family, multicast, scheduler);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (NetlinkException e) {
+      throw new IOException("entering network namespace " + path + ": " + e.getMessage(), e);
     }
-    Object r = result.get();
-    if (r instanceof VrrpTransport v) {
-      return v;
-    }
-    if (r instanceof IOException e) {
-      throw e;
-    }
-    if (r instanceof RuntimeException e) {
-      throw e;
-    }
-    if (r instanceof Error e) {
-      throw e;
-    }
-    throw new IOException("no socket from the namespace thread for " + path);
   }
 
   private static VrrpTransport openHere(String name, AddressFamily family, boolean multicast, Scheduler scheduler)
@@ -229,12 +207,11 @@ public final class VrrpTransport implements DatagramTransport {
   @Override
   public void start(Consumer<Datagram> receiver) {
     Objects.requireNonNull(receiver, "receiver");
-    warmUpSendto(64, nat(family == AddressFamily.INET ? 16 : 28).array());
     receiveThread.start(closed, () -> receiveLoop(receiver));
   }
 
   private void receiveLoop(Consumer<Datagram> receiver) {
-    byte[] buf = new byte[BUFFER];
+    Memory buf = new Memory(BUFFER);
     // IPv6: struct msghdr (56 bytes on LP64) + sockaddr_in6 + iovec + data + control.
     Memory msg = new Memory(56 + 32 + 16 + BUFFER + CONTROL);
     while (!closed) {
@@ -245,7 +222,7 @@ public final class VrrpTransport implements DatagramTransport {
         if (closed) {
           return;
         }
-        if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
+        if (isRetry(e)) {
           continue; // SO_RCVTIMEO: look at the closed flag again
         }
         receiveErrors.incrementAndGet();
@@ -260,10 +237,10 @@ public final class VrrpTransport implements DatagramTransport {
     }
   }
 
-  private Datagram receive4(byte[] buf) {
-    int n = Libc.INSTANCE.recv(fd, buf, new NativeLong(buf.length), 0).intValue();
+  private Datagram receive4(Memory buf) {
+    int n = (int) Libc.INSTANCE.recv(fd, buf, BUFFER, 0);
     long at = scheduler.clock().nanoTime();
-    byte[] packet = Arrays.copyOf(buf, Math.max(0, n));
+    byte[] packet = buf.getByteArray(0, Math.max(0, n));
     if (n < 20) {
       // Not even an IPv4 header: the wire format counts it as truncated.
       return new Datagram(new InetSocketAddress(unspecified(), 0), ByteBuffer.wrap(packet), -1, at);
@@ -286,7 +263,7 @@ public final class VrrpTransport implements DatagramTransport {
     msg.setLong(40, CONTROL);
     msg.setPointer(iov, msg.share(data));
     msg.setLong(iov + 8, BUFFER);
-    int n = Libc.INSTANCE.recvmsg(fd, msg, 0).intValue();
+    int n = (int) Libc.INSTANCE.recvmsg(fd, msg, 0);
     long at = scheduler.clock().nanoTime();
     InetAddress source = address(msg.getByteArray(name + 8, 16));
     byte[] message = msg.getByteArray(data, n);
@@ -325,8 +302,6 @@ public final class VrrpTransport implements DatagramTransport {
       LOG.debug("raw VRRP socket on {}: closed, not sending to {}", interfaceName, destination);
       return;
     }
-    byte[] bytes = new byte[payload.remaining()];
-    payload.duplicate().get(bytes);
     InetAddress a = destination.getAddress();
     try {
       if (AddressFamily.of(a) != family) {
@@ -336,7 +311,7 @@ public final class VrrpTransport implements DatagramTransport {
           ? nat(16).putShort((short) Libc.AF_INET).putShort((short) 0).put(a.getAddress()).array()
           : nat(28).putShort((short) Libc.AF_INET6).putShort((short) 0).putInt(0).put(a.getAddress())
               .putInt(a.isLinkLocalAddress() || a.isMCLinkLocal() ? interfaceIndex : 0).array();
-      Libc.INSTANCE.sendto(fd, bytes, new NativeLong(bytes.length), 0, to, to.length);
+      out.sendto(fd, payload, to);
     } catch (LastErrorException e) {
       sendFailures.incrementAndGet();
       LOG.warn("raw VRRP socket on {}: sending to {} failed: {}", interfaceName, destination, errno(e));
@@ -367,7 +342,7 @@ public final class VrrpTransport implements DatagramTransport {
   /** Set to {@code true} to switch the native transport off. */
   public static final String DISABLE_PROPERTY = "io.ha4j.heartbeat.vrrp.noNative";
 
-  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY, "raw VRRP sockets");
+  private static final @Nullable Throwable UNAVAILABILITY_CAUSE = unavailability(DISABLE_PROPERTY);
 
   /** Whether raw VRRP sockets can be used here (Linux, JNA and libc loadable). */
   public static boolean isAvailable() {
@@ -392,16 +367,6 @@ public final class VrrpTransport implements DatagramTransport {
   /** {@code struct ip_mreqn}: group, local address (any), interface index. */
   private static byte[] ipMreqn(byte[] group, int index) {
     return nat(12).put(group).putInt(0).putInt(index).array();
-  }
-
-  private static String namespacePath(String netns) {
-    if (netns.startsWith("/")) {
-      return netns;
-    }
-    if (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals("..")) {
-      throw new IllegalArgumentException("netns must be a name under /run/netns or an absolute path, was '" + netns + "'");
-    }
-    return "/run/netns/" + netns;
   }
 
   private static InetAddress address(byte[] raw) {

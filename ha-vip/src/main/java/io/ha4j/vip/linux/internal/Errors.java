@@ -5,17 +5,11 @@ import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
 import io.ha4j.netlink.NetlinkException;
 import io.ha4j.netlink.NetworkNamespace;
+import io.ha4j.vip.internal.Reasons;
 import java.util.function.IntSupplier;
 
 /** errno to {@link AddressException}. */
 public final class Errors {
-
-  private static final int EPERM = 1;
-  private static final int ENOENT = 2;
-  private static final int ENXIO = 6;
-  private static final int EACCES = 13;
-  private static final int ENODEV = 19;
-  private static final int EINVAL = 22;
 
   private Errors() {}
 
@@ -37,13 +31,7 @@ public final class Errors {
   }
 
   private static AddressException of(String what, int errno, Exception e) {
-    Reason reason = switch (errno) {
-      case EPERM, EACCES -> Reason.NOT_PERMITTED;
-      case ENODEV, ENXIO -> Reason.NO_SUCH_INTERFACE;
-      case EINVAL -> Reason.INVALID;
-      case ENOENT -> Reason.OTHER;
-      default -> Reason.OTHER;
-    };
+    Reason reason = Reasons.forErrno(errno);
     String hint = reason == Reason.NOT_PERMITTED ? " (needs CAP_NET_ADMIN and CAP_NET_RAW)" : "";
     return new AddressException(reason, errno, what + " failed" + hint, e);
   }

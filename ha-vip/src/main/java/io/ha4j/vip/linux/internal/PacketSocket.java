@@ -2,6 +2,8 @@ package io.ha4j.vip.linux.internal;
 
 import com.sun.jna.LastErrorException;
 import io.ha4j.api.address.AddressException;
+import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.NativeDatagram;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,9 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PacketSocket implements AutoCloseable {
 
   private static final int SOCKADDR_LL = 20;
+  /** An Ethernet frame of a 1500-byte MTU, header included: room for any announcement. */
+  private static final int ETHERNET_MTU_FRAME = 1514;
 
   private final int fd;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final NativeDatagram out = new NativeDatagram(ETHERNET_MTU_FRAME);
 
   private PacketSocket(int fd) {
     this.fd = fd;
@@ -47,26 +52,12 @@ public final class PacketSocket implements AutoCloseable {
     }
     byte[] sll = linkAddress(index, frame);
     try {
-      long n = PacketCalls.sendto(fd, frame, frame.length, 0, sll, SOCKADDR_LL);
+      long n = out.sendto(fd, ByteBuffer.wrap(frame), sll);
       if (n != frame.length) {
         throw new AddressException(AddressException.Reason.OTHER, 0, "sent " + n + " of " + frame.length + " bytes");
       }
     } catch (LastErrorException e) {
       throw Errors.of("sending a frame on interface " + index, e);
-    }
-  }
-
-  /**
-   * Runs the code of {@link #send} once without sending anything, so that a take-over does not pay
-   * for class loading and the first native call: the same call on descriptor -1, which the kernel
-   * refuses with EBADF before looking at the frame.
-   */
-  public void warmUp(int index, byte[] frame) {
-    byte[] sll = linkAddress(index, frame);
-    try {
-      PacketCalls.sendto(-1, frame, frame.length, 0, sll, SOCKADDR_LL);
-    } catch (LastErrorException expected) {
-      // EBADF: nothing was sent
     }
   }
 

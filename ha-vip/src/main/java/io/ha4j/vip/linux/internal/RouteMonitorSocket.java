@@ -2,8 +2,11 @@ package io.ha4j.vip.linux.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.IntByReference;
+import io.ha4j.linux.Errno;
+import io.ha4j.linux.internal.Libc;
+import io.ha4j.netlink.Netlink;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,14 +19,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RouteMonitorSocket implements AutoCloseable {
 
-  private static final int SOCKADDR_NL = 12;
   private static final int RECEIVE_BUFFER = 1 << 20;
   private static final int MAX_DATAGRAM = 1 << 16;
 
   private final int fd;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean stopped;
-  private final byte[] rx = new byte[MAX_DATAGRAM];
+  // Native, not a Java array, which JNA would copy whole in and out around every receive.
+  private final Memory rx = new Memory(MAX_DATAGRAM);
 
   private RouteMonitorSocket(int fd) {
     this.fd = fd;
@@ -43,7 +46,7 @@ public final class RouteMonitorSocket implements AutoCloseable {
     Libc c = Libc.INSTANCE;
     int fd;
     try {
-      fd = c.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+      fd = c.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Netlink.PROTOCOL_ROUTE);
     } catch (LastErrorException e) {
       throw Errors.of("socket(AF_NETLINK, NETLINK_ROUTE)", e);
     }
@@ -54,13 +57,9 @@ public final class RouteMonitorSocket implements AutoCloseable {
       } catch (LastErrorException e) {
         c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, new IntByReference(RECEIVE_BUFFER), 4);
       }
-      Libc.Timeval tv = new Libc.Timeval();
-      tv.tv_sec = new NativeLong(pollMillis / 1000);
-      tv.tv_usec = new NativeLong((pollMillis % 1000) * 1000L);
+      Libc.Timeval tv = new Libc.Timeval(pollMillis * 1000L);
       c.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, tv.size());
-      ByteBuffer nl = ByteBuffer.allocate(SOCKADDR_NL).order(ByteOrder.nativeOrder());
-      nl.putShort((short) Libc.AF_NETLINK).putShort((short) 0).putInt(0).putInt(groups);
-      c.bind(fd, nl.array(), SOCKADDR_NL);
+      c.bind(fd, new Libc.SockaddrNl(groups), Libc.SockaddrNl.SIZE);
       return fd;
     } catch (LastErrorException e) {
       try {
@@ -108,6 +107,9 @@ public final class RouteMonitorSocket implements AutoCloseable {
       Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, program, 16);
     } catch (LastErrorException e) {
       throw Errors.of("attaching a socket filter to the rtnetlink notification socket", e);
+    } finally {
+      // The kernel copies the program during the call; until then only its address is in program.
+      Reference.reachabilityFence(code);
     }
   }
 
@@ -132,16 +134,15 @@ public final class RouteMonitorSocket implements AutoCloseable {
       return new Received(Status.CLOSED, null);
     }
     try {
-      long n = Libc.INSTANCE.recv(fd, rx, new NativeLong(rx.length), 0).longValue();
-      byte[] copy = new byte[(int) n];
-      System.arraycopy(rx, 0, copy, 0, copy.length);
+      long n = Libc.INSTANCE.recv(fd, rx, MAX_DATAGRAM, 0);
+      byte[] copy = rx.getByteArray(0, (int) n);
       return new Received(Status.DATA, ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
     } catch (LastErrorException e) {
       int errno = e.getErrorCode();
-      if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
+      if (Errno.EAGAIN.is(errno) || Errno.EINTR.is(errno)) {
         return new Received(stopped ? Status.CLOSED : Status.TIMEOUT, null);
       }
-      if (errno == Libc.ENOBUFS) {
+      if (Errno.ENOBUFS.is(errno)) {
         return new Received(Status.OVERRUN, null);
       }
       if (stopped) {

@@ -2,9 +2,10 @@ package io.ha4j.netlink.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.IntByReference;
-import io.ha4j.netlink.Netlink;
+import io.ha4j.linux.Errno;
+import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.NativeDatagram;
 import io.ha4j.netlink.NetlinkException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An {@code AF_NETLINK} socket through JNA; see {@link io.ha4j.netlink.NetlinkSocket}. */
+/** An {@code AF_NETLINK} socket through the libc binding; see {@link io.ha4j.netlink.NetlinkSocket}. */
 public final class LinuxNetlinkSocket {
 
   private static final Logger LOG = LoggerFactory.getLogger(LinuxNetlinkSocket.class);
@@ -22,6 +23,10 @@ public final class LinuxNetlinkSocket {
   /** Largest datagram we accept; the kernel's netlink datagrams are far below. */
   private static final int MAX_DATAGRAM = 1 << 20;
 
+  /** The kernel's {@code sockaddr_nl}: AF_NETLINK, port id 0, no groups. */
+  private static final byte[] KERNEL = ByteBuffer.allocate(Libc.SockaddrNl.SIZE).order(ByteOrder.nativeOrder())
+      .putShort((short) Libc.AF_NETLINK).array();
+
   private final int fd;
   private final int portId;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -30,50 +35,38 @@ public final class LinuxNetlinkSocket {
   // for small acks (most of a pipelined apply). The receive buffer holds the largest datagram we
   // accept, so one recvfrom with MSG_TRUNC both reads and sizes it; untouched pages cost nothing.
   private final Memory rx = new Memory(MAX_DATAGRAM);
-  private final Memory from = new Memory(LinuxLibc.SockaddrNl.SIZE);
+  private final Memory from = new Memory(Libc.SockaddrNl.SIZE);
   private final Memory fromLength = new Memory(4);
-  private final Memory kernel = new Memory(LinuxLibc.SockaddrNl.SIZE);
-  private Memory tx = new Memory(16 * 1024);
+  private final NativeDatagram tx = new NativeDatagram(16 * 1024);
   private long timeoutMicros = -1;
 
   private LinuxNetlinkSocket(int fd, int portId) {
     this.fd = fd;
     this.portId = portId;
-    kernel.clear();
-    kernel.setShort(0, (short) LinuxLibc.AF_NETLINK); // nl_pid 0: the kernel
-  }
-
-  /** Loads libc through JNA; throws a {@link LinkageError} or runtime exception if impossible. */
-  public static void probe() {
-    if (LinuxLibc.INSTANCE == null) {
-      throw new IllegalStateException("libc did not load");
-    }
-    LinuxSocketCalls.probe();
   }
 
   /** Opens and binds a socket of netlink {@code protocol} in the calling thread's namespace. */
   public static LinuxNetlinkSocket open(int protocol, int receiveBuffer) {
-    LinuxLibc c = LinuxLibc.INSTANCE;
+    Libc c = Libc.INSTANCE;
     int fd;
     try {
-      fd = c.socket(LinuxLibc.AF_NETLINK, LinuxLibc.SOCK_RAW | LinuxLibc.SOCK_CLOEXEC, protocol);
+      fd = c.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
     } catch (LastErrorException e) {
       throw io("socket(AF_NETLINK, " + protocol + ")", e);
     }
     try {
       int rcvbuf = Math.max(MIN_RECEIVE_BUFFER, receiveBuffer);
       // FORCE passes net.core.rmem_max with CAP_NET_ADMIN; without it the plain option is capped.
-      if (!setInt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVBUFFORCE, rcvbuf)) {
-        setInt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVBUF, rcvbuf);
+      if (!setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, rcvbuf)) {
+        setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, rcvbuf);
       }
-      setInt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_SNDBUF, rcvbuf);
+      setInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, rcvbuf);
       // Older kernels lack these; errors then come without text and with the whole request.
-      setInt(fd, LinuxLibc.SOL_NETLINK, LinuxLibc.NETLINK_EXT_ACK, 1);
-      setInt(fd, LinuxLibc.SOL_NETLINK, LinuxLibc.NETLINK_CAP_ACK, 1);
-      LinuxLibc.SockaddrNl local = new LinuxLibc.SockaddrNl();
-      c.bind(fd, local, LinuxLibc.SockaddrNl.SIZE);
-      LinuxLibc.SockaddrNl bound = new LinuxLibc.SockaddrNl();
-      c.getsockname(fd, bound, new IntByReference(LinuxLibc.SockaddrNl.SIZE));
+      setInt(fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, 1);
+      setInt(fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, 1);
+      c.bind(fd, new Libc.SockaddrNl(), Libc.SockaddrNl.SIZE);
+      Libc.SockaddrNl bound = new Libc.SockaddrNl();
+      c.getsockname(fd, bound, new IntByReference(Libc.SockaddrNl.SIZE));
       LOG.debug("netlink socket fd={} protocol={} port id={}", fd, protocol, Integer.toUnsignedString(bound.nl_pid));
       return new LinuxNetlinkSocket(fd, bound.nl_pid);
     } catch (LastErrorException e) {
@@ -87,11 +80,11 @@ public final class LinuxNetlinkSocket {
    * io.ha4j.netlink.NetworkNamespace} on a thread of its own.
    */
   public static void enterNetworkNamespace(String path) {
-    LinuxLibc c = LinuxLibc.INSTANCE;
+    Libc c = Libc.INSTANCE;
     try {
-      int nsfd = c.open(path, LinuxLibc.O_RDONLY | LinuxLibc.O_CLOEXEC);
+      int nsfd = c.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
       try {
-        c.setns(nsfd, LinuxLibc.CLONE_NEWNET);
+        c.setns(nsfd, Libc.CLONE_NEWNET);
       } finally {
         closeQuietly(nsfd);
       }
@@ -106,17 +99,12 @@ public final class LinuxNetlinkSocket {
 
   public void send(ByteBuffer datagram) {
     ensureOpen();
-    int length = datagram.remaining();
-    if (length > tx.size()) {
-      tx = new Memory(Math.max(length, 2 * tx.size()));
-    }
-    tx.getByteBuffer(0, length).put(datagram.duplicate());
     while (true) {
       try {
-        LinuxSocketCalls.sendto(fd, tx, length, 0, kernel, LinuxLibc.SockaddrNl.SIZE);
+        tx.sendto(fd, datagram, KERNEL);
         return;
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != Netlink.EINTR) {
+        if (!Errno.EINTR.is(e.getErrorCode())) {
           throw io("sendto", e);
         }
       }
@@ -132,10 +120,10 @@ public final class LinuxNetlinkSocket {
     setTimeout(Math.max(1, timeoutMicros));
     while (true) {
       try {
-        fromLength.setInt(0, LinuxLibc.SockaddrNl.SIZE);
-        int size = (int) LinuxSocketCalls.recvfrom(fd, rx, MAX_DATAGRAM, LinuxLibc.MSG_TRUNC, from, fromLength);
+        fromLength.setInt(0, Libc.SockaddrNl.SIZE);
+        int size = (int) Libc.INSTANCE.recvfrom(fd, rx, MAX_DATAGRAM, Libc.MSG_TRUNC, from, fromLength);
         if (size > MAX_DATAGRAM) {
-          throw new NetlinkException(NetlinkException.Kind.PROTOCOL, Netlink.EMSGSIZE,
+          throw new NetlinkException(NetlinkException.Kind.PROTOCOL, Errno.EMSGSIZE.number(),
               "dropped a netlink datagram of " + size + " bytes", null, null);
         }
         int senderPort = from.getInt(4); // sockaddr_nl.nl_pid
@@ -149,14 +137,14 @@ public final class LinuxNetlinkSocket {
         return ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
       } catch (LastErrorException e) {
         int errno = e.getErrorCode();
-        if (errno == Netlink.EINTR) {
+        if (Errno.EINTR.is(errno)) {
           continue;
         }
-        if (errno == Netlink.EAGAIN) {
+        if (Errno.EAGAIN.is(errno)) {
           throw new NetlinkException(NetlinkException.Kind.TIMEOUT, 0,
               "no netlink reply within " + timeoutMicros + " us", null, e);
         }
-        if (errno == Netlink.ENOBUFS) {
+        if (Errno.ENOBUFS.is(errno)) {
           throw new NetlinkException(NetlinkException.Kind.OVERRUN, errno,
               "netlink receive queue overflowed, replies were lost", null, e);
         }
@@ -175,12 +163,9 @@ public final class LinuxNetlinkSocket {
     if (timeoutMicros > 0 && timeoutMicros <= micros && timeoutMicros >= micros - micros / 10) {
       return;
     }
-    LinuxLibc.Timeval tv = new LinuxLibc.Timeval();
-    tv.tv_sec = new NativeLong(micros / 1_000_000);
-    tv.tv_usec = new NativeLong(micros % 1_000_000);
-    tv.write();
+    Libc.Timeval tv = new Libc.Timeval(micros);
     try {
-      LinuxLibc.INSTANCE.setsockopt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVTIMEO, tv, tv.size());
+      Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, tv.size());
     } catch (LastErrorException e) {
       throw io("setsockopt(SO_RCVTIMEO)", e);
     }
@@ -201,7 +186,7 @@ public final class LinuxNetlinkSocket {
 
   private static boolean setInt(int fd, int level, int name, int value) {
     try {
-      LinuxLibc.INSTANCE.setsockopt(fd, level, name, new IntByReference(value), 4);
+      Libc.INSTANCE.setsockopt(fd, level, name, new IntByReference(value), 4);
       return true;
     } catch (LastErrorException e) {
       LOG.debug("setsockopt({}, {}) failed: errno {}", level, name, e.getErrorCode());
@@ -211,7 +196,7 @@ public final class LinuxNetlinkSocket {
 
   private static void closeQuietly(int fd) {
     try {
-      LinuxLibc.INSTANCE.close(fd);
+      Libc.INSTANCE.close(fd);
     } catch (LastErrorException e) {
       LOG.debug("close({}) failed: errno {}", fd, e.getErrorCode());
     }

@@ -1,5 +1,6 @@
 package io.ha4j.netlink;
 
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.linux.LinuxNetlinkSocket;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Runs code inside another network namespace without moving the JVM: a short-lived thread enters
  * the namespace with {@code setns(CLONE_NEWNET)}, runs the action (typically: open a socket) and
  * ends. A socket stays in the namespace it was created in and may then be used from any thread, so
- * one process can manage several namespaces. Shared by the netlink sockets here and by ha-vip's
- * packet and notification sockets.
+ * one process can manage several namespaces. Shared by the netlink sockets here, by ha-vip's
+ * packet and notification sockets and by the raw VRRP sockets of ha-heartbeat.
  */
 public final class NetworkNamespace {
 
@@ -58,7 +59,7 @@ public final class NetworkNamespace {
       t.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new NetlinkException(NetlinkException.Kind.IO, Netlink.EINTR,
+      throw new NetlinkException(NetlinkException.Kind.IO, Errno.EINTR.number(),
           "interrupted while working in network namespace " + path, null, e);
     }
     Throwable f = failure.get();

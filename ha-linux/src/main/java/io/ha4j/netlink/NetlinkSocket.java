@@ -1,9 +1,9 @@
 package io.ha4j.netlink;
 
+import io.ha4j.linux.LinuxNative;
 import io.ha4j.netlink.linux.LinuxNetlinkSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -37,16 +37,7 @@ public final class NetlinkSocket implements NetlinkTransport {
       return new UnsupportedOperationException(
           "native netlink disabled by system property " + DISABLE_PROPERTY);
     }
-    String os = System.getProperty("os.name", "");
-    if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-      return new UnsupportedOperationException("not Linux: " + os);
-    }
-    try {
-      LinuxNetlinkSocket.probe();
-      return null;
-    } catch (LinkageError | RuntimeException e) {
-      return new UnsupportedOperationException("JNA missing or cannot load libc: " + e, e);
-    }
+    return LinuxNative.unavailabilityCause();
   }
 
   /** Why netlink sockets cannot be opened here, or null if they can. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.Clock;
+import io.ha4j.linux.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -108,10 +109,10 @@ class NetlinkConnectionTest {
 
   @Test
   void kernelErrnoIsReported() {
-    NetlinkConnection c = connection(new ScriptedKernel(req -> List.of(ack(req, Netlink.EEXIST, PORT))));
+    NetlinkConnection c = connection(new ScriptedKernel(req -> List.of(ack(req, Errno.EEXIST.number(), PORT))));
     NetlinkException e = assertThrows(NetlinkException.class, () -> c.request(new MessageBuilder(0x20, 0)));
     assertEquals(NetlinkException.Kind.KERNEL, e.kind());
-    assertEquals(Netlink.EEXIST, e.errno());
+    assertEquals(Errno.EEXIST.number(), e.errno());
   }
 
   @Test
@@ -121,7 +122,7 @@ class NetlinkConnectionTest {
       calls[0]++;
       if (calls[0] == 1) {
         return List.of(data(req, 0x20, Netlink.F_MULTI, PORT),
-            new NetlinkException(NetlinkException.Kind.OVERRUN, Netlink.ENOBUFS, "overrun", null, null));
+            new NetlinkException(NetlinkException.Kind.OVERRUN, Errno.ENOBUFS.number(), "overrun", null, null));
       }
       return List.of(data(req, 0x20, Netlink.F_MULTI, PORT), data(req, 0x20, Netlink.F_MULTI, PORT),
           data(req, Netlink.NLMSG_DONE, Netlink.F_MULTI, PORT));
@@ -148,7 +149,7 @@ class NetlinkConnectionTest {
   void pipelineReportsEachRequestsOutcomeInOrder() {
     ScriptedKernel k = new ScriptedKernel(req -> {
       int marker = req.payload().getInt(req.payload().position());
-      return List.of(ack(req, marker % 3 == 0 ? Netlink.EEXIST : 0, PORT));
+      return List.of(ack(req, marker % 3 == 0 ? Errno.EEXIST.number() : 0, PORT));
     });
     NetlinkConnection c = connection(k);
     List<MessageBuilder> reqs = new ArrayList<>();
@@ -160,7 +161,7 @@ class NetlinkConnectionTest {
     for (int i = 0; i < 100; i++) {
       NetlinkException e = replies.get(i).error();
       if (i % 3 == 0) {
-        assertEquals(Netlink.EEXIST, e.errno(), "op " + i);
+        assertEquals(Errno.EEXIST.number(), e.errno(), "op " + i);
       } else {
         assertNull(e, "op " + i);
       }
