@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /** The fail-over benchmark's command line; see {@link #usage()}. */
 record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> intervals, List<Implementation> impls,
     int copies, int lossSeconds, int lossPercent, KillPhase phase, long seed, int steadySeconds,
-    @Nullable Path namesFile) {
+    @Nullable Path namesFile, boolean warmUp) {
 
   /** Seconds of steady answers from n1 before the kill, by default. */
   static final int DEFAULT_STEADY_SECONDS = 3;
@@ -18,7 +18,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
   static String usage() {
     return "usage: FailoverBenchmark TEMPLATE WORKDIR [--runs N] [--intervals 1,0.1,0.02] "
         + "[--impls ha4j,keepalived] [--copies N] [--phase locked|random] [--seed N] [--steady SECONDS] [--loss-run SECONDS] "
-        + "[--loss PERCENT] [--names-file F]";
+        + "[--loss PERCENT] [--names-file F] [--warm-up on|off]";
   }
 
   /** The options of {@code args}; a bad one is an {@link IllegalArgumentException} naming it. */
@@ -36,6 +36,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
     long seed = 42;
     int steadySeconds = DEFAULT_STEADY_SECONDS;
     @Nullable Path names = null;
+    boolean warmUp = true;
     for (int i = 2; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -84,6 +85,11 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
         }
         case "--steady" -> steadySeconds = number(a, v, 1);
         case "--names-file" -> names = Path.of(v);
+        case "--warm-up" -> warmUp = switch (v) { // off: the director's take-over runs cold code
+          case "on" -> true;
+          case "off" -> false;
+          default -> throw new IllegalArgumentException("--warm-up takes on or off, was '" + v + "'");
+        };
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -91,7 +97,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
       throw new IllegalArgumentException("--loss is a percentage, was " + lossPercent);
     }
     return new FailoverOptions(Path.of(args[0]), Path.of(args[1]), runs, intervals, impls, copies, lossSeconds,
-        lossPercent, phase, seed, steadySeconds, names);
+        lossPercent, phase, seed, steadySeconds, names, warmUp);
   }
 
   private static int number(String option, String v, int min) {

@@ -40,8 +40,10 @@ final class PairLauncher {
       Path log = options.work().resolve(tag + ".log");
       pair.logs.add(log);
       if (impl == Implementation.HA4J) {
-        pair.processes.add(netns.start(i, NetnsRig.javaCommand(DirectorMain.class.getName(), "--no-ipvs",
-            conf.toString()), log.toFile()));
+        List<String> args = options.warmUp() ? List.of("--no-ipvs", conf.toString())
+            : List.of("--no-ipvs", "--no-warm-up", conf.toString());
+        pair.processes.add(netns.start(i, NetnsRig.javaCommand(DirectorMain.class.getName(), args.toArray(String[]::new)),
+            log.toFile()));
       } else {
         Path pid = options.work().resolve(tag + ".pid");
         Path vrrp = options.work().resolve(tag + "-vrrp.pid");

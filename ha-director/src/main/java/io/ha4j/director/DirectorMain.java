@@ -17,6 +17,7 @@ import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.vip.VipOwner;
 import io.ha4j.vip.linux.LinuxAddressKernel;
 import io.ha4j.vip.linux.LinuxVip;
+import io.ha4j.warmup.TakeOverWarmUp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The director daemon: {@code DirectorMain [--no-ipvs] [--check] CONFIG}. See the package
+ * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] CONFIG}. See the package
  * documentation for the configuration format and ha-director/README.md for operation.
  *
  * <p>Exit codes: 0 after a graceful stop (SIGTERM) or a successful {@code --check}; 1 for a bad
@@ -63,21 +64,25 @@ public final class DirectorMain {
     }
   }
 
+  private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] CONFIG-FILE";
+
   /** What {@link #run} returns once the director runs. */
   static final int RUNNING = -1;
 
   /** Starts the director; returns {@link #RUNNING} once it runs, else the exit code. */
   static int run(String[] args, PrintStream err) {
     boolean noIpvs = false;
+    boolean warmUp = true;
     boolean check = false;
     @Nullable String file = null;
     for (String a : args) {
       switch (a) {
         case "--no-ipvs" -> noIpvs = true;
+        case "--no-warm-up" -> warmUp = false;
         case "--check" -> check = true;
         default -> {
           if (a.startsWith("-") || file != null) {
-            err.println("usage: director [--no-ipvs] [--check] CONFIG-FILE");
+            err.println(USAGE);
             return 64;
           }
           file = a;
@@ -85,7 +90,7 @@ public final class DirectorMain {
       }
     }
     if (file == null) {
-      err.println("usage: director [--no-ipvs] [--check] CONFIG-FILE");
+      err.println(USAGE);
       return 64;
     }
     DirectorConfig config;
@@ -116,7 +121,7 @@ public final class DirectorMain {
       return 2;
     }
     try {
-      start(config, noIpvs, log);
+      start(config, noIpvs, warmUp, log);
       return RUNNING;
     } catch (IOException | RuntimeException e) {
       err.println("director: cannot start: " + e);
@@ -124,7 +129,7 @@ public final class DirectorMain {
     }
   }
 
-  private static void start(DirectorConfig config, boolean noIpvs, Logger log) throws IOException {
+  private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Logger log) throws IOException {
     SystemScheduler scheduler = new SystemScheduler("director");
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(scheduler);
@@ -177,6 +182,12 @@ public final class DirectorMain {
           config.virtualServers().size());
     }
     Member member = b.build();
+    if (warmUp) {
+      // A standby takes over once, when every client waits for it: run that path ahead, on copies.
+      TakeOverWarmUp.Result w = TakeOverWarmUp.of(config.heartbeat()).virtualAddresses(config.virtualAddresses()).run();
+      log.debug("take-over warmed up: {} of {} rounds took over, native path {}, in {} ms", w.tookOver(), w.rounds(),
+          w.nativePath() ? "warmed" : "unavailable", w.took().toMillis());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
     log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.routerId(), heartbeatAddress,

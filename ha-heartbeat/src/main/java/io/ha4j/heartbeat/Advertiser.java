@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends an election's advertisements: {@link HeartbeatConfig#advertisementCopies()} copies to
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Advertiser {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final HeartbeatConfig config;
   private final WireFormat wireFormat;
@@ -32,7 +31,8 @@ final class Advertiser {
   private long sequence;
 
   Advertiser(HeartbeatConfig config, WireFormat wireFormat, byte[] vipDigest, DatagramTransport transport,
-      String name) {
+      String name, Logger log) {
+    this.log = log;
     this.config = config;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
@@ -60,7 +60,7 @@ final class Advertiser {
       try {
         transport.send(o.destination(), o.packet());
       } catch (RuntimeException e) {
-        LOG.warn("{}: sending to {} failed", name, o.destination(), e);
+        log.warn("{}: sending to {} failed", name, o.destination(), e);
       }
     }
     // Counted as before: a transport that throws still had the advertisement handed to it.
@@ -90,11 +90,11 @@ final class Advertiser {
         any = true;
         packets.add(new Outgoing(dest, packet));
       } catch (RuntimeException e) {
-        LOG.warn("{}: encoding for {} failed", name, dest, e);
+        log.warn("{}: encoding for {} failed", name, dest, e);
       }
     }
     if (any) {
-      LOG.trace("{}: sent {}", name, ad);
+      log.trace("{}: sent {}", name, ad);
     }
   }
 }

@@ -5,7 +5,6 @@ import io.ha4j.api.Role;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * RFC 5798 section 6.4.2, Backup: a backup follows the master's advertisements with its
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BackupState implements ElectionState {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
   private static final String MASTER_DOWN = "master-down timer expired";
 
   private final HeartbeatConfig config;
@@ -36,7 +35,8 @@ final class BackupState implements ElectionState {
 
   /** A backup whose master-down timer ends in {@code promote} (with the reason). */
   BackupState(HeartbeatConfig config, Clock clock, ElectionTimer timer, TrackedPriority tracked, HeardMembers heard,
-      Promotion promotion, StallGuard stalls, Consumer<String> promote, String name) {
+      Promotion promotion, StallGuard stalls, Consumer<String> promote, String name, Logger log) {
+    this.log = log;
     this.config = config;
     this.clock = clock;
     this.timer = timer;
@@ -110,7 +110,7 @@ final class BackupState implements ElectionState {
         arm(VrrpElection.skewNanos(priority, masterAdverNanos),
             "master " + ad.nodeId() + " left (priority 0), skew time passed");
         lostMasterHeardAt = OptionalLong.of(clock.nanoTime());
-        LOG.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
+        log.debug("{}: master {} is leaving; taking over after the skew time", name, ad.nodeId());
       }
       return;
     }
@@ -134,7 +134,7 @@ final class BackupState implements ElectionState {
       return;
     }
     if (stalls.stalled(lateNanos, VrrpElection.masterDownNanos(tracked.effective(), masterAdverNanos))) {
-      LOG.warn("{}: master-down timer fired {} ms late (stall: GC pause or VM steal?); "
+      log.warn("{}: master-down timer fired {} ms late (stall: GC pause or VM steal?); "
               + "re-checking for one advertisement interval before taking over",
           name, lateNanos / 1_000_000);
       timer.armExact(masterAdverNanos);

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Calls an election's listeners: on the scheduler's thread, in order, never under the election's
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ListenerDispatch {
 
   // The election's parts log as the election: one logger for the operator to turn up.
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final Scheduler scheduler;
   private final String name;
@@ -33,7 +32,8 @@ final class ListenerDispatch {
   /** Guarded by the election's lock: while set, calls are held here instead of queued. */
   private @Nullable List<Runnable> held;
 
-  ListenerDispatch(Scheduler scheduler, String name) {
+  ListenerDispatch(Scheduler scheduler, String name, Logger log) {
+    this.log = log;
     this.scheduler = scheduler;
     this.name = name;
   }
@@ -123,7 +123,7 @@ final class ListenerDispatch {
     try {
       call.accept(l);
     } catch (RuntimeException e) {
-      LOG.error("{}: election listener {} failed", name, l, e);
+      log.error("{}: election listener {} failed", name, l, e);
     }
   }
 }

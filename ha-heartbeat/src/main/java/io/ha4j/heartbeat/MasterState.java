@@ -4,7 +4,6 @@ import io.ha4j.api.Clock;
 import io.ha4j.api.Role;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * RFC 5798 section 6.4.3, Master: a master advertises every Advertisement_Interval and steps down
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MasterState implements ElectionState {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final HeartbeatConfig config;
   private final Clock clock;
@@ -35,7 +34,8 @@ final class MasterState implements ElectionState {
   /** A master that steps down through {@code stepDown} (with the reason) into {@code backup}. */
   MasterState(HeartbeatConfig config, Clock clock, WireFormat wireFormat, ElectionTimer timer, TrackedPriority tracked,
       Advertiser advertiser, ListenerDispatch listeners, StallGuard stalls, BackupState backup,
-      Consumer<String> stepDown, String name) {
+      Consumer<String> stepDown, String name, Logger log) {
+    this.log = log;
     this.config = config;
     this.clock = clock;
     this.wireFormat = wireFormat;
@@ -67,7 +67,7 @@ final class MasterState implements ElectionState {
   @Override
   public void timerExpired(long lateNanos) {
     if (stalls.stalled(lateNanos, VrrpElection.masterDownNanos(tracked.effective(), backup.masterAdverNanos()))) {
-      LOG.warn("{}: advertisement timer fired {} ms late (stall: GC pause or VM steal?)", name, lateNanos / 1_000_000);
+      log.warn("{}: advertisement timer fired {} ms late (stall: GC pause or VM steal?)", name, lateNanos / 1_000_000);
     }
     advertise();
   }
@@ -117,7 +117,7 @@ final class MasterState implements ElectionState {
     }
     reannounced = true;
     lastReannounceNanos = clock.nanoTime();
-    LOG.info("{}: {}; re-announcing", name, why);
+    log.info("{}: {}; re-announcing", name, why);
     listeners.reannounce(why);
   }
 }

@@ -8,7 +8,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A backup's way to master through the {@link BeforeMaster} hook: the member stays backup while
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Promotion {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final HeartbeatConfig config;
   private final Scheduler scheduler;
@@ -36,7 +35,8 @@ final class Promotion {
    * stillBackup} holds then.
    */
   Promotion(HeartbeatConfig config, Scheduler scheduler, Object lock, String name, BooleanSupplier stillBackup,
-      Consumer<String> becomeMaster) {
+      Consumer<String> becomeMaster, Logger log) {
+    this.log = log;
     this.config = config;
     this.scheduler = scheduler;
     this.lock = lock;
@@ -59,7 +59,7 @@ final class Promotion {
   void begin(String reason) {
     running = true;
     long t = ++token;
-    LOG.info("{}: running the before-master hook ({})", name, reason);
+    log.info("{}: running the before-master hook ({})", name, reason);
     CompletionStage<?> stage;
     try {
       stage = config.beforeMaster().prepare(reason);
@@ -78,7 +78,7 @@ final class Promotion {
       running = false;
       token++;
       cancelTimeout();
-      LOG.info("{}: not becoming master after all: {}", name, why);
+      log.info("{}: not becoming master after all: {}", name, why);
     }
   }
 
@@ -90,7 +90,7 @@ final class Promotion {
       running = false;
       cancelTimeout();
       if (problem != null) {
-        LOG.warn("{}: before-master hook {}; becoming master anyway", name, problem);
+        log.warn("{}: before-master hook {}; becoming master anyway", name, problem);
       }
       becomeMaster.accept(reason);
     }

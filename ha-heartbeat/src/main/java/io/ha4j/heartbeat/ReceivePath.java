@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The checks between a received datagram and the election's state machine, in the order of the
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ReceivePath {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final NodeId self;
   private final WireFormat wireFormat;
@@ -42,7 +41,8 @@ final class ReceivePath {
   private final AtomicLong vipMismatches = new AtomicLong();
   private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
 
-  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, String name) {
+  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, String name, Logger log) {
+    this.log = log;
     this.self = self;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
@@ -76,7 +76,7 @@ final class ReceivePath {
     if (!ad.vipDigestEquals(vipDigest)) {
       vipMismatches.incrementAndGet();
       if (vipMismatchWarned.add(ad.nodeId())) {
-        LOG.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
+        log.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
             name, ad.nodeId());
       }
     }
@@ -85,13 +85,13 @@ final class ReceivePath {
   /** Counts {@code d} as dropped for {@code reason}. */
   void drop(DropReason reason, Datagram d) {
     dropped.incrementAndGet(reason.ordinal());
-    LOG.trace("{}: dropped datagram from {} ({} bytes): {}", name, d.source(), d.payload().remaining(), reason);
+    log.trace("{}: dropped datagram from {} ({} bytes): {}", name, d.source(), d.payload().remaining(), reason);
   }
 
   /** Counts {@code d} as dropped after handling it failed unexpectedly, and logs why. */
   void failed(Datagram d, RuntimeException e) {
     drop(DropReason.INTERNAL_ERROR, d);
-    LOG.error("{}: handling a datagram from {} failed", name, d.source(), e);
+    log.error("{}: handling a datagram from {} failed", name, d.source(), e);
   }
 
   /** The counters, with the election's {@code sent} and {@code stalls}. */

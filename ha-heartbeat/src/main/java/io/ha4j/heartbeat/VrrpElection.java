@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VrrpElection implements Election {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VrrpElection.class);
+  private final Logger log;
 
   private final HeartbeatConfig config;
   private final DatagramTransport transport;
@@ -91,6 +91,18 @@ public final class VrrpElection implements Election {
    */
   public VrrpElection(
       HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport, Scheduler scheduler) {
+    this(config, wireFormat, transport, scheduler, LoggerFactory.getLogger(VrrpElection.class));
+  }
+
+  /**
+   * As {@link #VrrpElection(HeartbeatConfig, WireFormat, DatagramTransport, Scheduler)}, writing its
+   * log lines to {@code log} instead of the logger of {@code io.ha4j.heartbeat.VrrpElection}: a
+   * director with several instances may name each; a throwaway election (a warm-up) passes {@code
+   * NOPLogger.NOP_LOGGER}.
+   */
+  public VrrpElection(HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport,
+      Scheduler scheduler, Logger log) {
+    this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(wireFormat, "wireFormat");
     this.transport = Objects.requireNonNull(transport, "transport");
@@ -98,15 +110,15 @@ public final class VrrpElection implements Election {
     this.name = config.nodeId() + "/group " + config.groupId();
     byte[] vipDigest = wireFormat.vipDigest(config.virtualAddresses());
     this.tracked = new TrackedPriority(config.priority(), config.trackWeights());
-    this.advertiser = new Advertiser(config, wireFormat, vipDigest, transport, name);
-    this.receivePath = new ReceivePath(config.nodeId(), wireFormat, vipDigest, name);
-    this.listeners = new ListenerDispatch(scheduler, name);
+    this.advertiser = new Advertiser(config, wireFormat, vipDigest, transport, name, log);
+    this.receivePath = new ReceivePath(config.nodeId(), wireFormat, vipDigest, name, log);
+    this.listeners = new ListenerDispatch(scheduler, name, log);
     this.timer = new ElectionTimer(this, scheduler, listeners, this::timerExpired);
-    this.promotion = new Promotion(config, scheduler, this, name, () -> role == Role.BACKUP, this::becomeMaster);
+    this.promotion = new Promotion(config, scheduler, this, name, () -> role == Role.BACKUP, this::becomeMaster, log);
     this.stalls = new StallGuard(config.stallThreshold());
-    this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, name);
+    this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, name, log);
     this.master = new MasterState(config, clock, wireFormat, timer, tracked, advertiser, listeners, stalls, backup,
-        reason -> setRole(Role.BACKUP, reason), name);
+        reason -> setRole(Role.BACKUP, reason), name, log);
   }
 
   /** Skew_Time of RFC 5798 section 6.1: {@code ((256 - priority) * masterAdverInterval) / 256}. */
@@ -211,7 +223,7 @@ public final class VrrpElection implements Election {
     synchronized (this) {
       Integer weight = tracked.weight(object);
       if (weight == null) {
-        LOG.debug("{}: {} is {}, not tracked", name, object, up ? "up" : "down");
+        log.debug("{}: {} is {}, not tracked", name, object, up ? "up" : "down");
         return false;
       }
       int before = tracked.effective();
@@ -229,7 +241,7 @@ public final class VrrpElection implements Election {
       } else if (tracked.faulted()) {
         enterFault(what);
       } else if (before != tracked.effective()) {
-        LOG.info("{}: priority {} -> {}: {}", name, before, tracked.effective(), what);
+        log.info("{}: priority {} -> {}: {}", name, before, tracked.effective(), what);
         if (role == Role.MASTER) {
           // Tell the backups at once, so that one with a higher priority now can preempt.
           master.advertise();
@@ -261,7 +273,7 @@ public final class VrrpElection implements Election {
     if (ad == null) {
       return;
     }
-    LOG.trace("{}: {} {} from {}", name, role, ad, d.source());
+    log.trace("{}: {} {} from {}", name, role, ad, d.source());
     // The transport's arrival time, not the time this thread got to it: RFC 5798 resets the
     // Master_Down_Timer when the advertisement is received, and a queue in between must not
     // lengthen the take-over.
@@ -374,7 +386,7 @@ public final class VrrpElection implements Election {
     // Logged after the listeners' turn: a take-over's gratuitous ARP and advertisement should not
     // wait for a log line.
     int priority = tracked.effective();
-    listeners.afterTheirTurn(() -> LOG.info("{}: {} (priority {})", name, change, priority));
+    listeners.afterTheirTurn(() -> log.info("{}: {} (priority {})", name, change, priority));
   }
 
   @Override

@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The managed VIPs in the kernel: which of them this owner holds, and the rtnetlink requests that
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class AddressTable {
 
   // The operators' category for everything the owner logs.
-  private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+  private final Logger log;
   private static final int ADD_FLAGS = Netlink.F_EXCL | Netlink.F_CREATE;
 
   private final NetlinkConnection route;
@@ -55,7 +54,8 @@ final class AddressTable {
   private record PreparedRequest(Link link, MessageBuilder request) {}
 
   AddressTable(NetlinkConnection route, Interfaces interfaces, boolean noPrefixRoute,
-      Collection<VirtualAddress> managed) {
+      Collection<VirtualAddress> managed, Logger log) {
+    this.log = log;
     this.route = route;
     this.interfaces = interfaces;
     this.noPrefixRoute = noPrefixRoute;
@@ -146,7 +146,7 @@ final class AddressTable {
       try {
         link = interfaces.link(v.interfaceName());
       } catch (AddressException e) {
-        LOG.debug("not preparing {}: {}", v, e.getMessage());
+        log.debug("not preparing {}: {}", v, e.getMessage());
         continue;
       }
       prepared.put(v, new PreparedRequest(link, addRequest(v, link)));
@@ -269,7 +269,7 @@ final class AddressTable {
       if (!owned.contains(v)) {
         removeFromKernel(v);
         stale.add(v);
-        LOG.info("removed stale {} left by an earlier run", v);
+        log.info("removed stale {} left by an earlier run", v);
       }
     }
     return stale;
@@ -281,13 +281,13 @@ final class AddressTable {
       for (VirtualAddress v : present()) {
         try {
           removeFromKernel(v);
-          LOG.info("released {}", v);
+          log.info("released {}", v);
         } catch (AddressException e) {
-          LOG.warn("could not release {}: {}", v, e.getMessage());
+          log.warn("could not release {}: {}", v, e.getMessage());
         }
       }
     } catch (AddressException e) {
-      LOG.warn("could not list addresses to release: {}", e.getMessage());
+      log.warn("could not list addresses to release: {}", e.getMessage());
     }
   }
 }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells the neighbours where a VIP is: gratuitous ARP for IPv4, unsolicited neighbour
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Announcer {
 
   // The operators' category for everything the owner logs.
-  private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+  private final Logger log;
 
   private final Object lock;
   private final AddressTable table;
@@ -51,7 +50,8 @@ final class Announcer {
   private record PreparedFrame(Link link, byte[] frame) {}
 
   Announcer(Object lock, AddressTable table, Interfaces interfaces, AddressKernel kernel, Scheduler scheduler,
-      AnnouncementPolicy policy) {
+      AnnouncementPolicy policy, Logger log) {
+    this.log = log;
     this.lock = lock;
     this.table = table;
     this.interfaces = interfaces;
@@ -121,7 +121,7 @@ final class Announcer {
   }
 
   private Runnable announcingLine(VirtualAddress address, MacAddress mac) {
-    return () -> LOG.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
+    return () -> log.info("announcing {} at {} ({} frames now, policy {})", address, mac, policy.count(), policy);
   }
 
   private void burst(int index, byte[] frame, VirtualAddress address, int frames, Duration start, Duration interval,
@@ -152,13 +152,13 @@ final class Announcer {
     try {
       kernel.sendFrame(index, frame);
       framesSent.incrementAndGet();
-      LOG.trace("sent announcement of {}", address);
+      log.trace("sent announcement of {}", address);
     } catch (AddressException e) {
       sendFailures.incrementAndGet();
       if (rethrow) {
         throw e;
       }
-      LOG.warn("announcing {} failed: {}", address, e.getMessage());
+      log.warn("announcing {} failed: {}", address, e.getMessage());
     }
   }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Follows the kernel's rtnetlink notifications for the managed interfaces and VIPs: reports a link
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class KernelWatcher {
 
   // The operators' category for everything the owner logs.
-  private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+  private final Logger log;
 
   private final Object lock;
   private final AddressTable table;
@@ -45,7 +44,8 @@ final class KernelWatcher {
   private @Nullable Cancellable subscription;
 
   KernelWatcher(Object lock, AddressTable table, Interfaces interfaces, Announcer announcer, Scheduler scheduler,
-      boolean restoreRemoved) {
+      boolean restoreRemoved, Logger log) {
+    this.log = log;
     this.lock = lock;
     this.table = table;
     this.interfaces = interfaces;
@@ -94,7 +94,7 @@ final class KernelWatcher {
       }
     } catch (NetlinkException e) {
       malformedNotifications.incrementAndGet();
-      LOG.debug("dropped a malformed notification: {}", e.getMessage());
+      log.debug("dropped a malformed notification: {}", e.getMessage());
     }
   }
 
@@ -108,7 +108,7 @@ final class KernelWatcher {
       gone = table.ownedMatching(a);
     }
     for (VirtualAddress v : gone) {
-      LOG.info("{} was removed by someone else{}", v, restoreRemoved ? "; putting it back" : "");
+      log.info("{} was removed by someone else{}", v, restoreRemoved ? "; putting it back" : "");
       fire(new AddressEvent.AddressRemoved(v));
       if (restoreRemoved) {
         restore(v);
@@ -126,7 +126,7 @@ final class KernelWatcher {
       }
       announcer.announce(v);
     } catch (AddressException e) {
-      LOG.warn("could not put back {}: {}", v, e.getMessage());
+      log.warn("could not put back {}: {}", v, e.getMessage());
     }
   }
 
@@ -155,10 +155,10 @@ final class KernelWatcher {
       }
     }
     if (wasUsable && !usable) {
-      LOG.info("interface {} is down", name);
+      log.info("interface {} is down", name);
       fire(new AddressEvent.LinkDown(name));
     } else if (!wasUsable && usable) {
-      LOG.info("interface {} is up", name);
+      log.info("interface {} is up", name);
       fire(new AddressEvent.LinkUp(name));
     }
   }
@@ -186,7 +186,7 @@ final class KernelWatcher {
       try {
         l.accept(event);
       } catch (RuntimeException e) {
-        LOG.warn("address listener failed on {}", event, e);
+        log.warn("address listener failed on {}", event, e);
       }
     }
   }

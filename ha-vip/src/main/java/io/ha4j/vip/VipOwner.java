@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipOwner implements AddressOwner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VipOwner.class);
+  private final Logger log;
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
 
   private final AddressKernel kernel;
@@ -53,13 +53,14 @@ public final class VipOwner implements AddressOwner {
   private @Nullable Thread shutdownHook; // guarded by lock
 
   private VipOwner(Builder b) {
+    this.log = b.log;
     this.kernel = b.kernel;
     this.scheduler = b.scheduler;
     NetlinkConnection route = new NetlinkConnection(b.kernel.routeSocket(), b.scheduler.clock(), REPLY_TIMEOUT);
     this.interfaces = new Interfaces(route);
-    this.table = new AddressTable(route, interfaces, b.noPrefixRoute, b.managed);
-    this.announcer = new Announcer(lock, table, interfaces, b.kernel, b.scheduler, b.policy);
-    this.watcher = new KernelWatcher(lock, table, interfaces, announcer, b.scheduler, b.restoreRemoved);
+    this.table = new AddressTable(route, interfaces, b.noPrefixRoute, b.managed, log);
+    this.announcer = new Announcer(lock, table, interfaces, b.kernel, b.scheduler, b.policy, log);
+    this.watcher = new KernelWatcher(lock, table, interfaces, announcer, b.scheduler, b.restoreRemoved, log);
   }
 
   /** Starts building an owner over {@code kernel}, timed by {@code scheduler}. */
@@ -76,6 +77,7 @@ public final class VipOwner implements AddressOwner {
     private boolean restoreRemoved = true;
     private boolean noPrefixRoute;
     private boolean releaseOnShutdown;
+    private Logger log = LoggerFactory.getLogger(VipOwner.class);
 
     private Builder(AddressKernel kernel, Scheduler scheduler) {
       this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -111,6 +113,15 @@ public final class VipOwner implements AddressOwner {
     /** Remove owned VIPs in a JVM shutdown hook too, not only in {@link VipOwner#close()} (default off). */
     public Builder releaseOnShutdown(boolean on) {
       this.releaseOnShutdown = on;
+      return this;
+    }
+
+    /**
+     * Where the owner writes its log lines: the logger of {@code io.ha4j.vip.VipOwner} by default.
+     * A throwaway owner (a warm-up) passes {@code NOPLogger.NOP_LOGGER}.
+     */
+    public Builder logger(Logger logger) {
+      this.log = Objects.requireNonNull(logger, "logger");
       return this;
     }
 
@@ -185,8 +196,8 @@ public final class VipOwner implements AddressOwner {
   }
 
   /** The INFO line of an added VIP, for a later task. */
-  private static Runnable addedLine(VirtualAddress address) {
-    return () -> LOG.info("added {}", address);
+  private Runnable addedLine(VirtualAddress address) {
+    return () -> log.info("added {}", address);
   }
 
   @Override
@@ -198,7 +209,7 @@ public final class VipOwner implements AddressOwner {
       announcer.cancel(address);
       table.removeFromKernel(address);
       if (was) {
-        LOG.info("removed {}", address);
+        log.info("removed {}", address);
       }
     }
   }

@@ -31,11 +31,10 @@ public interface AddressOwner extends AutoCloseable {
 
   /**
    * Makes the next take-over cheap, while this node is not master yet: resolves what
-   * {@link #add} and {@link #announce} need (interfaces, hardware addresses, the frames to send) and
-   * exercises their code once, without adding or announcing anything. A take-over that starts from
-   * cold code pays for class loading and native binding between the decision and the gratuitous
-   * ARP. Idempotent; call it again after the managed set changed. Failures are not thrown: the
-   * take-over then does the work itself. The default does nothing.
+   * {@link #add} and {@link #announce} need (interfaces, hardware addresses) and encodes the
+   * requests and frames they will send, without adding or announcing anything, so that a take-over
+   * sends bytes it already has. Idempotent; call it again after the managed set changed. Failures
+   * are not thrown: the take-over then does the work itself. The default does nothing.
    */
   default void prepare() {}
 

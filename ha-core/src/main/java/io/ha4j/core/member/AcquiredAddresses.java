@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The virtual addresses a member has on its interfaces: adds and announces them through the
@@ -17,13 +16,14 @@ import org.slf4j.LoggerFactory;
 final class AcquiredAddresses {
 
   /** The member's log, under its name: these are its lines. */
-  private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+  private final Logger log;
 
   private final AddressOwner owner;
   private final EventDelivery events;
   private final Set<VirtualAddress> acquired = new LinkedHashSet<>();
 
-  AcquiredAddresses(AddressOwner owner, EventDelivery events) {
+  AcquiredAddresses(AddressOwner owner, EventDelivery events, Logger log) {
+    this.log = log;
     this.owner = owner;
     this.events = events;
   }
@@ -69,7 +69,7 @@ final class AcquiredAddresses {
 
   /** Acquires {@code a} again after something else removed it from its interface. */
   void putBack(VirtualAddress a) {
-    LOG.warn("{} was removed behind our back while master; putting it back", a);
+    log.warn("{} was removed behind our back while master; putting it back", a);
     acquired.remove(a);
     acquire(a, "", "put back after external removal");
   }
@@ -81,7 +81,7 @@ final class AcquiredAddresses {
       if (acquired.remove(a)) {
         events.emit(new MemberEvent.AddressReleased(events.now(), a));
       }
-      LOG.debug("released {} ({})", a, reason);
+      log.debug("released {} ({})", a, reason);
     } catch (RuntimeException e) {
       events.failure("release " + a, e);
     }

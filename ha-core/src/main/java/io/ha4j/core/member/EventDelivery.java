@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A member's events on their way to its listeners: delivered at once, or, during a take-over, held
@@ -20,14 +19,15 @@ import org.slf4j.LoggerFactory;
 final class EventDelivery {
 
   /** The member's log, under its name: these are its lines. */
-  private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+  private final Logger log;
 
   private final NodeId node;
   private final Clock clock;
   private final List<MemberListener> listeners = new CopyOnWriteArrayList<>();
   private @Nullable List<MemberEvent> held;
 
-  EventDelivery(NodeId node, Clock clock, List<MemberListener> listeners) {
+  EventDelivery(NodeId node, Clock clock, List<MemberListener> listeners, Logger log) {
+    this.log = log;
     this.node = Objects.requireNonNull(node, "node");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listeners.addAll(listeners);
@@ -71,14 +71,14 @@ final class EventDelivery {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.warn("member listener failed on {}", event, e);
+        log.warn("member listener failed on {}", event, e);
       }
     }
   }
 
   /** Logs and reports something the member failed to do and carries on from. */
   void failure(String what, Throwable error) {
-    LOG.warn("member {}: cannot {}: {}", node, what, error.toString());
+    log.warn("member {}: cannot {}: {}", node, what, error.toString());
     emit(new MemberEvent.Failure(now(), what, error));
   }
 }

@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One node of an HA cluster: maps the roles an {@link Election} decides to actions.
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Member implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+  private final Logger log;
 
   private final Scheduler scheduler;
   private final Election election;
@@ -66,6 +65,7 @@ public final class Member implements AutoCloseable {
   private boolean started;
 
   Member(MemberBuilder b) {
+    this.log = b.log;
     this.scheduler = b.scheduler;
     this.election = b.election;
     this.addresses = b.addresses;
@@ -73,9 +73,9 @@ public final class Member implements AutoCloseable {
     this.announceRefresh = b.announceRefresh;
     this.desired = new DesiredState(b.virtualAddresses, b.services);
     this.availability = new AvailabilityLedger(scheduler.clock());
-    this.events = new EventDelivery(election.nodeId(), scheduler.clock(), b.listeners);
-    this.acquired = new AcquiredAddresses(addresses, events);
-    this.standby = new StandbyActions(b.standby, scheduler, events);
+    this.events = new EventDelivery(election.nodeId(), scheduler.clock(), b.listeners, log);
+    this.acquired = new AcquiredAddresses(addresses, events, log);
+    this.standby = new StandbyActions(b.standby, scheduler, events, log);
     this.reconciles = new ReconcileLoop(b, events, desired, this::lookAtTheCluster);
   }
 
@@ -119,7 +119,7 @@ public final class Member implements AutoCloseable {
       });
       reconciles.start();
       election.start();
-      LOG.info("member {} started ({} standby, {} virtual addresses, {} services)",
+      log.info("member {} started ({} standby, {} virtual addresses, {} services)",
           election.nodeId(), standby.mode(), desired.virtualAddresses().size(), desired.services().size());
     });
   }
@@ -148,7 +148,7 @@ public final class Member implements AutoCloseable {
       }
       standby.stopApplication("stop");
       role = Role.INIT;
-      LOG.info("member {} stopped", election.nodeId());
+      log.info("member {} stopped", election.nodeId());
     });
   }
 
@@ -273,7 +273,7 @@ public final class Member implements AutoCloseable {
     if (takingOver) {
       scheduler.execute(releaseHeldEvents(change));
     } else {
-      LOG.info("member {}: {}", election.nodeId(), change);
+      log.info("member {}: {}", election.nodeId(), change);
     }
     standby.checkLiveMembers(election);
   }
@@ -282,7 +282,7 @@ public final class Member implements AutoCloseable {
   private Runnable releaseHeldEvents(RoleChange change) {
     return () -> {
       events.releaseHeld();
-      LOG.info("member {}: {}", election.nodeId(), change);
+      log.info("member {}: {}", election.nodeId(), change);
     };
   }
 

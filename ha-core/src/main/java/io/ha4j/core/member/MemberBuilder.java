@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settings of a {@link Member}, from {@link Member#builder}: the virtual addresses, the table and
@@ -38,6 +40,7 @@ public final class MemberBuilder {
   @Nullable ConnectionSync sync;
   StandbyPolicy standby = StandbyPolicy.hot();
   @Nullable Duration announceRefresh;
+  Logger log = LoggerFactory.getLogger(Member.class);
 
   MemberBuilder(Scheduler scheduler, Election election, AddressOwner addresses) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -125,6 +128,16 @@ public final class MemberBuilder {
   }
 
   /** A member with these settings, not started yet. */
+  /**
+   * Where the member writes its log lines: the logger of {@code io.ha4j.core.member.Member} by
+   * default. An application with several members may name each; a throwaway member (a warm-up)
+   * passes {@code NOPLogger.NOP_LOGGER}.
+   */
+  public MemberBuilder logger(Logger logger) {
+    this.log = Objects.requireNonNull(logger, "logger");
+    return this;
+  }
+
   public Member build() {
     return new Member(this);
   }

@@ -6,7 +6,6 @@ import io.ha4j.api.election.Election;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a member's {@link StandbyPolicy}: starts a warm standby's application before its
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
 final class StandbyActions {
 
   /** The member's log, under its name: these are its lines. */
-  private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+  private final Logger log;
 
   // Sorted out once: a hot standby's take-over then tests a field, without resolving a class first.
   private final StandbyPolicy.@Nullable Warm warm;
@@ -26,7 +25,8 @@ final class StandbyActions {
   private boolean applicationRunning;
   private boolean spareActivated;
 
-  StandbyActions(StandbyPolicy policy, Scheduler scheduler, EventDelivery events) {
+  StandbyActions(StandbyPolicy policy, Scheduler scheduler, EventDelivery events, Logger log) {
+    this.log = log;
     this.warm = policy instanceof StandbyPolicy.Warm w ? w : null;
     this.cold = policy instanceof StandbyPolicy.Cold c ? c : null;
     this.scheduler = scheduler;
@@ -64,7 +64,7 @@ final class StandbyActions {
       return;
     }
     Cancellable timeout = scheduler.schedule(warm.startTimeout(), () -> {
-      LOG.warn("application did not start within {}; taking the virtual addresses anyway", warm.startTimeout());
+      log.warn("application did not start within {}; taking the virtual addresses anyway", warm.startTimeout());
       takeOver.run();
     });
     stage.whenComplete((ok, error) -> scheduler.execute(() -> {
