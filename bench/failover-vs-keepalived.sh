@@ -24,6 +24,7 @@
 # exit (also on Ctrl-C or failure); the host's interfaces are never touched.
 # Usage: bench/failover-vs-keepalived.sh [--runs 10] [--intervals 1,0.1,0.02] [--impls ha4j,keepalived]
 #          [--copies 2] [--phase locked|random] [--seed 42] [--steady 3] [--loss-run SECONDS] [--loss PERCENT]
+#          [--warm-up on|off]   (off: the directors start with --no-warm-up, their take-over runs cold code)
 # Full run (estimated 16 min: ~5 of fail-overs, 10 of loss run, the build): bench/failover-vs-keepalived.sh --loss-run 600
 set -euo pipefail
 cd "$(dirname "$0")/.."
