@@ -1,7 +1,5 @@
 package io.ha4j.netlink;
 
-import io.ha4j.linux.Errno;
-
 /**
  * Numbers from {@code include/uapi/linux/netlink.h} and {@code genetlink.h} that every family
  * shares, and the 4-byte alignment rule ({@code NLMSG_ALIGN}/{@code NLA_ALIGN}).
@@ -88,51 +86,6 @@ public final class Netlink {
   public static final int CTRL_ATTR_HDRSIZE = 4;
   /** {@code CTRL_ATTR_MAXATTR} (u32). */
   public static final int CTRL_ATTR_MAXATTR = 5;
-
-  // The errno values that used to be named here, for code not yet naming them from Errno (the
-  // testkit's fake IPVS kernel); Errno is the one table.
-  /** @deprecated {@link Errno#EPERM}. */
-  @Deprecated(forRemoval = true)
-  public static final int EPERM = Errno.EPERM.number();
-  /** @deprecated {@link Errno#ENOENT}. */
-  @Deprecated(forRemoval = true)
-  public static final int ENOENT = Errno.ENOENT.number();
-  /** @deprecated {@link Errno#ESRCH}. */
-  @Deprecated(forRemoval = true)
-  public static final int ESRCH = Errno.ESRCH.number();
-  /** @deprecated {@link Errno#EINTR}. */
-  @Deprecated(forRemoval = true)
-  public static final int EINTR = Errno.EINTR.number();
-  /** @deprecated {@link Errno#EAGAIN}. */
-  @Deprecated(forRemoval = true)
-  public static final int EAGAIN = Errno.EAGAIN.number();
-  /** @deprecated {@link Errno#ENOMEM}. */
-  @Deprecated(forRemoval = true)
-  public static final int ENOMEM = Errno.ENOMEM.number();
-  /** @deprecated {@link Errno#EBUSY}. */
-  @Deprecated(forRemoval = true)
-  public static final int EBUSY = Errno.EBUSY.number();
-  /** @deprecated {@link Errno#EEXIST}. */
-  @Deprecated(forRemoval = true)
-  public static final int EEXIST = Errno.EEXIST.number();
-  /** @deprecated {@link Errno#ENODEV}. */
-  @Deprecated(forRemoval = true)
-  public static final int ENODEV = Errno.ENODEV.number();
-  /** @deprecated {@link Errno#EINVAL}. */
-  @Deprecated(forRemoval = true)
-  public static final int EINVAL = Errno.EINVAL.number();
-  /** @deprecated {@link Errno#EMSGSIZE}. */
-  @Deprecated(forRemoval = true)
-  public static final int EMSGSIZE = Errno.EMSGSIZE.number();
-  /** @deprecated {@link Errno#EOPNOTSUPP}. */
-  @Deprecated(forRemoval = true)
-  public static final int EOPNOTSUPP = Errno.EOPNOTSUPP.number();
-  /** @deprecated {@link Errno#EAFNOSUPPORT}. */
-  @Deprecated(forRemoval = true)
-  public static final int EAFNOSUPPORT = Errno.EAFNOSUPPORT.number();
-  /** @deprecated {@link Errno#ENOBUFS}. */
-  @Deprecated(forRemoval = true)
-  public static final int ENOBUFS = Errno.ENOBUFS.number();
 
   /** Rounds {@code length} up to the next multiple of 4 ({@code NLMSG_ALIGN}, {@code NLA_ALIGN}). */
   public static int align(int length) {

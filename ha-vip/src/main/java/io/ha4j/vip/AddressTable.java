@@ -1,13 +1,10 @@
 package io.ha4j.vip;
 
-import static io.ha4j.vip.RouteErrors.EADDRNOTAVAIL;
-import static io.ha4j.vip.RouteErrors.EEXIST;
-import static io.ha4j.vip.RouteErrors.ENODEV;
-
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkConnection;
@@ -161,13 +158,13 @@ final class AddressTable {
     PreparedRequest ready = prepared.get(address);
     MessageBuilder request = ready != null && ready.link().sameHardware(link) ? ready.request() : addRequest(address, link);
     int errno = exchange(request, "adding ", address);
-    if (errno == ENODEV && interfaces.forget(address.interfaceName())) {
+    if (Errno.ENODEV.is(errno) && interfaces.forget(address.interfaceName())) {
       // The interface was re-created under a new index since we looked it up: look again, once.
       prepared.remove(address);
       link = interfaces.link(address.interfaceName());
       errno = exchange(addRequest(address, link), "adding ", address);
     }
-    if (errno != 0 && errno != EEXIST) {
+    if (errno != 0 && !Errno.EEXIST.is(errno)) {
       throw RouteErrors.failure(errno, null, "adding " + address);
     }
   }
@@ -185,11 +182,11 @@ final class AddressTable {
     }
     AddressMessage body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), 0, null);
     int errno = exchange(body.toMessage(Rtnetlink.RTM_DELADDR, 0), "removing ", address);
-    if (errno == ENODEV) {
+    if (Errno.ENODEV.is(errno)) {
       interfaces.forget(address.interfaceName());
       return;
     }
-    if (errno != 0 && errno != EADDRNOTAVAIL) {
+    if (errno != 0 && !Errno.EADDRNOTAVAIL.is(errno)) {
       throw RouteErrors.failure(errno, null, "removing " + address);
     }
   }

@@ -1,6 +1,11 @@
 package io.ha4j.it.ipvs;
 
 import io.ha4j.testkit.vm.IpvsNamespace;
+import static io.ha4j.linux.Errno.EEXIST;
+import static io.ha4j.linux.Errno.EINVAL;
+import static io.ha4j.linux.Errno.ENOENT;
+import static io.ha4j.linux.Errno.ERANGE;
+import static io.ha4j.linux.Errno.ESRCH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,8 +48,6 @@ import org.junit.jupiter.api.function.Executable;
  */
 @KernelTest
 class IpvsClientKernelIT {
-
-  private static final int ESRCH = 3, ENOENT = 2, EEXIST = 17, EINVAL = 22, ERANGE = 34;
 
   private static IpvsNamespace ns;
   private static IpvsClient client;
@@ -238,20 +241,21 @@ class IpvsClientKernelIT {
     client.addService(VirtualService.of(key, "rr"));
     client.addRealServer(key, r);
 
-    assertEquals(EEXIST, errno(() -> client.addService(VirtualService.of(key, "wlc"))));
-    assertEquals(ENOENT, errno(() -> client.addService(VirtualService.of(missing, "no-such"))));
-    assertEquals(ENOENT, errno(() -> client.addService(VirtualService.of(missing, "rr").withPersistenceEngine("nope"))));
-    assertEquals(ESRCH, errno(() -> client.updateService(VirtualService.of(missing, "rr"))));
-    assertEquals(ESRCH, errno(() -> client.deleteService(missing)));
-    assertEquals(ESRCH, errno(() -> client.service(missing)));
-    assertEquals(ESRCH, errno(() -> client.addRealServer(missing, r)));
-    assertEquals(ESRCH, errno(() -> client.zero(missing)));
-    assertEquals(EEXIST, errno(() -> client.addRealServer(key, r)));
+    assertEquals(EEXIST.number(), errno(() -> client.addService(VirtualService.of(key, "wlc"))));
+    assertEquals(ENOENT.number(), errno(() -> client.addService(VirtualService.of(missing, "no-such"))));
+    assertEquals(ENOENT.number(),
+        errno(() -> client.addService(VirtualService.of(missing, "rr").withPersistenceEngine("nope"))));
+    assertEquals(ESRCH.number(), errno(() -> client.updateService(VirtualService.of(missing, "rr"))));
+    assertEquals(ESRCH.number(), errno(() -> client.deleteService(missing)));
+    assertEquals(ESRCH.number(), errno(() -> client.service(missing)));
+    assertEquals(ESRCH.number(), errno(() -> client.addRealServer(missing, r)));
+    assertEquals(ESRCH.number(), errno(() -> client.zero(missing)));
+    assertEquals(EEXIST.number(), errno(() -> client.addRealServer(key, r)));
     RealServer other = server("203.0.113.99", 80, 1, ForwardingMethod.NAT);
-    assertEquals(ENOENT, errno(() -> client.updateRealServer(key, other)));
-    assertEquals(ENOENT, errno(() -> client.deleteRealServer(key, other.endpoint())));
-    assertEquals(ERANGE, errno(() -> client.addRealServer(key, other.withThresholds(5, 10))));
-    assertEquals(EINVAL, errno(() -> client.addRealServer(key,
+    assertEquals(ENOENT.number(), errno(() -> client.updateRealServer(key, other)));
+    assertEquals(ENOENT.number(), errno(() -> client.deleteRealServer(key, other.endpoint())));
+    assertEquals(ERANGE.number(), errno(() -> client.addRealServer(key, other.withThresholds(5, 10))));
+    assertEquals(EINVAL.number(), errno(() -> client.addRealServer(key,
         other.withForwarding(ForwardingMethod.TUN).withTunnel(TunnelType.GUE, 0, 0))));
 
     // nothing of the refused ops reached the table
@@ -293,14 +297,15 @@ class IpvsClientKernelIT {
       assertEquals("master sync daemon (mcast=sync0, syncid=5, maxlen=1400, group=239.1.1.1, port=8849, ttl=2)\n"
               + "backup sync daemon (mcast=sync0, syncid=9, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n",
           ns.text("-L", "--daemon"));
-      assertEquals(EEXIST, errno(() -> client.startDaemon(SyncDaemon.of(SyncDaemon.State.MASTER, "sync0", 1))));
+      assertEquals(EEXIST.number(),
+          errno(() -> client.startDaemon(SyncDaemon.of(SyncDaemon.State.MASTER, "sync0", 1))));
     } finally {
       client.stopDaemon(SyncDaemon.State.MASTER);
       client.stopDaemon(SyncDaemon.State.BACKUP);
     }
     assertEquals(List.of(), client.daemons());
     assertEquals("", ns.text("-L", "--daemon"));
-    assertEquals(ESRCH, errno(() -> client.stopDaemon(SyncDaemon.State.BACKUP)));
+    assertEquals(ESRCH.number(), errno(() -> client.stopDaemon(SyncDaemon.State.BACKUP)));
   }
 
   @Test

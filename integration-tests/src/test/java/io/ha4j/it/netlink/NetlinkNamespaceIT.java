@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.ipvs.IpvsException;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkConnection;
@@ -66,7 +67,7 @@ class NetlinkNamespaceIT {
         assertEquals(0, client.services().size(), "a new namespace has an empty IPVS table");
       } catch (IpvsException e) {
         assertTrue(e.getMessage().contains("ip_vs module not loaded"), e.getMessage());
-        assertEquals(2, e.errno());
+        assertEquals(Errno.ENOENT.number(), e.errno());
       }
     } finally {
       delete(ns);

@@ -14,6 +14,7 @@ import io.ha4j.api.Cancellable;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressException;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkMessage;
 import io.ha4j.netlink.NetlinkTransport;
@@ -123,17 +124,17 @@ class VipOwnerTest {
     owner.manage(nowhere);
     AddressException e = assertThrows(AddressException.class, () -> owner.add(nowhere));
     assertEquals(AddressException.Reason.NO_SUCH_INTERFACE, e.reason());
-    assertEquals(19, e.errno());
+    assertEquals(Errno.ENODEV.number(), e.errno());
     owner.remove(nowhere); // nothing to remove on an interface that does not exist
   }
 
   @Test
   void epermIsNotPermitted() {
     owner.add(vip6); // resolves the interface first
-    kernel.failNextRequest(1);
+    kernel.failNextRequest(Errno.EPERM.number());
     AddressException e = assertThrows(AddressException.class, () -> owner.add(vip4));
     assertEquals(AddressException.Reason.NOT_PERMITTED, e.reason());
-    assertEquals(1, e.errno());
+    assertEquals(Errno.EPERM.number(), e.errno());
   }
 
   @Test
@@ -289,7 +290,7 @@ class VipOwnerTest {
   @Test
   void missingCapNetRawMakesAnnounceFailWithNotPermitted() {
     owner.add(vip4);
-    kernel.failFrames(1);
+    kernel.failFrames(Errno.EPERM.number());
     AddressException e = assertThrows(AddressException.class, () -> owner.announce(vip4));
     assertEquals(AddressException.Reason.NOT_PERMITTED, e.reason());
   }

@@ -1,5 +1,6 @@
 package io.ha4j.testkit.ipvs;
 
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkException;
 import io.ha4j.netlink.NetlinkMessage;
@@ -156,7 +157,7 @@ public final class FakeIpvsKernel implements NetlinkTransport {
   public synchronized ByteBuffer receive(Duration timeout) {
     if (overrun) {
       overrun = false;
-      throw new NetlinkException(NetlinkException.Kind.OVERRUN, Netlink.ENOBUFS,
+      throw new NetlinkException(NetlinkException.Kind.OVERRUN, Errno.ENOBUFS.number(),
           "fake kernel: receive queue overflowed", null, null);
     }
     ByteBuffer next = queue.poll();

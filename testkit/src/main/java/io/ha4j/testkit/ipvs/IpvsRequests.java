@@ -2,6 +2,7 @@ package io.ha4j.testkit.ipvs;
 
 import static io.ha4j.testkit.ipvs.IpvsUapi.*;
 
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Attributes;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
@@ -44,7 +45,7 @@ final class IpvsRequests {
         out.add(controller(m));
       } else if (m.type() == replies.familyId() && ipvsLoaded) {
         if (m.payload().remaining() < Netlink.GENL_HEADER_LENGTH) {
-          throw new Errno(Netlink.EINVAL, null);
+          throw new KernelError(Errno.EINVAL, null);
         }
         if (dump) {
           dump(m, out);
@@ -52,14 +53,14 @@ final class IpvsRequests {
         }
         ipvs(m, out);
       } else {
-        throw new Errno(Netlink.ENOENT, null); // genetlink: no such family
+        throw new KernelError(Errno.ENOENT, null); // genetlink: no such family
       }
-    } catch (Errno e) {
-      out.add(replies.error(m, e.errno, e.text));
+    } catch (KernelError e) {
+      out.add(replies.error(m, e.errno.number(), e.text));
       return;
     } catch (NetlinkException e) {
       // Attribute lengths the policy rejects.
-      out.add(replies.error(m, Netlink.EINVAL, POLICY));
+      out.add(replies.error(m, Errno.EINVAL.number(), POLICY));
       return;
     }
     if ((m.flags() & Netlink.F_ACK) != 0) {
@@ -67,13 +68,13 @@ final class IpvsRequests {
     }
   }
 
-  private ByteBuffer controller(NetlinkMessage m) throws Errno {
+  private ByteBuffer controller(NetlinkMessage m) throws KernelError {
     if (m.genlCommand() != Netlink.CTRL_CMD_GETFAMILY) {
-      throw new Errno(Netlink.EOPNOTSUPP, null);
+      throw new KernelError(Errno.EOPNOTSUPP, null);
     }
     Attributes a = m.attributes(Netlink.GENL_HEADER_LENGTH);
     if (!a.has(Netlink.CTRL_ATTR_FAMILY_NAME)) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     String name = a.string(Netlink.CTRL_ATTR_FAMILY_NAME);
     int id;
@@ -82,12 +83,12 @@ final class IpvsRequests {
     } else if (name.equals("IPVS") && ipvsLoaded) {
       id = replies.familyId();
     } else {
-      throw new Errno(Netlink.ENOENT, null);
+      throw new KernelError(Errno.ENOENT, null);
     }
     return replies.family(m, name, id);
   }
 
-  private void ipvs(NetlinkMessage m, List<ByteBuffer> out) throws Errno {
+  private void ipvs(NetlinkMessage m, List<ByteBuffer> out) throws KernelError {
     int cmd = m.genlCommand();
     Attributes a = m.attributes(Netlink.GENL_HEADER_LENGTH);
     switch (cmd) {
@@ -105,7 +106,7 @@ final class IpvsRequests {
       case CMD_NEW_DAEMON -> newDaemon(a);
       case CMD_DEL_DAEMON -> {
         if (!a.has(A_DAEMON) || !a.nested(A_DAEMON).has(Y_STATE)) {
-          throw new Errno(Netlink.EINVAL, null);
+          throw new KernelError(Errno.EINVAL, null);
         }
         table.deleteDaemon(a.nested(A_DAEMON).u32(Y_STATE));
       }
@@ -117,26 +118,26 @@ final class IpvsRequests {
       case CMD_SET_SERVICE -> table.editService(service(required(a, A_SERVICE), true));
       case CMD_DEL_SERVICE -> table.deleteService(service(required(a, A_SERVICE), false));
       case CMD_NEW_DEST, CMD_SET_DEST, CMD_DEL_DEST -> destCommand(cmd, required(a, A_SERVICE), required(a, A_DEST));
-      default -> throw new Errno(Netlink.EOPNOTSUPP, null);
+      default -> throw new KernelError(Errno.EOPNOTSUPP, null);
     }
   }
 
-  private static Attributes required(Attributes a, int type) throws Errno {
+  private static Attributes required(Attributes a, int type) throws KernelError {
     if (!a.has(type)) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     return a.nested(type);
   }
 
   /** ip_vs_genl_parse_service: the lookup key; {@code full} also needs scheduler, flags, timeout, netmask. */
-  private static KernelService service(Attributes s, boolean full) throws Errno {
+  private static KernelService service(Attributes s, boolean full) throws KernelError {
     if (!(s.has(S_AF) && (s.has(S_FWMARK) || (s.has(S_PORT) && s.has(S_PROTOCOL) && s.has(S_ADDR))))) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     KernelService out = new KernelService();
     out.af = s.u16(S_AF);
     if (out.af != AF_INET && out.af != AF_INET6) {
-      throw new Errno(Netlink.EAFNOSUPPORT, null);
+      throw new KernelError(Errno.EAFNOSUPPORT, null);
     }
     if (s.has(S_FWMARK) && s.u32(S_FWMARK) != 0) {
       out.fwmark = s.u32(S_FWMARK);
@@ -147,13 +148,13 @@ final class IpvsRequests {
     }
     if (full) {
       if (!(s.has(S_SCHED) && s.has(S_FLAGS) && s.has(S_TIMEOUT) && s.has(S_NETMASK))) {
-        throw new Errno(Netlink.EINVAL, null);
+        throw new KernelError(Errno.EINVAL, null);
       }
       out.scheduler = s.string(S_SCHED);
       out.pe = s.has(S_PE) ? s.string(S_PE) : "";
       byte[] f = s.bytes(S_FLAGS, -1);
       if (f.length != 8) {
-        throw new Errno(Netlink.EINVAL, POLICY);
+        throw new KernelError(Errno.EINVAL, POLICY);
       }
       ByteBuffer fb = ByteBuffer.wrap(f).order(ByteOrder.nativeOrder());
       out.flags = fb.getInt(0);
@@ -165,9 +166,9 @@ final class IpvsRequests {
   }
 
   /** An address attribute as the kernel's {@code union nf_inet_addr}: 16 bytes, IPv4 in the first 4. */
-  private static byte[] address(byte[] raw, int af) throws Errno {
+  private static byte[] address(byte[] raw, int af) throws KernelError {
     if (raw.length > 16) {
-      throw new Errno(Netlink.EINVAL, POLICY);
+      throw new KernelError(Errno.EINVAL, POLICY);
     }
     byte[] addr = Arrays.copyOf(raw, 16);
     if (af == AF_INET) {
@@ -177,19 +178,19 @@ final class IpvsRequests {
   }
 
   /** ip_vs_genl_parse_dest, in the kernel's order: the service exists, then the values, then the destination. */
-  private void destCommand(int cmd, Attributes svcAttrs, Attributes d) throws Errno {
+  private void destCommand(int cmd, Attributes svcAttrs, Attributes d) throws KernelError {
     KernelService svc = table.existing(service(svcAttrs, false));
     if (!(d.has(D_ADDR) && d.has(D_PORT))) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     boolean full = cmd != CMD_DEL_DEST;
     if (full && !(d.has(D_FWD) && d.has(D_WEIGHT) && d.has(D_UTHRESH) && d.has(D_LTHRESH))) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     KernelDest u = new KernelDest();
     u.af = d.u16(D_AF, svc.af);
     if (u.af != AF_INET && u.af != AF_INET6) {
-      throw new Errno(Netlink.EAFNOSUPPORT, null);
+      throw new KernelError(Errno.EAFNOSUPPORT, null);
     }
     u.addr = address(d.bytes(D_ADDR, -1), u.af);
     u.port = d.u16be(D_PORT);
@@ -211,14 +212,14 @@ final class IpvsRequests {
     }
   }
 
-  private void newDaemon(Attributes top) throws Errno {
+  private void newDaemon(Attributes top) throws KernelError {
     Attributes d = required(top, A_DAEMON);
     if (!(d.has(Y_STATE) && d.has(Y_IFN) && d.has(Y_SYNCID))) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     int state = d.u32(Y_STATE);
     if (state != 1 && state != 2) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     table.newDaemon(state, () -> {
       byte[] group = d.has(Y_GROUP6) ? d.bytes(Y_GROUP6, 16)
@@ -244,14 +245,14 @@ final class IpvsRequests {
         }
         case CMD_GET_DAEMON -> table.daemons().forEach(d -> parts.add(replies.daemon(d)));
         default -> {
-          out.add(replies.error(m, Netlink.EOPNOTSUPP, null));
+          out.add(replies.error(m, Errno.EOPNOTSUPP.number(), null));
           return;
         }
       }
-    } catch (Errno e) {
+    } catch (KernelError e) {
       parts.clear();
     } catch (NetlinkException e) {
-      out.add(replies.error(m, Netlink.EINVAL, POLICY));
+      out.add(replies.error(m, Errno.EINVAL.number(), POLICY));
       return;
     }
     replies.dump(m, parts, out);

@@ -5,7 +5,7 @@ import static io.ha4j.testkit.ipvs.IpvsUapi.AF_INET6;
 import static io.ha4j.testkit.ipvs.IpvsUapi.F_HASHED;
 import static io.ha4j.testkit.ipvs.IpvsUapi.TUN_GUE;
 
-import io.ha4j.netlink.Netlink;
+import io.ha4j.linux.Errno;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The fake kernel's IPVS state: services with their destinations, sync daemons and timeouts, and
- * the rules of net/netfilter/ipvs/ip_vs_ctl.c for changing them, each broken rule an {@link Errno}.
+ * the rules of net/netfilter/ipvs/ip_vs_ctl.c for changing them, each broken rule a {@link KernelError}.
  */
 final class IpvsTable {
 
@@ -66,26 +66,26 @@ final class IpvsTable {
   }
 
   /** The service with {@code key}'s lookup fields; ESRCH if there is none. */
-  KernelService existing(KernelService key) throws Errno {
+  KernelService existing(KernelService key) throws KernelError {
     KernelService found = services.get(key.key());
     if (found == null) {
-      throw new Errno(Netlink.ESRCH, null);
+      throw new KernelError(Errno.ESRCH, null);
     }
     return found;
   }
 
   // ---- services ------------------------------------------------------------------------------
 
-  void newService(KernelService u) throws Errno {
+  void newService(KernelService u) throws KernelError {
     if (services.containsKey(u.key())) {
-      throw new Errno(Netlink.EEXIST, null);
+      throw new KernelError(Errno.EEXIST, null);
     }
     checkNames(u);
     u.flags = (u.flags & u.flagsMask) | F_HASHED;
     services.put(u.key(), u);
   }
 
-  void editService(KernelService u) throws Errno {
+  void editService(KernelService u) throws KernelError {
     KernelService svc = existing(u);
     checkNames(u);
     svc.flags = ((svc.flags & ~u.flagsMask) | (u.flags & u.flagsMask)) | F_HASHED;
@@ -95,19 +95,19 @@ final class IpvsTable {
     svc.netmask = u.netmask;
   }
 
-  void deleteService(KernelService key) throws Errno {
+  void deleteService(KernelService key) throws KernelError {
     services.remove(existing(key).key());
   }
 
-  private void checkNames(KernelService u) throws Errno {
+  private void checkNames(KernelService u) throws KernelError {
     if (!u.scheduler.equals("none") && !schedulers.contains(u.scheduler)) {
-      throw new Errno(Netlink.ENOENT, null); // "Scheduler module ip_vs_%s not found"
+      throw new KernelError(Errno.ENOENT, null); // "Scheduler module ip_vs_%s not found"
     }
     if (!u.pe.isEmpty() && !u.pe.equals("sip")) {
-      throw new Errno(Netlink.ENOENT, null);
+      throw new KernelError(Errno.ENOENT, null);
     }
     if (u.af == AF_INET6 && (u.netmask < 1 || u.netmask > 128)) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
   }
 
@@ -126,10 +126,10 @@ final class IpvsTable {
 
   // ---- destinations --------------------------------------------------------------------------
 
-  void newDest(KernelService svc, KernelDest u) throws Errno {
+  void newDest(KernelService svc, KernelDest u) throws KernelError {
     checkDest(svc, u);
     if (svc.dests.containsKey(u.key())) {
-      throw new Errno(Netlink.EEXIST, null);
+      throw new KernelError(Errno.EEXIST, null);
     }
     // list_add_rcu puts a new destination at the head of svc->destinations.
     LinkedHashMap<String, KernelDest> reordered = new LinkedHashMap<>();
@@ -139,11 +139,11 @@ final class IpvsTable {
     svc.dests.putAll(reordered);
   }
 
-  void editDest(KernelService svc, KernelDest u) throws Errno {
+  void editDest(KernelService svc, KernelDest u) throws KernelError {
     checkDest(svc, u);
     KernelDest existing = svc.dests.get(u.key());
     if (existing == null) {
-      throw new Errno(Netlink.ENOENT, null);
+      throw new KernelError(Errno.ENOENT, null);
     }
     u.active = existing.active;
     u.inactive = existing.inactive;
@@ -152,51 +152,51 @@ final class IpvsTable {
     svc.dests.put(u.key(), u);
   }
 
-  void deleteDest(KernelService svc, KernelDest key) throws Errno {
+  void deleteDest(KernelService svc, KernelDest key) throws KernelError {
     if (svc.dests.remove(key.key()) == null) {
-      throw new Errno(Netlink.ENOENT, null);
+      throw new KernelError(Errno.ENOENT, null);
     }
   }
 
   /** ip_vs_add_dest / ip_vs_edit_dest check these before looking the destination up. */
-  private void checkDest(KernelService svc, KernelDest u) throws Errno {
+  private void checkDest(KernelService svc, KernelDest u) throws KernelError {
     if (u.af != svc.af && (u.fwd != 2 || !daemons.isEmpty())) {
       // mixed families only through a tunnel, and not while a sync daemon runs (observed on 6.1)
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
     if (u.weight < 0) {
-      throw new Errno(Errno.ERANGE, null);
+      throw new KernelError(Errno.ERANGE, null);
     }
     if (Integer.compareUnsigned(u.lower, u.upper) > 0) {
-      throw new Errno(Errno.ERANGE, null);
+      throw new KernelError(Errno.ERANGE, null);
     }
     if (u.tunType == TUN_GUE && u.tunPort == 0) {
-      throw new Errno(Netlink.EINVAL, null);
+      throw new KernelError(Errno.EINVAL, null);
     }
   }
 
   // ---- sync daemons and timeouts -------------------------------------------------------------
 
   /** Starts the daemon of {@code state}, read from its request by {@code daemon} once the table allows it. */
-  void newDaemon(int state, Supplier<KernelDaemon> daemon) throws Errno {
+  void newDaemon(int state, Supplier<KernelDaemon> daemon) throws KernelError {
     if (daemons.containsKey(state)) {
-      throw new Errno(Netlink.EEXIST, null);
+      throw new KernelError(Errno.EEXIST, null);
     }
     // ip_vs_genl_new_daemon: the sync protocol cannot carry a real server of the other family
     // (observed on 6.1 ip_vs in the VM)
     for (KernelService svc : services.values()) {
       for (KernelDest dest : svc.dests.values()) {
         if (dest.af != svc.af) {
-          throw new Errno(Netlink.EINVAL, null);
+          throw new KernelError(Errno.EINVAL, null);
         }
       }
     }
     daemons.put(state, daemon.get());
   }
 
-  void deleteDaemon(int state) throws Errno {
+  void deleteDaemon(int state) throws KernelError {
     if (daemons.remove(state) == null) {
-      throw new Errno(Netlink.ESRCH, null);
+      throw new KernelError(Errno.ESRCH, null);
     }
   }
 

@@ -3,6 +3,7 @@ package io.ha4j.testkit.vip;
 import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Cancellable;
 import io.ha4j.api.address.AddressException;
+import io.ha4j.linux.Errno;
 import io.ha4j.netlink.Netlink;
 import io.ha4j.netlink.NetlinkException;
 import io.ha4j.netlink.NetlinkMessage;
@@ -42,11 +43,6 @@ public final class FakeAddressKernel implements AddressKernel {
 
   /** The port id replies are addressed to. */
   public static final int PORT_ID = 0x4a4a;
-
-  private static final int EPERM = 1;
-  private static final int ENODEV = 19;
-  private static final int EEXIST = 17;
-  private static final int EADDRNOTAVAIL = 99;
 
   /** An interface of the fake. */
   public record Interface(String name, int index, MacAddress mac, boolean up) {}
@@ -177,12 +173,12 @@ public final class FakeAddressKernel implements AddressKernel {
     dropNotifications = on;
   }
 
-  /** The next request fails with {@code errno} (e.g. 1 = EPERM without CAP_NET_ADMIN). */
+  /** The next request fails with {@code errno} (e.g. {@code Errno.EPERM.number()} without CAP_NET_ADMIN). */
   public synchronized void failNextRequest(int errno) {
     failNextRequestErrno = errno;
   }
 
-  /** Frames fail with {@code errno} until set back to 0 (e.g. 1 = EPERM without CAP_NET_RAW). */
+  /** Frames fail with {@code errno} until set back to 0 (e.g. {@code Errno.EPERM.number()} without CAP_NET_RAW). */
   public synchronized void failFrames(int errno) {
     failFramesErrno = errno;
   }
@@ -282,7 +278,7 @@ public final class FakeAddressKernel implements AddressKernel {
       }
     }
     if (found == null) {
-      reply(Rtnetlink.error(m, ENODEV, PORT_ID));
+      reply(Rtnetlink.error(m, Errno.ENODEV.number(), PORT_ID));
       return;
     }
     reply(linkMessage(found).toMessage(Rtnetlink.RTM_NEWLINK, 0).build(m.sequence(), PORT_ID));
@@ -293,7 +289,7 @@ public final class FakeAddressKernel implements AddressKernel {
     AddressMessage q = AddressMessage.from(m);
     InetAddress local = q.ownAddress();
     if (!hasIndex(q.index())) {
-      reply(Rtnetlink.error(m, ENODEV, PORT_ID));
+      reply(Rtnetlink.error(m, Errno.ENODEV.number(), PORT_ID));
       return;
     }
     if (local == null) {
@@ -303,7 +299,7 @@ public final class FakeAddressKernel implements AddressKernel {
     for (Address a : addresses) {
       if (a.index() == q.index() && a.address().equals(local) && a.prefixLength() == q.prefixLength()) {
         if ((m.flags() & Netlink.F_EXCL) != 0) {
-          reply(Rtnetlink.error(m, EEXIST, PORT_ID));
+          reply(Rtnetlink.error(m, Errno.EEXIST.number(), PORT_ID));
         } else {
           ack(m);
         }
@@ -323,7 +319,7 @@ public final class FakeAddressKernel implements AddressKernel {
   private void deleteAddress(NetlinkMessage m, List<ByteBuffer> notifications) {
     AddressMessage q = AddressMessage.from(m);
     if (!hasIndex(q.index())) {
-      reply(Rtnetlink.error(m, ENODEV, PORT_ID));
+      reply(Rtnetlink.error(m, Errno.ENODEV.number(), PORT_ID));
       return;
     }
     for (Address a : addresses) {
@@ -334,7 +330,7 @@ public final class FakeAddressKernel implements AddressKernel {
         return;
       }
     }
-    reply(Rtnetlink.error(m, EADDRNOTAVAIL, PORT_ID));
+    reply(Rtnetlink.error(m, Errno.EADDRNOTAVAIL.number(), PORT_ID));
   }
 
   private void dumpAddresses(NetlinkMessage m) {
@@ -421,11 +417,12 @@ public final class FakeAddressKernel implements AddressKernel {
   public void sendFrame(int index, byte[] frame) {
     synchronized (this) {
       if (failFramesErrno != 0) {
-        throw new AddressException(failFramesErrno == EPERM ? AddressException.Reason.NOT_PERMITTED
+        throw new AddressException(Errno.EPERM.is(failFramesErrno) ? AddressException.Reason.NOT_PERMITTED
             : AddressException.Reason.OTHER, failFramesErrno, "sending a frame on interface " + index + " failed");
       }
       if (!hasIndex(index)) {
-        throw new AddressException(AddressException.Reason.NO_SUCH_INTERFACE, ENODEV, "no interface " + index);
+        throw new AddressException(AddressException.Reason.NO_SUCH_INTERFACE, Errno.ENODEV.number(),
+            "no interface " + index);
       }
       frames.add(new Frame(index, frame));
     }

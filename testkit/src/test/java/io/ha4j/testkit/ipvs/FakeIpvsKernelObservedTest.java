@@ -12,6 +12,7 @@ import io.ha4j.api.VirtualService;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.ipvs.IpvsException;
 import io.ha4j.ipvs.SyncDaemon;
+import io.ha4j.linux.Errno;
 import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * 6.1 ip_vs in the VM (IpvsadmKernelIT), kept as fake-only cases that run everywhere.
  */
 class FakeIpvsKernelObservedTest {
-
-  private static final int EINVAL = 22;
 
   // observed on 6.1 ip_vs in the VM: IpvsadmKernelIT#daemonListingPrintsWhatIpvsadmPrints
   @Test
@@ -35,12 +34,13 @@ class FakeIpvsKernelObservedTest {
       client.addService(VirtualService.of(v4, "rr"));
       client.addRealServer(v4, mixed);
 
-      assertEquals(EINVAL, assertThrows(IpvsException.class, () -> client.startDaemon(master)).errno());
+      assertEquals(Errno.EINVAL.number(), assertThrows(IpvsException.class, () -> client.startDaemon(master)).errno());
 
       client.deleteRealServer(v4, mixed.endpoint());
       client.startDaemon(master);
 
-      assertEquals(EINVAL, assertThrows(IpvsException.class, () -> client.addRealServer(v4, mixed)).errno());
+      assertEquals(Errno.EINVAL.number(),
+          assertThrows(IpvsException.class, () -> client.addRealServer(v4, mixed)).errno());
 
       client.stopDaemon(SyncDaemon.State.MASTER);
       client.addRealServer(v4, mixed);

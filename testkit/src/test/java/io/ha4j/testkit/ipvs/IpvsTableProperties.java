@@ -14,6 +14,7 @@ import io.ha4j.api.table.TableEntry;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.ipvs.IpvsException;
+import io.ha4j.linux.Errno;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -59,8 +60,6 @@ class IpvsTableProperties {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  static final int EEXIST = 17, ESRCH = 3, ENOENT = 2, EINVAL = 22, ERANGE = 34;
 
   static Arbitrary<VirtualService> service(ServiceKey key) {
     return Combinators.combine(
@@ -115,21 +114,21 @@ class IpvsTableProperties {
       boolean exists = services.containsKey(key);
       if (op instanceof TableOp.AddService a) {
         if (exists) {
-          return EEXIST;
+          return Errno.EEXIST.number();
         }
         if (!FakeIpvsKernel.STOCK_SCHEDULERS.contains(a.service().scheduler())) {
-          return ENOENT;
+          return Errno.ENOENT.number();
         }
         services.put(key, a.service());
         servers.put(key, new HashMap<>());
         return 0;
       }
       if (!exists) {
-        return ESRCH;
+        return Errno.ESRCH.number();
       }
       if (op instanceof TableOp.UpdateService u) {
         if (!FakeIpvsKernel.STOCK_SCHEDULERS.contains(u.service().scheduler())) {
-          return ENOENT;
+          return Errno.ENOENT.number();
         }
         services.put(key, u.service());
         return 0;
@@ -141,21 +140,21 @@ class IpvsTableProperties {
       }
       Map<RealServer.Endpoint, RealServer> rs = servers.get(key);
       if (op instanceof TableOp.DeleteRealServer d) {
-        return rs.remove(d.endpoint()) == null ? ENOENT : 0;
+        return rs.remove(d.endpoint()) == null ? Errno.ENOENT.number() : 0;
       }
       RealServer r = op instanceof TableOp.AddRealServer a ? a.realServer() : ((TableOp.UpdateRealServer) op).realServer();
       if (r.lowerThreshold() > r.upperThreshold()) {
-        return ERANGE;
+        return Errno.ERANGE.number();
       }
       if (r.tunnelType() == TunnelType.GUE && r.tunnelPort() == 0) {
-        return EINVAL;
+        return Errno.EINVAL.number();
       }
       boolean present = rs.containsKey(r.endpoint());
       if (op instanceof TableOp.AddRealServer && present) {
-        return EEXIST;
+        return Errno.EEXIST.number();
       }
       if (op instanceof TableOp.UpdateRealServer && !present) {
-        return ENOENT;
+        return Errno.ENOENT.number();
       }
       rs.put(r.endpoint(), r);
       return 0;
