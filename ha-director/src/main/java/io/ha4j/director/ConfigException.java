@@ -22,7 +22,7 @@ public final class ConfigException extends Exception {
   }
 
   ConfigException(String file, ConfigToken at, String problem) {
-    this(file, at.line(), at.column(), at.text(), problem);
+    this(file, at.line(), at.column(), at.shown(), problem);
   }
 
   /** The file name as given to the parser. */
@@ -40,7 +40,10 @@ public final class ConfigException extends Exception {
     return column;
   }
 
-  /** The offending token as written, or empty at the end of the file. */
+  /**
+   * The offending token as written, or empty at the end of the file; a word of a key line ({@code
+   * auth_pass}, {@code ha4j_key}) shows as {@code <secret>}: errors end up in logs.
+   */
   public String token() {
     return token;
   }

@@ -2,10 +2,8 @@ package io.ha4j.director;
 
 import io.ha4j.api.VirtualAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The words of one configuration file read as values (integers, addresses, interface names), each
@@ -13,8 +11,6 @@ import java.util.regex.Pattern;
  * file's warnings in the same form.
  */
 final class ConfigWords {
-
-  private static final Pattern ADDRESS = Pattern.compile("[0-9a-fA-F:.]+");
 
   private final String file;
   private final List<String> warnings = new ArrayList<>();
@@ -57,16 +53,13 @@ final class ConfigWords {
     return address(t, t.text());
   }
 
-  /** {@code text} (part of {@code t}) as a numeric IPv4 or IPv6 address; names are refused so that parsing never asks DNS. */
+  /** {@code text} (part of {@code t}) as a numeric IPv4 or IPv6 address; anything else is refused without asking DNS. */
   InetAddress address(ConfigToken t, String text) throws ConfigException {
-    if (!ADDRESS.matcher(text).matches() || (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+    InetAddress a = AddressLiteral.parse(text);
+    if (a == null) {
       throw error(t, "not an IPv4 or IPv6 address");
     }
-    try {
-      return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
-      throw error(t, "not an IPv4 or IPv6 address");
-    }
+    return a;
   }
 
   /** {@code name} (written at {@code t}) if it can be a Linux interface name. */

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * A director's configuration as read from its file (see the package documentation for the
  * format).
  *
- * @param routerId {@code global_defs { router_id }}, also the heartbeat node id
+ * @param routerId {@code global_defs { router_id }}, or {@code unicast_src_ip}'s address without
+ *     one; the heartbeat's node id is {@code router_id@unicast_src_ip} (copied configurations still
+ *     differ), see {@link HeartbeatConfig#nodeId()}
  * @param heartbeat the election settings of the {@code vrrp_instance}
  * @param heartbeatBind where the heartbeat socket is bound: {@code unicast_src_ip} and the port
  * @param virtualAddresses the {@code virtual_ipaddress} block

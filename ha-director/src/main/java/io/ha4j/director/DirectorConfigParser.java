@@ -31,7 +31,10 @@ public final class DirectorConfigParser {
       "vrrp_garp_interval", "vrrp_gna_interval", "max_auto_priority", "vrrp_version", "lvs_id");
 
   private static final KeywordTable<DirectorConfigParser> GLOBAL_DEFS = new KeywordTable<DirectorConfigParser>()
-      .keyword("router_id", (p, d) -> p.routerId = d.word())
+      .keyword("router_id", (p, d) -> {
+        d.exactly(1);
+        p.routerId = d.arg(0);
+      })
       .ignored(IGNORED_GLOBAL, " is a keepalived daemon setting; ignored");
 
   /**
@@ -47,7 +50,7 @@ public final class DirectorConfigParser {
           "static_routes", "static_rules", "vrrp_track_process", "bfd_instance", "linkbeat_interfaces");
 
   private final ConfigWords words;
-  private @Nullable String routerId;
+  private @Nullable ConfigToken routerId;
   private @Nullable Directive instance;
   private final List<Directive> virtualServers = new ArrayList<>();
 
@@ -92,7 +95,9 @@ public final class DirectorConfigParser {
       }
       servers.add(v);
     }
-    return new DirectorConfig(election.config().nodeId().value(), election.config(), election.bind(),
+    ConfigToken r = routerId;
+    String name = r != null ? r.text() : election.bind().getAddress().getHostAddress();
+    return new DirectorConfig(name, election.config(), election.bind(),
         election.vips(), election.announceRefresh(), servers, words.warnings());
   }
 }

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] CONFIG}. See the package
  * documentation for the configuration format and ha-director/README.md for operation.
  *
+ * <p>Signals: SIGTERM (and SIGINT) hand over and stop; SIGHUP is logged and ignored (see {@link
+ * HangUp}).
+ *
  * <p>Exit codes: 0 after a graceful stop (SIGTERM) or a successful {@code --check}; 1 for a bad
  * configuration; 2 when this host cannot run the director (not root, no ip_vs, ...); 64 for bad
  * arguments.
@@ -52,6 +55,8 @@ public final class DirectorMain {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     }
+    // First, before there is a VIP to hand over: the JVM's SIGHUP would run the stop hook.
+    HangUp.ignore(LoggerFactory.getLogger(DirectorMain.class));
     int code = run(args, System.err);
     if (code != RUNNING) {
       System.exit(code);
@@ -106,7 +111,7 @@ public final class DirectorMain {
     Logger log = LoggerFactory.getLogger(DirectorMain.class);
     config.warnings().forEach(w -> log.warn("{}", w));
     if (check) {
-      err.println("director: " + file + " is valid: node " + config.routerId() + ", "
+      err.println("director: " + file + " is valid: node " + config.heartbeat().nodeId() + ", "
           + config.virtualAddresses().size() + " virtual addresses, " + config.virtualServers().size()
           + " virtual servers");
       return 0;
@@ -190,7 +195,7 @@ public final class DirectorMain {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
-    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.routerId(), heartbeatAddress,
+    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
         heartbeat.getClass().getSimpleName(),
         config.heartbeat().destinations(), config.virtualAddresses());
   }

@@ -70,8 +70,8 @@ final class UrlBlock {
     int dash = v.indexOf('-');
     ConfigWords words = d.words();
     if (dash > 0) {
-      minStatus = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted()), 100, 599, "status_code");
-      maxStatus = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column(), t.quoted()), minStatus, 599, "status_code");
+      minStatus = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted(), t.secret()), 100, 599, "status_code");
+      maxStatus = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column(), t.quoted(), t.secret()), minStatus, 599, "status_code");
     } else {
       minStatus = words.integer(t, 100, 599, "status_code");
       maxStatus = minStatus;

@@ -1,6 +1,7 @@
 package io.ha4j.director;
 
 import io.ha4j.api.AddressFamily;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.heartbeat.HeartbeatConfig;
@@ -93,8 +94,8 @@ final class VrrpInstanceBlock {
 
   private VrrpInstanceBlock() {}
 
-  /** Reads the block of {@code s}; the node id is {@code routerId}, or the heartbeat's source address. */
-  static Instance read(Directive s, @Nullable String routerId) throws ConfigException {
+  /** Reads the block of {@code s}; the node id derives from {@code routerId} (see {@link #nodeId}). */
+  static Instance read(Directive s, @Nullable ConfigToken routerId) throws ConfigException {
     VrrpInstanceBlock b = new VrrpInstanceBlock();
     KEYWORDS.read(s, 1, b);
     return b.end(s, routerId);
@@ -159,7 +160,7 @@ final class VrrpInstanceBlock {
   }
 
   /** The end of the block: what is required, then the addresses, then the heartbeat's settings. */
-  private Instance end(Directive s, @Nullable String routerId) throws ConfigException {
+  private Instance end(Directive s, @Nullable ConfigToken routerId) throws ConfigException {
     String instanceName = s.arg(0).text();
     String iface = this.iface;
     if (iface == null) {
@@ -193,8 +194,7 @@ final class VrrpInstanceBlock {
       tracked.put(Tracked.networkInterface(iface), 0);
     }
     tracked.forEach(heartbeat::track);
-    String node = routerId != null ? routerId : src.getHostAddress();
-    heartbeat.nodeId(node).groupId(vrid).keys(keys);
+    heartbeat.nodeId(nodeId(routerId, src, s.words())).groupId(vrid).keys(keys);
     for (InetAddress p : peers) {
       heartbeat.destination(new InetSocketAddress(p, port));
     }
@@ -204,6 +204,38 @@ final class VrrpInstanceBlock {
     } catch (IllegalArgumentException e) {
       throw s.error("vrrp_instance " + instanceName + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The heartbeat's node id: {@code router_id@source}, or the source address alone without a
+   * router_id. Operators copy keepalived's sample {@code router_id LVS_DEVEL} to both nodes; two
+   * nodes of one id each take the other's advertisements for their own and both stay master. The
+   * node's own address makes copied configurations differ. A router_id too long for {@link
+   * NodeId#MAX_BYTES} with the address is cut, with a warning.
+   */
+  private static String nodeId(@Nullable ConfigToken routerId, InetAddress source, ConfigWords words) {
+    String address = source.getHostAddress();
+    if (routerId == null) {
+      return address;
+    }
+    String name = routerId.text();
+    int room = NodeId.MAX_BYTES - 1 - address.length();
+    if (name.getBytes(StandardCharsets.UTF_8).length <= room) {
+      return name + "@" + address;
+    }
+    StringBuilder cut = new StringBuilder();
+    int bytes = 0;
+    for (int cp : name.codePoints().toArray()) {
+      bytes += new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > room) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+    }
+    String id = cut + "@" + address;
+    words.warn(routerId, "router_id is cut to fit the node id '" + id + "' (" + NodeId.MAX_BYTES
+        + " bytes at most, with the address)");
+    return id;
   }
 
   private static ConfigException missing(Directive s, String instance, String what) {

@@ -13,13 +13,24 @@
  *
  * keepalived's: one statement per line, {@code keyword [words...]}, optionally followed by a
  * {@code { ... }} block; comments run from {@code #} or {@code !} to the end of the line; {@code
- * "..."} quotes a word with blanks. Addresses must be numeric (the parser never asks DNS).
- * Durations are seconds and may be fractional ({@code advert_int 0.1}).
+ * "..."} quotes a word with blanks. Blocks nest at most 16 deep. Addresses are literals, read
+ * without asking DNS: IPv4 as a dotted quad without leading zeros (as inet_pton reads it), IPv6 in
+ * RFC 4291's text form without a zone; anything else, a host name included, is an error. Durations
+ * are seconds and may be fractional ({@code advert_int 0.1}).
+ *
+ * <h2>Node ids</h2>
+ *
+ * The heartbeat's node id, which every advertisement carries and which breaks ties of priority, is
+ * {@code router_id@unicast_src_ip}, for instance {@code LVS_DEVEL@198.51.100.1}; without a {@code
+ * router_id} it is the {@code unicast_src_ip} address. keepalived's sample {@code router_id
+ * LVS_DEVEL} is often copied to both nodes: with the address the two ids still differ (with one
+ * id, each node would take the other's advertisements for its own, and both would hold the VIP). A
+ * router_id too long for the id's 64 bytes with the address is cut, with a warning.
  *
  * <h2>Keywords read</h2>
  *
  * <pre>
- * global_defs { router_id NAME }            # the node id; default: unicast_src_ip
+ * global_defs { router_id NAME }            # node id NAME@unicast_src_ip; default: unicast_src_ip
  * vrrp_instance NAME {                      # exactly one
  *   state MASTER|BACKUP                     # accepted; the election decides (both start as backup)
  *   interface IF                            # required; tracked: losing it means FAULT
@@ -70,7 +81,8 @@
  *
  * Any unknown keyword, missing or extra value, bad value, or a single-valued keyword given twice
  * in one block (keepalived would silently take the last) is an error {@code
- * file:line:column: problem (at 'token')}, and the daemon exits with status 1. Only these harmless
+ * file:line:column: problem (at 'token')}, and the daemon exits with status 1; the words of key
+ * lines ({@code auth_pass}, {@code ha4j_key}) show as {@code <secret>}. Only these harmless
  * keepalived keywords are ignored, each with a warning: in {@code global_defs} the daemon tunables
  * ({@code notification_email}, {@code notification_email_from}, {@code smtp_server}, {@code
  * smtp_connect_timeout}, {@code enable_script_security}, {@code script_user}, {@code

@@ -44,7 +44,7 @@ class DirectorConfigParserTest {
     assertEquals(List.of(), c.warnings());
     assertEquals("director-1", c.routerId());
     HeartbeatConfig h = c.heartbeat();
-    assertEquals("director-1", h.nodeId().value());
+    assertEquals("director-1@198.51.100.1", h.nodeId().value());
     assertEquals(51, h.groupId());
     assertEquals(150, h.priority());
     assertEquals(Duration.ofMillis(100), h.advertisementInterval());
@@ -299,6 +299,39 @@ class DirectorConfigParserTest {
         c.heartbeat().destinations());
   }
 
+  /**
+   * Issue 16: keepalived's sample {@code router_id LVS_DEVEL}, copied to both nodes, gave both the
+   * same node id; each dropped the other's advertisements as its own and both held the VIP.
+   */
+  @Test
+  void copiedRouterIdsStillGiveEachNodeItsOwnId() throws Exception {
+    String node1 = MINIMAL + "global_defs {\n  router_id LVS_DEVEL\n}\n";
+    String node2 = node1.replace("198.51.100.1", "198.51.100.9").replace("198.51.100.2", "198.51.100.1");
+    DirectorConfig c1 = DirectorConfigParser.parse("d.conf", node1);
+    DirectorConfig c2 = DirectorConfigParser.parse("d.conf", node2);
+    assertEquals("LVS_DEVEL", c1.routerId());
+    assertEquals("LVS_DEVEL", c2.routerId());
+    assertEquals("LVS_DEVEL@198.51.100.1", c1.heartbeat().nodeId().value());
+    assertEquals("LVS_DEVEL@198.51.100.9", c2.heartbeat().nodeId().value());
+    // Without a router_id the address alone, as before.
+    assertEquals("198.51.100.1", DirectorConfigParser.parse("d.conf", MINIMAL).heartbeat().nodeId().value());
+    String v6 = MINIMAL.replace("unicast_src_ip 198.51.100.1", "unicast_src_ip 2001:db8::1")
+        .replace("    198.51.100.2", "    2001:db8::2") + "global_defs {\n  router_id LVS_DEVEL\n}\n";
+    assertEquals("LVS_DEVEL@2001:db8:0:0:0:0:0:1", DirectorConfigParser.parse("d.conf", v6).heartbeat().nodeId().value());
+  }
+
+  /** NodeId's 64 bytes hold router_id@address: a longer router_id is cut on a character boundary, with a warning. */
+  @Test
+  void aLongRouterIdIsCutToFitWithTheAddress() throws Exception {
+    String name = "\u00e9".repeat(40); // 80 bytes of UTF-8
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL + "global_defs {\n  router_id " + name + "\n}\n");
+    String id = "\u00e9".repeat(25) + "@198.51.100.1"; // 50 + 13 bytes: the 26th would make 65
+    assertEquals(id, c.heartbeat().nodeId().value());
+    assertEquals(name, c.routerId());
+    assertEquals(List.of("d.conf:11:13: router_id is cut to fit the node id '" + id + "' (64 bytes at most, with the address)"),
+        c.warnings());
+  }
+
   @Test
   void unknownKeyword() {
     assertError(MINIMAL.replace("  interface eth0", "  interfaces eth0"), 2, 3, "interfaces", "unknown keyword in vrrp_instance");
@@ -332,8 +365,7 @@ class DirectorConfigParserTest {
     assertError(MINIMAL + "virtual_server 198.51.100.100 80 {\n  delay_loop 1\n", 10, 34, "{", "'{' is never closed");
     assertError(MINIMAL + "}\n", 10, 1, "}", "'}' without a block to close");
     assertError("{\n" + MINIMAL, 1, 1, "{", "'{' must follow a keyword");
-    assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 \"0123456789abcdef"), 8, 14,
-        "\"0123456789abcdef", "quoted string is not closed");
+    assertError(MINIMAL.replace("interface eth0", "interface \"eth0"), 2, 13, "\"eth0", "quoted string is not closed");
     assertError(MINIMAL.replace("priority", "x").replace("interface eth0", "interface eth0 {\n}"), 2, 3, "interface",
         "takes no { ... } block");
   }
@@ -361,7 +393,7 @@ class DirectorConfigParserTest {
   @Test
   void keysTooShortOrDuplicated() {
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "authentication {\n    auth_type PASS\n    auth_pass 1111\n  }"),
-        10, 15, "1111", "at least 16 bytes");
+        10, 15, ConfigToken.SHOWN_SECRET, "at least 16 bytes");
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcdef\n  ha4j_key 1 fedcba9876543210"),
         9, 3, "ha4j_key", "key id 1 is defined twice (first at line 8)");
   }
