@@ -25,5 +25,14 @@ public enum DropReason {
   /** Handling it failed unexpectedly; logged with its stack trace. Should stay zero. */
   INTERNAL_ERROR,
   /** An unauthenticated format's checksum (VRRPv3, RFC 5798 section 5.2.8) does not match. */
-  BAD_CHECKSUM
+  BAD_CHECKSUM,
+  /**
+   * An advertisement of an incarnation this receiver has not seen proven fresh yet (a new or
+   * restarted sender, or a replayed capture): held back while the sender is challenged.
+   */
+  UNPROVEN,
+  /** A response to a freshness challenge of ours that echoes no nonce we have outstanding: a replay. */
+  BAD_PROOF,
+  /** Signed with a key that was retired ({@link VrrpElection#retireKey}). */
+  RETIRED_KEY
 }
