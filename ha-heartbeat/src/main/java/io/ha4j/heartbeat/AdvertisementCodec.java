@@ -96,6 +96,16 @@ public final class AdvertisementCodec {
     public boolean nonceEquals(byte[] other) {
       return MessageDigest.isEqual(nonce, other);
     }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Proof p && p.response == response && p.peer.equals(peer) && nonceEquals(p.nonce);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(response, peer) * 31 + java.util.Arrays.hashCode(nonce);
+    }
   }
 
   /** A rejected datagram. */
