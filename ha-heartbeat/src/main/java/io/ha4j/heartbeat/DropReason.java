@@ -18,7 +18,10 @@ public enum DropReason {
   BAD_TTL,
   /** Carries our own node id: our own multicast looped back, or a misconfigured peer. */
   OWN_NODE_ID,
-  /** An incarnation older than the newest seen, or a sequence number that did not grow. */
+  /**
+   * A sequence number that did not grow within the sender's proven incarnation (or, for a
+   * replay-protected format without freshness proofs, an incarnation older than the newest seen).
+   */
   REPLAYED,
   /** Arrived while the election was not running (INIT). */
   NOT_RUNNING,

@@ -109,7 +109,9 @@ public sealed interface Fault {
 
   /**
    * The member restarts as {@link Restart} does, with its wall clock stepped back (a VM snapshot
-   * restored, a start before NTP sync): its new incarnation is lower than every one before.
+   * restored, a start before NTP sync): its new incarnation is lower than every one before. Peers
+   * that took it for a replay would leave two masters that hear each other, which {@link
+   * Invariant#S1}, {@link Invariant#S2} and {@link Invariant#L3} report.
    */
   record ClockBack(String node) implements Boot {
     public ClockBack {
