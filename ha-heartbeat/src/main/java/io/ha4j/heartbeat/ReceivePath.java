@@ -15,7 +15,8 @@ import org.slf4j.Logger;
  * The checks between a received datagram and the election's state machine, in the order of the
  * package documentation ("What a receiver checks"): the wire format's decoding (structure,
  * version, cluster, group, key and digest or checksum), the TTL (RFC 5798 section 7.1), our own
- * node id, then the replay window. Each rejection is counted per {@link DropReason} and dropped,
+ * node id, the key's retirement, then freshness: the challenge and response of {@link
+ * FreshnessProof} for ha4j's format, the replay window for another replay-protected one. Each rejection is counted per {@link DropReason} and dropped,
  * never thrown. It also counts the datagrams handed over and the advertisements accepted, and
  * warns once per sender whose virtual address set differs (logged, not dropped: section 7.1).
  *
@@ -35,14 +36,20 @@ final class ReceivePath {
   /** Guarded by the election's lock, as is {@link #vipMismatchWarned}. */
   private final ReplayWindow replay = new ReplayWindow();
   private final Set<NodeId> vipMismatchWarned = new HashSet<>();
+  private final KeyRetirement retirement;
+  /** Null for a wire format that cannot prove freshness (VRRP; another format's replay window). */
+  private final @Nullable FreshnessProof freshness;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong vipMismatches = new AtomicLong();
   private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
 
-  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, String name, Logger log) {
+  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, KeyRetirement retirement,
+      @Nullable FreshnessProof freshness, String name, Logger log) {
     this.log = log;
+    this.retirement = retirement;
+    this.freshness = freshness;
     this.self = self;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
@@ -59,11 +66,35 @@ final class ReceivePath {
    * dropped. Under the election's lock.
    */
   @Nullable Advertisement accept(Datagram d) {
-    Advertisement ad = screen(d);
-    if (ad == null) {
+    AdvertisementCodec.Valid v = screen(d);
+    if (v == null) {
       return null;
     }
-    if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+    if (retirement.retired(v.keyId())) {
+      drop(DropReason.RETIRED_KEY, d);
+      return null;
+    }
+    Advertisement ad = v.advertisement();
+    if (freshness != null) {
+      switch (freshness.check(v)) {
+        case ADVERTISEMENT -> { }
+        case CHALLENGE -> {
+          return null; // not an advertisement; answered or ignored, counted by the proof's stats
+        }
+        case UNPROVEN -> {
+          drop(DropReason.UNPROVEN, d);
+          return null;
+        }
+        case BAD_PROOF -> {
+          drop(DropReason.BAD_PROOF, d);
+          return null;
+        }
+        case REPLAYED -> {
+          drop(DropReason.REPLAYED, d);
+          return null;
+        }
+      }
+    } else if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
       drop(DropReason.REPLAYED, d);
       return null;
     }
@@ -104,13 +135,14 @@ final class ReceivePath {
   }
 
   /** Decoding, TTL and node id: what needs nothing but the datagram. */
-  private @Nullable Advertisement screen(Datagram d) {
+  private AdvertisementCodec.@Nullable Valid screen(Datagram d) {
     AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return null;
     }
-    Advertisement ad = ((AdvertisementCodec.Valid) decoded).advertisement();
+    AdvertisementCodec.Valid v = (AdvertisementCodec.Valid) decoded;
+    Advertisement ad = v.advertisement();
     if (d.ttl() >= 0 && d.ttl() != 255) {
       drop(DropReason.BAD_TTL, d);
       return null;
@@ -119,6 +151,6 @@ final class ReceivePath {
       drop(DropReason.OWN_NODE_ID, d);
       return null;
     }
-    return ad;
+    return v;
   }
 }

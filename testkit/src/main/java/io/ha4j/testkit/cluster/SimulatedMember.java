@@ -58,6 +58,8 @@ final class SimulatedMember {
   private final History history;
   private final long seed;
   private int incarnation;
+  /** The next incarnation starts with the wall clock stepped back. */
+  private boolean clockBehind;
   private double rate = 1.0;
   private boolean interfaceUp = true;
   private boolean checkUp = true;
@@ -155,7 +157,8 @@ final class SimulatedMember {
       return;
     }
     incarnation++;
-    long inc = incarnation;
+    long inc = clockBehind ? -incarnation : incarnation;
+    clockBehind = false;
     NodeScheduler s = new NodeScheduler(timeline, name + "#" + inc, rate);
     InetAddress self = cluster.address(name);
     DatagramTransport t = network.attach(new InetSocketAddress(self, PORT), s.socket());
@@ -267,6 +270,15 @@ final class SimulatedMember {
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
   void stop() {
     stopThen(false);
+  }
+
+  /**
+   * As {@link #restart()}, with the wall clock stepped back: the new incarnation is lower than
+   * every one before (the default incarnation is wall-clock time).
+   */
+  void restartWithClockBehind() {
+    clockBehind = true;
+    restart();
   }
 
   /** Stops gracefully, then boots a new incarnation. */
