@@ -108,32 +108,12 @@ public record Bounds(
 
   /**
    * H1: how long a member's checks may take to notice a failed real server of {@code pool}: the
-   * next round starts within an interval, plus {@link #earlyRoundNanos} when the round before the
-   * failure ran ahead of its plan; {@code fall} failed rounds take {@code fall} intervals, the last
-   * one ends when its probe times out; 1 ms for each of the engine's timer slots; all of it on the
-   * member's clock, so stretched by the drift factor.
+   * next round starts within an interval, {@code fall} failed rounds take {@code fall} intervals,
+   * the last one ends when its probe times out; 1 ms for each of the engine's timer slots, and
+   * stretched by the drift factor.
    */
   public long detectionNanos(RealServerPool pool) {
-    long interval = pool.interval().toNanos();
-    return stretch(pool.fall() * interval + earlyRoundNanos(interval) + pool.timeout().toNanos() + 2 * MARGIN)
-        + MARGIN;
-  }
-
-  /**
-   * How far ahead of its plan, on the member's clock, a check round armed {@code intervalNanos}
-   * before may start: {@code interval * (1 - slowest / fastest)}. A timer lasts the true time its delay
-   * took at the rate of the moment it was armed (the simulated host's clock, {@link NodeScheduler});
-   * when the clock slows down meanwhile, it fires before the clock reaches the time it was armed
-   * for. The engine plans rounds on the clock ({@code next = planned + interval}), so the round
-   * that answered just before the real server failed may so have been planned up to this much
-   * after the failure, and the next round is one interval after that plan, not after the failure.
-   * (BoundsTest pins the H1 this caused: a round armed at rate 1 fired 49 ms after "drift n2 0.9",
-   * 4.9 ms early, and was answered just before "rs-down rs1".) A round armed after the failure that
-   * fires early only hands its lead to the next, within the stretched intervals: only the one
-   * before the failure adds time. Zero without drift.
-   */
-  long earlyRoundNanos(long intervalNanos) {
-    return (long) Math.ceil(intervalNanos * (1 - 1 / (driftFactor * fastestRate)));
+    return stretch(pool.fall() * pool.interval().toNanos() + pool.timeout().toNanos() + 2 * MARGIN) + MARGIN;
   }
 
   long stretch(long nanos) {
