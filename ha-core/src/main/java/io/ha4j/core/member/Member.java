@@ -366,11 +366,11 @@ public final class Member implements AutoCloseable {
     }
   }
 
-  /** Applies an edit of the desired services on the scheduler, then reconciles at once. */
+  /** Applies an edit of the desired services on the scheduler, then reconciles (coalesced). */
   private void editServices(Runnable edit) {
     scheduler.execute(() -> {
       edit.run();
-      reconciles.pass();
+      reconciles.passSoon();
     });
   }
 
