@@ -135,24 +135,29 @@ public final class DirectorMain {
   }
 
   private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Logger log) throws IOException {
-    SystemScheduler scheduler = new SystemScheduler("director");
+    // Two threads: the election and its timers on one where nothing blocks, so that its adverts
+    // keep time while the member waits for netlink (VIPs, IPVS: a reply may take seconds) and a
+    // storm of health changes reconciles the table.
+    SystemScheduler electionScheduler = new SystemScheduler("election");
+    SystemScheduler scheduler = new SystemScheduler("member");
     List<AutoCloseable> resources = new ArrayList<>();
+    resources.add(electionScheduler);
     resources.add(scheduler);
     // The native transport stamps advertisements with the kernel's arrival time, so the
     // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
     DatagramTransport heartbeat;
     InetSocketAddress heartbeatAddress;
     if (LinuxUdpTransport.isAvailable()) {
-      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), scheduler);
+      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
       heartbeat = t;
       heartbeatAddress = t.localAddress();
     } else {
-      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), electionScheduler);
       heartbeat = t;
       heartbeatAddress = t.localAddress();
     }
     resources.add(heartbeat);
-    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, scheduler);
+    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
         .build();

@@ -63,6 +63,7 @@ public final class Member implements AutoCloseable {
   private long promotion;
   private @Nullable Cancellable refreshTimer;
   private boolean started;
+  private boolean listening;
 
   Member(MemberBuilder b) {
     this.log = b.log;
@@ -99,24 +100,12 @@ public final class Member implements AutoCloseable {
         acquired.release(a, "start: not master yet");
       }
       acquired.prepare();
-      addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
-      election.addListener(new ElectionListener() {
-        @Override
-        public void onRoleChange(RoleChange change) {
-          // On the election's thread when it shares our scheduler: a take-over's gratuitous ARP
-          // then goes out before the tasks queued meanwhile (the election's role line).
-          if (scheduler.inSchedulerThread()) {
-            onRole(change);
-          } else {
-            scheduler.execute(() -> onRole(change));
-          }
-        }
-
-        @Override
-        public void onReannounce(String reason) {
-          scheduler.execute(() -> announceAll("re-announce: " + reason));
-        }
-      });
+      if (!listening) {
+        // Once for the member's life: neither API can unregister, and the listeners ignore what
+        // comes while stopped, so a restart must not add a second of each.
+        listening = true;
+        listen();
+      }
       reconciles.start();
       election.start();
       log.info("member {} started ({} standby, {} virtual addresses, {} services)",
@@ -124,10 +113,35 @@ public final class Member implements AutoCloseable {
     });
   }
 
+  /** The member's listeners on the address owner and the election; on the scheduler thread. */
+  private void listen() {
+    addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
+    election.addListener(new ElectionListener() {
+      @Override
+      public void onRoleChange(RoleChange change) {
+        // On the election's thread when it shares our scheduler: a take-over's gratuitous ARP
+        // then goes out before the tasks queued meanwhile (the election's role line). On a thread
+        // of its own (the director's) the election only queues the change: it never waits for
+        // the member's netlink and table work.
+        if (scheduler.inSchedulerThread()) {
+          onRole(change);
+        } else {
+          scheduler.execute(() -> onRole(change));
+        }
+      }
+
+      @Override
+      public void onReannounce(String reason) {
+        scheduler.execute(() -> announceAll("re-announce: " + reason));
+      }
+    });
+  }
+
   /**
    * Leaves the cluster gracefully: the election hands over at once (priority 0), the virtual
    * addresses are released and the sync daemon stopped. The load-balancer table is left as it is,
-   * so that a restart adopts it without dropping connections.
+   * so that a restart adopts it without dropping connections. Runs on the scheduler as a task due
+   * at once: a {@link io.ha4j.core.time.SystemScheduler} closed right after still runs it.
    */
   public void stop() {
     scheduler.execute(() -> {
@@ -135,7 +149,12 @@ public final class Member implements AutoCloseable {
         return;
       }
       started = false;
-      election.stop();
+      try {
+        election.stop();
+      } catch (RuntimeException e) {
+        // The VIPs must go even when the hand-over could not be sent (a scheduler closed meanwhile).
+        events.failure("stop the election", e);
+      }
       reconciles.stop();
       cancelRefresh();
       acquired.releaseAll("stop");
