@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Requests are coalesced: at most one pass waits in the scheduler's queue, and every request
  * made before it starts is served by it. A pass reads the whole table and may wait seconds for the
- * kernel, so a storm of health changes (200 real servers failing at once) costs two passes, not
- * 200 queued behind each other, and a role change queued meanwhile waits for one pass at most.
+ * kernel, so a storm of health changes (200 real servers failing at once) costs one pass per
+ * pass's duration while the changes come, and one after them, not 200 queued behind each other;
+ * a role change queued meanwhile waits for one pass at most.
  */
 final class ReconcileLoop {
 

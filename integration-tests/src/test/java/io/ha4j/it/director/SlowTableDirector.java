@@ -1,16 +1,13 @@
 package io.ha4j.it.director;
 
 import io.ha4j.api.Clock;
-import io.ha4j.api.table.ApplyResult;
-import io.ha4j.api.table.LoadBalancerTable;
-import io.ha4j.api.table.TableEntry;
-import io.ha4j.api.table.TableOp;
 import io.ha4j.director.DirectorMain;
+import io.ha4j.it.core.member.SlowTable;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.testkit.ipvs.FakeIpvsKernel;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The director over the testkit's fake IPVS kernel (this host has no ip_vs), every full read of
@@ -25,48 +22,23 @@ public final class SlowTableDirector {
   static final String READ = "[slow table] read ";
 
   public static void main(String[] args) throws InterruptedException {
+    AtomicInteger reads = new AtomicInteger();
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     }
     Duration stall = Duration.ofMillis(Long.parseLong(args[0]));
-    LoadBalancerTable table = new Slow(new IpvsClient(new FakeIpvsKernel(), Clock.system(), Duration.ofSeconds(5)), stall);
-    int code = DirectorMain.run(new String[] {"--no-warm-up", args[1]}, System.err, () -> table);
-    if (code != DirectorMain.RUNNING) {
-      System.exit(code);
-    }
-    new CountDownLatch(1).await();
-  }
-
-  /** A table whose reads block the calling thread for {@code stall}. */
-  private static final class Slow implements LoadBalancerTable {
-    private final LoadBalancerTable table;
-    private final Duration stall;
-    private int reads;
-
-    Slow(LoadBalancerTable table, Duration stall) {
-      this.table = table;
-      this.stall = stall;
-    }
-
-    @Override
-    public List<TableEntry> read() {
-      System.out.println(READ + ++reads);
+    SlowTable table = new SlowTable(new IpvsClient(new FakeIpvsKernel(), Clock.system(), Duration.ofSeconds(5)), () -> {
+      System.out.println(READ + reads.incrementAndGet());
       try {
         Thread.sleep(stall.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return table.read();
+    });
+    int code = DirectorMain.run(new String[] {"--no-warm-up", args[1]}, System.err, () -> table);
+    if (code != DirectorMain.RUNNING) {
+      System.exit(code);
     }
-
-    @Override
-    public ApplyResult apply(List<TableOp> ops) {
-      return table.apply(ops);
-    }
-
-    @Override
-    public void close() {
-      table.close();
-    }
+    new CountDownLatch(1).await();
   }
 }

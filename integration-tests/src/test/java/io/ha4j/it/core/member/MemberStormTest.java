@@ -14,10 +14,6 @@ import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.CheckSettings;
 import io.ha4j.api.reconcile.DesiredService;
-import io.ha4j.api.table.ApplyResult;
-import io.ha4j.api.table.LoadBalancerTable;
-import io.ha4j.api.table.TableEntry;
-import io.ha4j.api.table.TableOp;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.core.health.HealthEngine;
@@ -71,35 +67,6 @@ class MemberStormTest {
   void tearDown() throws Exception {
     for (AutoCloseable c : closing) {
       c.close();
-    }
-  }
-
-  /** A table whose every full read stalls the calling member's scheduler, and counts the reads. */
-  private static final class SlowTable implements LoadBalancerTable {
-    private final LoadBalancerTable table;
-    private final VirtualScheduler stalled;
-    int reads;
-
-    SlowTable(LoadBalancerTable table, VirtualScheduler stalled) {
-      this.table = table;
-      this.stalled = stalled;
-    }
-
-    @Override
-    public List<TableEntry> read() {
-      reads++;
-      stalled.freeze(READ_STALL);
-      return table.read();
-    }
-
-    @Override
-    public ApplyResult apply(List<TableOp> ops) {
-      return table.apply(ops);
-    }
-
-    @Override
-    public void close() {
-      table.close();
     }
   }
 
@@ -175,7 +142,7 @@ class MemberStormTest {
           CheckSettings.of(CHECK, CHECK));
     }
     IpvsClient ipvs = new IpvsClient(new FakeIpvsKernel(), clock, Duration.ofSeconds(5));
-    SlowTable table = new SlowTable(ipvs, memberThread);
+    SlowTable table = new SlowTable(ipvs, () -> memberThread.freeze(READ_STALL));
     Member member = Member.builder(memberThread, master, owner)
         .virtualAddresses(List.of(vip))
         .service(DesiredService.of(VirtualService.of(web, "wlc"), pool))
@@ -191,7 +158,7 @@ class MemberStormTest {
     assertEquals(Role.BACKUP, backup.role());
     assertEquals(SERVERS, ipvs.destinations(web).size(), "every real server in the table");
 
-    int readsBefore = table.reads;
+    int readsBefore = table.reads();
     int heardBefore = atBackup.size();
     backupRoles.clear();
     answering.set(false);
@@ -204,7 +171,7 @@ class MemberStormTest {
       maxGap = Math.max(maxGap, arrivals.get(i) - arrivals.get(i - 1));
     }
     double meanGap = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / (double) (arrivals.size() - 1);
-    int reads = table.reads - readsBefore;
+    int reads = table.reads() - readsBefore;
     System.out.printf("[member storm] %d real servers down at once, each table read stalls the member %d ms:"
         + " %d adverts at the backup, gaps max %.1f ms mean %.1f ms, %d full table reads, backup roles %s%n",
         SERVERS, READ_STALL.toMillis(), arrivals.size(), maxGap / 1e6, meanGap / 1e6, reads, backupRoles);
