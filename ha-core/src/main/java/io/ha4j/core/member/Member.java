@@ -9,7 +9,6 @@ import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressOwner;
 import io.ha4j.api.election.Election;
-import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.api.member.ConnectionSync;
@@ -116,25 +115,7 @@ public final class Member implements AutoCloseable {
   /** The member's listeners on the address owner and the election; on the scheduler thread. */
   private void listen() {
     addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
-    election.addListener(new ElectionListener() {
-      @Override
-      public void onRoleChange(RoleChange change) {
-        // On the election's thread when it shares our scheduler: a take-over's gratuitous ARP
-        // then goes out before the tasks queued meanwhile (the election's role line). On a thread
-        // of its own (the director's) the election only queues the change: it never waits for
-        // the member's netlink and table work.
-        if (scheduler.inSchedulerThread()) {
-          onRole(change);
-        } else {
-          scheduler.execute(() -> onRole(change));
-        }
-      }
-
-      @Override
-      public void onReannounce(String reason) {
-        scheduler.execute(() -> announceAll("re-announce: " + reason));
-      }
-    });
+    election.addListener(new ElectionHandOff(scheduler, this::onRole, r -> announceAll("re-announce: " + r)));
   }
 
   /**
