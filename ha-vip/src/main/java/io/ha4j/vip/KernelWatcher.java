@@ -218,9 +218,7 @@ final class KernelWatcher {
       }
       interfaces.forgetAll();
       for (String name : watched()) {
-        if (links.reported(name)) {
-          lookUp(name).ifPresent(up -> changes.addAll(links.report(name, up)));
-        }
+        lookUp(name).ifPresent(up -> changes.addAll(links.report(name, up)));
       }
       missing = table.missing();
     }
