@@ -49,6 +49,12 @@ public enum Invariant {
    * take-over).
    */
   L1,
+  /**
+   * Safety: a master that is up and not stalled owns the virtual address within {@link
+   * Bounds#vipHeldNanos} of becoming master (or of its stall's end), or is master no longer: a
+   * master that advertises without holding the VIP makes a cluster where nobody holds it.
+   */
+  V1,
   /** Liveness without flapping: in a stable period, no member changes role at all. */
   L2,
   /**
