@@ -100,7 +100,8 @@ final class ClusterState {
   }
 
   boolean eligible(String n) {
-    return up.contains(n) && !interfaceDown.contains(n) && !stalled(n);
+    // A member whose address kernel refuses adds cannot serve as master: like a tracked interface down.
+    return up.contains(n) && !interfaceDown.contains(n) && !addsFailing.contains(n) && !stalled(n);
   }
 
   int priority(String n) {
