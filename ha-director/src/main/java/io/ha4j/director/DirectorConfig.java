@@ -1,11 +1,14 @@
 package io.ha4j.director;
 
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.election.Tracked;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,5 +44,19 @@ public record DirectorConfig(
     virtualAddresses = List.copyOf(virtualAddresses);
     virtualServers = List.copyOf(virtualServers);
     warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * The interfaces of {@code track_interface} (with the instance's own): the VIP owner watches
+   * them too, also those that carry no VIP, so that their state reaches the election.
+   */
+  public SortedSet<String> trackedInterfaces() {
+    SortedSet<String> names = new TreeSet<>();
+    for (Tracked t : heartbeat.trackWeights().keySet()) {
+      if (t.kind() == Tracked.Kind.INTERFACE) {
+        names.add(t.name());
+      }
+    }
+    return names;
   }
 }

@@ -173,6 +173,7 @@ public final class DirectorMain {
     VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
+        .watchInterfaces(config.trackedInterfaces().toArray(String[]::new))
         .build();
     resources.add(vips);
     MemberBuilder b = Member.builder(scheduler, election, vips)

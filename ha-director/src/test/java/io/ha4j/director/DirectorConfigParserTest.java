@@ -37,6 +37,13 @@ class DirectorConfigParserTest {
     return InetAddress.getByName(s);
   }
 
+  /** issue 16 item 8: track_interface names interfaces without a VIP (eth1 here); the owner must watch them. */
+  @Test
+  void trackedInterfacesIncludeThoseWithoutAVip() throws Exception {
+    DirectorConfig c = DirectorConfigParser.parse(Path.of("director.conf"));
+    assertEquals(new java.util.TreeSet<>(List.of("eth0", "eth1")), c.trackedInterfaces());
+  }
+
   /** The example shipped in ha-director/director.conf, value by value. */
   @Test
   void shippedExampleParsesToItsHeartbeatAndServiceValues() throws Exception {

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * The effective priority from the configured one and the tracked objects' weights (keepalived's
  * {@code vrrp_track.c}): an object that is up adds a positive weight, one that is down adds a
  * negative weight, and the sum stays in 1..254; the address owner keeps 255; a weight-0 object that
- * is down means FAULT, priority 0. Every object starts up.
+ * is down means FAULT, priority 0. Every object starts up. A held address ({@link
+ * Tracked.Kind#ADDRESS}) is always tracked, at weight 0: the member reports it down when it cannot
+ * hold the address.
  */
 final class TrackedPriority {
 
@@ -34,7 +36,8 @@ final class TrackedPriority {
 
   /** The weight of {@code object}, or null if it is not tracked. */
   @Nullable Integer weight(Tracked object) {
-    return weights.get(object);
+    Integer w = weights.get(object);
+    return w == null && object.kind() == Tracked.Kind.ADDRESS ? Integer.valueOf(0) : w;
   }
 
   /**
@@ -53,8 +56,9 @@ final class TrackedPriority {
 
   /** A weight-0 tracked object is down. */
   boolean faulted() {
-    for (Map.Entry<Tracked, Integer> e : weights.entrySet()) {
-      if (e.getValue() == 0 && !up.getOrDefault(e.getKey(), true)) {
+    for (Map.Entry<Tracked, Boolean> e : up.entrySet()) {
+      Integer w = weight(e.getKey());
+      if (w != null && w == 0 && !e.getValue()) {
         return true;
       }
     }

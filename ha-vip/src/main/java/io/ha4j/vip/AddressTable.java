@@ -152,17 +152,21 @@ final class AddressTable {
     return out;
   }
 
-  /** Adds {@code address} in the kernel (present already counts as success). */
+  /**
+   * Adds {@code address} in the kernel (present already counts as success). After an ambiguous
+   * answer (no reply in time, a lost reply) the kernel may hold the address or not: the dump says
+   * which, and only if it cannot tell does the add fail.
+   */
   void addToKernel(VirtualAddress address) {
     Link link = interfaces.link(address.interfaceName());
     PreparedRequest ready = prepared.get(address);
     MessageBuilder request = ready != null && ready.link().sameHardware(link) ? ready.request() : addRequest(address, link);
-    int errno = exchange(request, "adding ", address);
+    int errno = exchangeOrReread(request, "adding ", address, true);
     if (Errno.ENODEV.is(errno) && interfaces.forget(address.interfaceName())) {
       // The interface was re-created under a new index since we looked it up: look again, once.
       prepared.remove(address);
       link = interfaces.link(address.interfaceName());
-      errno = exchange(addRequest(address, link), "adding ", address);
+      errno = exchangeOrReread(addRequest(address, link), "adding ", address, true);
     }
     if (errno != 0 && !Errno.EEXIST.is(errno)) {
       throw RouteErrors.failure(errno, null, "adding " + address);
@@ -181,13 +185,36 @@ final class AddressTable {
       throw e;
     }
     AddressMessage body = AddressMessage.of(address.address(), address.prefixLength(), link.index(), 0, null);
-    int errno = exchange(body.toMessage(Rtnetlink.RTM_DELADDR, 0), "removing ", address);
+    int errno = exchangeOrReread(body.toMessage(Rtnetlink.RTM_DELADDR, 0), "removing ", address, false);
     if (Errno.ENODEV.is(errno)) {
       interfaces.forget(address.interfaceName());
       return;
     }
     if (errno != 0 && !Errno.EADDRNOTAVAIL.is(errno)) {
       throw RouteErrors.failure(errno, null, "removing " + address);
+    }
+  }
+
+  /**
+   * {@link #exchange}, and after an answer that is not the kernel's (a timeout) a dump: 0 when the
+   * kernel is as {@code wantPresent} asks, the failure otherwise (the caller retries).
+   */
+  private int exchangeOrReread(MessageBuilder request, String doing, VirtualAddress address, boolean wantPresent) {
+    try {
+      return exchange(request, doing, address);
+    } catch (AddressException ambiguous) {
+      boolean present;
+      try {
+        present = present().contains(address);
+      } catch (AddressException e) {
+        ambiguous.addSuppressed(e);
+        throw ambiguous;
+      }
+      log.info("{}{}: no answer, and the kernel {} it", doing, address, present ? "has" : "does not have");
+      if (present != wantPresent) {
+        throw ambiguous;
+      }
+      return 0;
     }
   }
 

@@ -11,8 +11,12 @@ import io.ha4j.vip.codec.AddressMessage;
 import io.ha4j.vip.codec.LinkMessage;
 import io.ha4j.vip.codec.MacAddress;
 import io.ha4j.vip.codec.Rtnetlink;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -20,10 +24,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * Follows the kernel's rtnetlink notifications for the managed interfaces and VIPs: reports a link
- * that goes down or comes up, reports an owned VIP that someone else removed and (if asked) puts it
- * back and announces it again, and compares what we own with what is there after notifications
- * were lost. Notifications are decoded on the kernel's receive thread and acted on by scheduler
+ * Follows the kernel's rtnetlink notifications for the watched interfaces (those of the managed
+ * VIPs and any other asked for) and the VIPs: reports a link that goes down or comes up (also one
+ * deleted and re-created), reports an owned VIP that someone else removed and (if asked) puts it
+ * back and announces it again, and compares what we own and the links' state with what is there
+ * after notifications were lost. Notifications are decoded on the kernel's receive thread and acted on by scheduler
  * tasks, which take the owner's lock; listeners run on those tasks, outside the lock.
  */
 final class KernelWatcher {
@@ -39,13 +44,16 @@ final class KernelWatcher {
   private final boolean restoreRemoved;
   private final List<Consumer<AddressEvent>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong malformedNotifications = new AtomicLong();
+  // Guarded by lock.
+  private final LinkStates links;
 
   // Guarded by lock.
   private @Nullable Cancellable subscription;
 
   KernelWatcher(Object lock, AddressTable table, Interfaces interfaces, Announcer announcer, Scheduler scheduler,
-      boolean restoreRemoved, Logger log) {
+      boolean restoreRemoved, Set<String> alsoWatched, Logger log) {
     this.log = log;
+    this.links = new LinkStates(alsoWatched, log);
     this.lock = lock;
     this.table = table;
     this.interfaces = interfaces;
@@ -131,48 +139,90 @@ final class KernelWatcher {
   }
 
   private void linkChanged(LinkMessage l, boolean deleted) {
-    String name;
-    boolean wasUsable;
-    boolean usable = !deleted && l.isUsable();
+    List<AddressEvent> changes = new ArrayList<>();
     synchronized (lock) {
       if (table.isClosed()) {
         return;
       }
-      name = interfaces.nameOf(l.index());
-      if (name == null && l.name() != null && table.isManagedInterface(l.name())) {
-        name = l.name();
+      String known = interfaces.nameOf(l.index());
+      String named = l.name();
+      boolean usable = !deleted && l.isUsable();
+      if (known != null) {
+        Link old = interfaces.known(known);
+        if (deleted || (named != null && !named.equals(known))) {
+          interfaces.forget(known);
+          changes.addAll(links.report(known, false));
+        } else {
+          MacAddress mac = l.hardwareAddress() != null ? l.hardwareAddress() : old != null ? old.mac() : null;
+          interfaces.put(known, new Link(l.index(), mac, usable));
+          changes.addAll(links.report(known, usable));
+        }
       }
-      if (name == null) {
-        return;
-      }
-      Link old = interfaces.known(name);
-      wasUsable = old == null || old.usable();
-      if (deleted || (l.name() != null && !l.name().equals(name))) {
-        interfaces.forget(name);
-      } else {
-        MacAddress mac = l.hardwareAddress() != null ? l.hardwareAddress() : old != null ? old.mac() : null;
-        interfaces.put(name, new Link(l.index(), mac, usable));
+      if (named != null && !named.equals(known) && isWatched(named)) {
+        // A new interface under a watched name: one re-created, or one that was missing at start.
+        if (!deleted) {
+          interfaces.put(named, new Link(l.index(), l.hardwareAddress(), usable));
+        }
+        changes.addAll(links.report(named, usable));
       }
     }
-    if (wasUsable && !usable) {
-      log.info("interface {} is down", name);
-      fire(new AddressEvent.LinkDown(name));
-    } else if (!wasUsable && usable) {
-      log.info("interface {} is up", name);
-      fire(new AddressEvent.LinkUp(name));
+    changes.forEach(this::fire);
+  }
+
+  private boolean isWatched(String name) {
+    return table.isManagedInterface(name) || links.watchesAlso(name);
+  }
+
+  /** The watched interfaces that are down or missing now; see {@link io.ha4j.api.address.AddressOwner#interfacesDown}. */
+  List<String> interfacesDown() {
+    synchronized (lock) {
+      table.requireOpen();
+      for (String name : watched()) {
+        if (!links.reported(name)) {
+          lookUp(name).ifPresent(up -> links.report(name, up));
+        }
+      }
+      return links.down();
     }
   }
 
-  /** Notifications were lost: compare what we own with what is there. */
+  private Set<String> watched() {
+    Set<String> names = new LinkedHashSet<>();
+    for (VirtualAddress v : table.managed()) {
+      names.add(v.interfaceName());
+    }
+    names.addAll(links.alsoWatched());
+    return names;
+  }
+
+  /** Whether interface {@code name} is usable now (missing: not), or empty if the kernel could not say. Lock held. */
+  private Optional<Boolean> lookUp(String name) {
+    try {
+      return Optional.of(interfaces.link(name).usable());
+    } catch (AddressException e) {
+      if (e.reason() == AddressException.Reason.NO_SUCH_INTERFACE) {
+        return Optional.of(false);
+      }
+      log.warn("could not look up interface {}: {}", name, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Notifications were lost: compare what we own with what is there, and the links with what we reported. */
   private void resynchronise() {
     List<VirtualAddress> missing;
+    List<AddressEvent> changes = new ArrayList<>();
     synchronized (lock) {
       if (table.isClosed()) {
         return;
       }
       interfaces.forgetAll();
+      for (String name : watched()) {
+        lookUp(name).ifPresent(up -> changes.addAll(links.report(name, up)));
+      }
       missing = table.missing();
     }
+    changes.forEach(this::fire);
     for (VirtualAddress v : missing) {
       fire(new AddressEvent.AddressRemoved(v));
       if (restoreRemoved) {

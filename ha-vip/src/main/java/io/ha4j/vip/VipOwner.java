@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Watching.</b> A managed address removed by someone else is reported as {@link
  * AddressEvent.AddressRemoved} and, while we own it and {@link Builder#restoreRemoved} is on (the
- * default), added back and announced again. A managed interface that loses carrier or goes down is
+ * default), added back and announced again. A watched interface (that of a managed VIP, or one
+ * named by {@link Builder#watchInterfaces}) that loses carrier, goes down or is deleted is
  * reported as {@link AddressEvent.LinkDown} (a FAULT trigger for the election); {@link
- * AddressEvent.LinkUp} when it is usable again. Listeners run on the {@link Scheduler}.
+ * AddressEvent.LinkUp} when it is usable again, also after a re-creation. Listeners run on the {@link Scheduler}.
  *
  * <p><b>Stale addresses.</b> A VIP left behind by a crashed earlier run is not removed
  * automatically: the member calls {@link #releaseStale()} before it decides to be master (keepalived
@@ -60,7 +61,7 @@ public final class VipOwner implements AddressOwner {
     this.interfaces = new Interfaces(route);
     this.table = new AddressTable(route, interfaces, b.noPrefixRoute, b.managed, log);
     this.announcer = new Announcer(lock, table, interfaces, b.kernel, b.scheduler, b.policy, log);
-    this.watcher = new KernelWatcher(lock, table, interfaces, announcer, b.scheduler, b.restoreRemoved, log);
+    this.watcher = new KernelWatcher(lock, table, interfaces, announcer, b.scheduler, b.restoreRemoved, b.alsoWatched, log);
   }
 
   /** Starts building an owner over {@code kernel}, timed by {@code scheduler}. */
@@ -73,6 +74,7 @@ public final class VipOwner implements AddressOwner {
     private final AddressKernel kernel;
     private final Scheduler scheduler;
     private final Set<VirtualAddress> managed = new LinkedHashSet<>();
+    private final Set<String> alsoWatched = new LinkedHashSet<>();
     private AnnouncementPolicy policy = AnnouncementPolicy.KEEPALIVED;
     private boolean restoreRemoved = true;
     private boolean noPrefixRoute;
@@ -88,6 +90,18 @@ public final class VipOwner implements AddressOwner {
     public Builder manage(VirtualAddress... addresses) {
       for (VirtualAddress a : addresses) {
         managed.add(Objects.requireNonNull(a, "address"));
+      }
+      return this;
+    }
+
+    /**
+     * Also reports {@link AddressEvent.LinkDown} and {@link AddressEvent.LinkUp} for interfaces that
+     * carry no managed VIP (keepalived's {@code track_interface} names any interface); the
+     * interfaces of the managed VIPs are always watched.
+     */
+    public Builder watchInterfaces(String... names) {
+      for (String n : names) {
+        alsoWatched.add(Objects.requireNonNull(n, "interface name"));
       }
       return this;
     }
@@ -253,6 +267,12 @@ public final class VipOwner implements AddressOwner {
   public void announce(VirtualAddress address) {
     requireManaged(address);
     announcer.announce(address);
+  }
+
+  /** Looks up the watched interfaces not heard of yet; see {@link AddressOwner#interfacesDown()}. */
+  @Override
+  public List<String> interfacesDown() {
+    return watcher.interfacesDown();
   }
 
   @Override

@@ -353,6 +353,7 @@ final class DemoReport {
     return switch (i) {
       case S1 -> "one master per connected partition, and it alone owns the VIP";
       case S2 -> "a split brain between members that hear each other heals within B";
+      case V1 -> "a master holds the VIP within its hold bound, or hands over";
       case L1 -> "a crashed or leaving master is replaced within the fail-over bound";
       case L2 -> "no role change without a disturbance (no flapping)";
       case L3 -> "B after a disturbance the highest-priority eligible member is master";

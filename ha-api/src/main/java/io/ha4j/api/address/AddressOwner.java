@@ -44,6 +44,15 @@ public interface AddressOwner extends AutoCloseable {
    */
   default void watch(Consumer<AddressEvent> listener) {}
 
+  /**
+   * The watched interfaces (those of the managed addresses, and any other the owner was asked to
+   * watch) that are down or missing now: a member reports them to its election before it starts,
+   * so that a tracked interface that is down at start means FAULT. The default knows of none.
+   */
+  default List<String> interfacesDown() {
+    return List.of();
+  }
+
   /** Removes every managed address that is present and releases resources. */
   @Override
   void close();

@@ -21,7 +21,15 @@ public record Tracked(Kind kind, String name) {
     /** A script run periodically (keepalived's {@code vrrp_script}): up while it exits 0. */
     SCRIPT,
     /** A file whose content gives the state (keepalived's {@code track_file}). */
-    FILE
+    FILE,
+    /**
+     * A virtual address the member must be able to hold: reported down by the member when the
+     * address could not be added while master, or released while not, within its hold bound, and
+     * up again when it can be held. Every election tracks it at weight 0 without being configured
+     * to: down means FAULT, and a master leaves with a priority-0 advertisement so that a peer
+     * takes the address over.
+     */
+    ADDRESS
   }
 
   public Tracked {
@@ -45,6 +53,11 @@ public record Tracked(Kind kind, String name) {
   /** The script {@code name}. */
   public static Tracked script(String name) {
     return new Tracked(Kind.SCRIPT, name);
+  }
+
+  /** The virtual address {@code address} (its text form), held by the member; see {@link Kind#ADDRESS}. */
+  public static Tracked heldAddress(String address) {
+    return new Tracked(Kind.ADDRESS, address);
   }
 
   /** The file at {@code path}. */

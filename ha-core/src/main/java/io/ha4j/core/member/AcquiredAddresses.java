@@ -21,6 +21,9 @@ final class AcquiredAddresses {
   private final AddressOwner owner;
   private final EventDelivery events;
   private final Set<VirtualAddress> acquired = new LinkedHashSet<>();
+  // Adds tried and not undone since: after a failed or ambiguous add the kernel may hold the
+  // address all the same, and a release must not skip it.
+  private final Set<VirtualAddress> tried = new LinkedHashSet<>();
 
   AcquiredAddresses(AddressOwner owner, EventDelivery events, Logger log) {
     this.log = log;
@@ -42,13 +45,19 @@ final class AcquiredAddresses {
     }
   }
 
-  /** Adds and announces {@code a}; the events' reason is {@code prefix + reason}, built after the announcement. */
-  void acquire(VirtualAddress a, String prefix, String reason) {
+  /**
+   * Adds and announces {@code a}; the events' reason is {@code prefix + reason}, built after the
+   * announcement.
+   *
+   * @return whether the address is on its interface (a failed announcement still counts)
+   */
+  boolean acquire(VirtualAddress a, String prefix, String reason) {
+    tried.add(a);
     try {
       owner.add(a);
     } catch (RuntimeException e) {
       events.failure("acquire " + a, e);
-      return;
+      return false;
     }
     acquired.add(a);
     // The announcement goes out before the events are emitted, in the same order as ever: their
@@ -65,33 +74,41 @@ final class AcquiredAddresses {
     } else {
       events.emit(new MemberEvent.AddressAnnounced(events.now(), a, prefix + reason));
     }
+    return true;
   }
 
   /** Acquires {@code a} again after something else removed it from its interface. */
-  void putBack(VirtualAddress a) {
+  boolean putBack(VirtualAddress a) {
     log.warn("{} was removed behind our back while master; putting it back", a);
     acquired.remove(a);
-    acquire(a, "", "put back after external removal");
+    return acquire(a, "", "put back after external removal");
   }
 
-  /** Removes {@code a} from its interface, whether acquired or left over by an earlier run. */
-  void release(VirtualAddress a, String reason) {
+  /**
+   * Removes {@code a} from its interface, whether acquired or left over by an earlier run.
+   *
+   * @return whether it is gone
+   */
+  boolean release(VirtualAddress a, String reason) {
     try {
       owner.remove(a);
+      tried.remove(a);
       if (acquired.remove(a)) {
         events.emit(new MemberEvent.AddressReleased(events.now(), a));
       }
       log.debug("released {} ({})", a, reason);
+      return true;
     } catch (RuntimeException e) {
       events.failure("release " + a, e);
+      return false;
     }
   }
 
-  /** Releases every acquired address. */
-  void releaseAll(String reason) {
-    for (VirtualAddress a : List.copyOf(acquired)) {
-      release(a, reason);
-    }
+  /** The addresses that may be on their interfaces: acquired, or an add tried and not undone. */
+  List<VirtualAddress> held() {
+    Set<VirtualAddress> all = new LinkedHashSet<>(acquired);
+    all.addAll(tried);
+    return List.copyOf(all);
   }
 
   /** Announces every acquired address again (a split brain healed, a periodic refresh). */

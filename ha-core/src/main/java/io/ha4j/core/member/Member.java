@@ -55,6 +55,7 @@ public final class Member implements AutoCloseable {
   // Owned by the scheduler thread.
   private final DesiredState desired;
   private final AcquiredAddresses acquired;
+  private final AddressHold hold;
   private final StandbyActions standby;
   private final ReconcileLoop reconciles;
   // Volatile: metrics read it from the registry's thread.
@@ -75,6 +76,8 @@ public final class Member implements AutoCloseable {
     this.availability = new AvailabilityLedger(scheduler.clock());
     this.events = new EventDelivery(election.nodeId(), scheduler.clock(), b.listeners, log);
     this.acquired = new AcquiredAddresses(addresses, events, log);
+    this.hold = new AddressHold(scheduler, election, acquired, b.addressHoldBound,
+        () -> started && role == Role.MASTER, desired::hasVirtualAddress, log);
     this.standby = new StandbyActions(b.standby, scheduler, events, log);
     this.reconciles = new ReconcileLoop(b, events, desired, this::lookAtTheCluster);
   }
@@ -106,6 +109,7 @@ public final class Member implements AutoCloseable {
         listen();
       }
       reconciles.start();
+      reportInterfacesDown();
       election.start();
       log.info("member {} started ({} standby, {} virtual addresses, {} services)",
           election.nodeId(), standby.mode(), desired.virtualAddresses().size(), desired.services().size());
@@ -138,7 +142,7 @@ public final class Member implements AutoCloseable {
       }
       reconciles.stop();
       cancelRefresh();
-      acquired.releaseAll("stop");
+      hold.releaseAll("stop");
       if (sync != null) {
         try {
           sync.stop();
@@ -184,7 +188,7 @@ public final class Member implements AutoCloseable {
     scheduler.execute(() -> {
       if (desired.addVirtualAddress(address)) {
         if (role == Role.MASTER) {
-          acquired.acquire(address, "", "added at runtime");
+          hold.acquire(address, "", "added at runtime");
         } else {
           acquired.prepare();
         }
@@ -197,7 +201,7 @@ public final class Member implements AutoCloseable {
     Objects.requireNonNull(address, "address");
     scheduler.execute(() -> {
       if (desired.removeVirtualAddress(address) && acquired.holds(address)) {
-        acquired.release(address, "removed at runtime");
+        hold.release(address, "removed at runtime");
       }
     });
   }
@@ -301,7 +305,7 @@ public final class Member implements AutoCloseable {
     }
     long taken = ++promotion;
     for (VirtualAddress a : desired.virtualAddresses()) {
-      acquired.acquire(a, "master: ", reason);
+      hold.acquire(a, "master: ", reason);
     }
     // The rest waits for a task of its own, so that the election's first advertisement as master,
     // queued behind this call, does not wait for the table.
@@ -325,7 +329,7 @@ public final class Member implements AutoCloseable {
   private void demote(String reason) {
     promotion++;
     cancelRefresh();
-    acquired.releaseAll(role + ": " + reason);
+    hold.releaseAll(role + ": " + reason);
     runSync(false);
     standby.stopApplication(reason);
   }
@@ -357,12 +361,24 @@ public final class Member implements AutoCloseable {
     }
     if (e instanceof AddressEvent.AddressRemoved r) {
       if (role == Role.MASTER && desired.hasVirtualAddress(r.address())) {
-        acquired.putBack(r.address());
+        hold.putBack(r.address());
       }
     } else if (e instanceof AddressEvent.LinkDown d) {
       election.setTracked(Tracked.networkInterface(d.interfaceName()), false);
     } else if (e instanceof AddressEvent.LinkUp u) {
       election.setTracked(Tracked.networkInterface(u.interfaceName()), true);
+      hold.interfaceUp(u.interfaceName());
+    }
+  }
+
+  /** Before the election starts: a tracked interface that is down (or missing) already means FAULT from the start. */
+  private void reportInterfacesDown() {
+    try {
+      for (String name : addresses.interfacesDown()) {
+        election.setTracked(Tracked.networkInterface(name), false);
+      }
+    } catch (RuntimeException e) {
+      events.failure("look up the interfaces", e);
     }
   }
 

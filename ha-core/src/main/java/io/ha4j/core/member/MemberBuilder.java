@@ -40,6 +40,7 @@ public final class MemberBuilder {
   @Nullable ConnectionSync sync;
   StandbyPolicy standby = StandbyPolicy.hot();
   @Nullable Duration announceRefresh;
+  Duration addressHoldBound = DEFAULT_ADDRESS_HOLD_BOUND;
   Logger log = LoggerFactory.getLogger(Member.class);
 
   MemberBuilder(Scheduler scheduler, Election election, AddressOwner addresses) {
@@ -118,6 +119,20 @@ public final class MemberBuilder {
    */
   public MemberBuilder announceRefresh(Duration interval) {
     this.announceRefresh = requirePositive("announceRefresh", interval);
+    return this;
+  }
+
+  /** The default of {@link #addressHoldBound}: 300 ms. */
+  public static final Duration DEFAULT_ADDRESS_HOLD_BOUND = Duration.ofMillis(300);
+
+  /**
+   * How long a master may go on without a virtual address it could not add (the interface missing
+   * or re-created, ENOMEM, no answer from the kernel), retrying with backoff, before it goes to
+   * FAULT and hands over with priority 0 so that a peer holds the address; the same bound for an
+   * address that could not be released. 300 ms by default.
+   */
+  public MemberBuilder addressHoldBound(Duration bound) {
+    this.addressHoldBound = requirePositive("addressHoldBound", bound);
     return this;
   }
 

@@ -11,10 +11,9 @@ import io.ha4j.netlink.NetlinkTransport;
 import io.ha4j.vip.AddressKernel;
 import io.ha4j.vip.codec.Rtnetlink;
 import io.ha4j.netlink.NetworkNamespace;
+import io.ha4j.vip.linux.internal.NotificationLoop;
 import io.ha4j.vip.linux.internal.PacketSocket;
 import io.ha4j.vip.linux.internal.RouteMonitorSocket;
-import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +41,7 @@ public final class LinuxAddressKernel implements AddressKernel {
   private final NetlinkSocket route;
   private final PacketSocket packets;
   private final Object lock = new Object();
-  private @Nullable RouteMonitorSocket monitor;
+  private @Nullable NotificationLoop monitor;
 
   private LinuxAddressKernel(@Nullable String namespacePath, NetlinkSocket route, PacketSocket packets) {
     this.namespacePath = namespacePath;
@@ -98,6 +97,17 @@ public final class LinuxAddressKernel implements AddressKernel {
   public Cancellable subscribe(Consumer<NetlinkMessage> sink, Runnable lost) {
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(lost, "lost");
+    NotificationLoop loop = new NotificationLoop(openMonitor(), this::openMonitor, sink, lost, POLL_MILLIS);
+    synchronized (lock) {
+      monitor = loop;
+    }
+    Thread t = new Thread(loop, "ha4j-vip-rtnetlink");
+    t.setDaemon(true);
+    t.start();
+    return loop;
+  }
+
+  private RouteMonitorSocket openMonitor() {
     RouteMonitorSocket socket = namespacePath == null
         ? RouteMonitorSocket.open(GROUPS, POLL_MILLIS)
         : RouteMonitorSocket.openIn(namespacePath, GROUPS, POLL_MILLIS);
@@ -107,58 +117,7 @@ public final class LinuxAddressKernel implements AddressKernel {
     } catch (AddressException e) {
       LOG.debug("hearing our own address changes too: {}", e.getMessage());
     }
-    synchronized (lock) {
-      monitor = socket;
-    }
-    Thread t = new Thread(() -> receiveLoop(socket, sink, lost), "ha4j-vip-rtnetlink");
-    t.setDaemon(true);
-    t.start();
-    return socket::stop;
-  }
-
-  private static void receiveLoop(RouteMonitorSocket socket, Consumer<NetlinkMessage> sink, Runnable lost) {
-    try {
-      while (true) {
-        RouteMonitorSocket.Received r;
-        try {
-          r = socket.receive();
-        } catch (AddressException e) {
-          LOG.warn("rtnetlink notifications stopped: {}", e.getMessage());
-          lost.run();
-          return;
-        }
-        switch (r.status()) {
-          case CLOSED -> {
-            return;
-          }
-          case TIMEOUT -> { }
-          case OVERRUN -> {
-            LOG.info("rtnetlink notifications were dropped (ENOBUFS); resynchronising");
-            lost.run();
-          }
-          case DATA -> deliver(Objects.requireNonNull(r.datagram()), sink);
-        }
-      }
-    } finally {
-      socket.close();
-    }
-  }
-
-  private static void deliver(ByteBuffer datagram, Consumer<NetlinkMessage> sink) {
-    List<NetlinkMessage> messages;
-    try {
-      messages = NetlinkMessage.parseAll(datagram);
-    } catch (NetlinkException e) {
-      LOG.debug("dropped a malformed notification datagram: {}", e.getMessage());
-      return;
-    }
-    for (NetlinkMessage m : messages) {
-      try {
-        sink.accept(m);
-      } catch (RuntimeException e) {
-        LOG.warn("notification handler failed", e);
-      }
-    }
+    return socket;
   }
 
   @Override
@@ -168,13 +127,13 @@ public final class LinuxAddressKernel implements AddressKernel {
 
   @Override
   public void close() {
-    RouteMonitorSocket m;
+    NotificationLoop m;
     synchronized (lock) {
       m = monitor;
       monitor = null;
     }
     if (m != null) {
-      m.stop();
+      m.cancel();
     }
     packets.close();
     route.close();

@@ -53,6 +53,11 @@ final class DirectorHosts implements AutoCloseable {
    * servers, say).
    */
   Path config(int self, int peer, String routerId, int priority, String more) throws IOException {
+    return config(self, peer, routerId, priority, rig.interfaceName(self), more);
+  }
+
+  /** As {@link #config(int, int, String, int, String)}, with the VIP on interface {@code vipDevice}. */
+  Path config(int self, int peer, String routerId, int priority, String vipDevice, String more) throws IOException {
     String text = """
         global_defs {
           router_id %s
@@ -76,7 +81,7 @@ final class DirectorHosts implements AutoCloseable {
           }
         }
         """.formatted(routerId, rig.interfaceName(self), priority, rig.address(self).getHostAddress(),
-        rig.address(peer).getHostAddress(), VIP, rig.interfaceName(self)) + more;
+        rig.address(peer).getHostAddress(), VIP, vipDevice) + more;
     Path p = dir.resolve("d" + self + ".conf");
     Files.writeString(p, text, StandardCharsets.UTF_8);
     return p;

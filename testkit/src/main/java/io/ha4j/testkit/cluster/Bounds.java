@@ -120,6 +120,16 @@ public record Bounds(
     return (long) Math.ceil(nanos * driftFactor);
   }
 
+  /**
+   * V1: how long a master may be without the VIP: the member's address hold bound ({@code
+   * MemberBuilder.DEFAULT_ADDRESS_HOLD_BOUND}, after which it goes to FAULT), stretched by the
+   * drift factor, plus a quarter interval and 1 ms for the retries' timer slots.
+   */
+  public long vipHeldNanos() {
+    return stretch(io.ha4j.core.member.MemberBuilder.DEFAULT_ADDRESS_HOLD_BOUND.toNanos()) + advertisementNanos / 4
+        + MARGIN;
+  }
+
   /** {@code B} as a duration. */
   public Duration convergence() {
     return Duration.ofNanos(convergenceNanos());

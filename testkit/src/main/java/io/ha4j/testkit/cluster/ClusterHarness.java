@@ -255,6 +255,10 @@ public final class ClusterHarness {
       member(i.node()).setInterface(true);
     } else if (fault instanceof Fault.ClockDrift d) {
       member(d.node()).setRate(d.rate());
+    } else if (fault instanceof Fault.VipAddFailing v) {
+      member(v.node()).setAddsFail(true);
+    } else if (fault instanceof Fault.VipAddWorking v) {
+      member(v.node()).setAddsFail(false);
     } else if (fault instanceof Fault.Partition p) {
       List<Set<String>> sides = p.sides();
       for (int i = 0; i < sides.size(); i++) {

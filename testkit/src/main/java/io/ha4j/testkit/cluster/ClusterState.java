@@ -22,6 +22,7 @@ final class ClusterState {
   final Set<String> owners = new TreeSet<>();
   final Set<String> interfaceDown = new HashSet<>();
   final Set<String> checkDown = new HashSet<>();
+  final Set<String> addsFailing = new HashSet<>();
   final Map<String, Long> stalledUntil = new HashMap<>();
   final Set<String> cut = new HashSet<>();
   double loss;
@@ -69,6 +70,10 @@ final class ClusterState {
       interfaceDown.add(i.node());
     } else if (fault instanceof Fault.InterfaceUp i) {
       interfaceDown.remove(i.node());
+    } else if (fault instanceof Fault.VipAddFailing v) {
+      addsFailing.add(v.node());
+    } else if (fault instanceof Fault.VipAddWorking v) {
+      addsFailing.remove(v.node());
     } else if (fault instanceof Fault.Partition p) {
       for (int i = 0; i < p.sides().size(); i++) {
         for (int j = 0; j < p.sides().size(); j++) {
@@ -95,7 +100,8 @@ final class ClusterState {
   }
 
   boolean eligible(String n) {
-    return up.contains(n) && !interfaceDown.contains(n) && !stalled(n);
+    // A member whose address kernel refuses adds cannot serve as master: like a tracked interface down.
+    return up.contains(n) && !interfaceDown.contains(n) && !addsFailing.contains(n) && !stalled(n);
   }
 
   int priority(String n) {

@@ -192,6 +192,34 @@ public sealed interface Fault {
   }
 
   /**
+   * The member's address kernel refuses to add addresses (ENOMEM) from now on, as under memory
+   * pressure: a master that takes over cannot hold the VIP, retries, and within its hold bound goes
+   * to FAULT with a priority-0 hand-over so that a peer holds it (issue 16 item 1).
+   */
+  record VipAddFailing(String node) implements NodeFault {
+    public VipAddFailing {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "vip-add-fails " + node;
+    }
+  }
+
+  /** The member's address kernel adds addresses again. */
+  record VipAddWorking(String node) implements NodeFault {
+    public VipAddWorking {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "vip-add-works " + node;
+    }
+  }
+
+  /**
    * From now on the member's clock runs at {@code rate} times true time (1.1 = 10% fast), as a
    * drifting oscillator would; timers already set keep their true-time deadlines.
    */
@@ -306,6 +334,8 @@ public sealed interface Fault {
         case "ifdown" -> new InterfaceDown(w[1]);
         case "ifup" -> new InterfaceUp(w[1]);
         case "drift" -> new ClockDrift(w[1], Double.parseDouble(w[2]));
+        case "vip-add-fails" -> new VipAddFailing(w[1]);
+        case "vip-add-works" -> new VipAddWorking(w[1]);
         case "partition" -> {
           List<Set<String>> sides = new ArrayList<>();
           for (String side : w[1].split("\\|")) {

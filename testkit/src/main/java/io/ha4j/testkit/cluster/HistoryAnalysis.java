@@ -21,6 +21,7 @@ final class HistoryAnalysis {
     List<Violation> violations = new ArrayList<>();
     violations.addAll(new StablePeriodCheck(history, bounds, Disturbances.of(history, bounds)).check());
     SplitBrainCheck.check(history, bounds, violations);
+    VipHeldCheck.check(history, bounds, violations);
     RealServerRemovalCheck.check(history, bounds, violations);
     violations.sort((a, b) -> a.invariant() != b.invariant()
         ? a.invariant().compareTo(b.invariant()) : Long.compare(a.atNanos(), b.atNanos()));

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <ul>
  *   <li><b>Up</b>: a member that was started and neither crashed nor stopped since. <b>Eligible</b>:
- *       up, its tracked interface up, and not stalled.
+ *       up, its tracked interface up, its address kernel taking adds ({@link Fault.VipAddFailing}),
+ *       and not stalled.
  *   <li><b>Connected partition</b>: a set of up members in which every two reach each other both
  *       ways, and which no link connects to any other up member in either direction (a one-way cut
  *       makes the members on both sides of it belong to no connected partition).
@@ -49,6 +50,12 @@ public enum Invariant {
    * take-over).
    */
   L1,
+  /**
+   * Safety: a master that is up and not stalled owns the virtual address within {@link
+   * Bounds#vipHeldNanos} of becoming master (or of its stall's end), or is master no longer: a
+   * master that advertises without holding the VIP makes a cluster where nobody holds it.
+   */
+  V1,
   /** Liveness without flapping: in a stable period, no member changes role at all. */
   L2,
   /**

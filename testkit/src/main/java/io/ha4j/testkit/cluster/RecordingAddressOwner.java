@@ -53,6 +53,11 @@ final class RecordingAddressOwner implements AddressOwner {
   }
 
   @Override
+  public List<String> interfacesDown() {
+    return delegate.interfacesDown();
+  }
+
+  @Override
   public void watch(Consumer<AddressEvent> listener) {
     delegate.watch(e -> {
       if (e instanceof AddressEvent.AddressRemoved r) {

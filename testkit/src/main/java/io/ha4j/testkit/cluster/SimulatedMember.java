@@ -15,6 +15,7 @@ import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.ipvs.IpvsClient;
+import io.ha4j.linux.Errno;
 import io.ha4j.testkit.ipvs.FakeIpvsKernel;
 import io.ha4j.testkit.net.SimulatedNetwork;
 import io.ha4j.testkit.vip.FakeAddressKernel;
@@ -63,6 +64,7 @@ final class SimulatedMember {
   private double rate = 1.0;
   private boolean interfaceUp = true;
   private boolean checkUp = true;
+  private boolean addsFail;
   private long stalledUntil = Long.MIN_VALUE;
   private @Nullable NodeScheduler stalled;
 
@@ -133,6 +135,7 @@ final class SimulatedMember {
       if (!interfaceUp) {
         k.setLink(ClusterConfig.INTERFACE, false);
       }
+      k.failAdds(addsFail ? Errno.ENOMEM.number() : 0);
       addressKernel = k;
     }
     return k;
@@ -365,6 +368,12 @@ final class SimulatedMember {
     interfaceUp = up;
     // The link state belongs to the host: the owner notices it from the kernel's notification.
     hostAddresses().setLink(ClusterConfig.INTERFACE, up);
+  }
+
+  /** The host's address kernel refuses adds (ENOMEM), or takes them again; a host that comes back after a crash too. */
+  void setAddsFail(boolean fail) {
+    addsFail = fail;
+    hostAddresses().failAdds(fail ? Errno.ENOMEM.number() : 0);
   }
 
   void setRate(double r) {

@@ -34,8 +34,11 @@ import org.jspecify.annotations.Nullable;
  * kernel does, with EEXIST for an address that is there (with NLM_F_EXCL), EADDRNOTAVAIL for a
  * delete of one that is not, ENODEV for an unknown interface; errors echo the whole request, acks
  * only its header. It emits the notifications the kernel would (our own changes included), lets a
- * test act as "someone else" ({@link #removeExternally}, {@link #setLink}) and records every frame
- * sent.
+ * test act as "someone else" ({@link #removeExternally}, {@link #setLink}, {@link #deleteInterface}
+ * and {@link #addInterface} again to re-create one) and records every frame sent. Faults: refused
+ * requests ({@link #failNextRequest}, {@link #failAdds}), answers lost after the request took
+ * effect ({@link #loseReplies}) and lost notifications ({@link #dropNotifications}, {@link
+ * #overrun}).
  *
  * <p>Requests and notifications are handled on the calling thread. Thread-safe.
  */
@@ -83,22 +86,29 @@ public final class FakeAddressKernel implements AddressKernel {
   private final List<NetlinkMessage> requests = new ArrayList<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private int nextIndex = 2;
-  private int failNextRequestErrno;
+  private final RequestFaults faults = new RequestFaults();
   private int failFramesErrno;
   private boolean closed;
   private boolean dropNotifications;
 
   private record Subscription(Consumer<NetlinkMessage> sink, Runnable lost, AtomicBoolean cancelled) {}
 
-  /** Adds an Ethernet interface that is up; returns its index. */
-  public synchronized int addInterface(String name, MacAddress mac) {
+  /**
+   * Adds an Ethernet interface that is up, under a new index (also for a name used before: a
+   * re-created interface) and notifies; returns its index.
+   */
+  public int addInterface(String name, MacAddress mac) {
     Objects.requireNonNull(name, "name");
-    if (interfaces.containsKey(name)) {
-      throw new IllegalArgumentException("interface " + name + " exists");
+    Interface i;
+    synchronized (this) {
+      if (interfaces.containsKey(name)) {
+        throw new IllegalArgumentException("interface " + name + " exists");
+      }
+      i = new Interface(name, nextIndex++, mac, true);
+      interfaces.put(name, i);
     }
-    int index = nextIndex++;
-    interfaces.put(name, new Interface(name, index, mac, true));
-    return index;
+    notify(linkMessage(i).toMessage(Rtnetlink.RTM_NEWLINK, 0).build(0, 0));
+    return i.index();
   }
 
   /** Sets an interface up or down (carrier) and notifies, like {@code ip link set NAME up|down}. */
@@ -112,15 +122,31 @@ public final class FakeAddressKernel implements AddressKernel {
     notify(linkMessage(i).toMessage(Rtnetlink.RTM_NEWLINK, 0).build(0, 0));
   }
 
-  /** Deletes an interface and its addresses, like {@code ip link del}. */
+  /**
+   * Deletes an interface and its addresses, like {@code ip link del}, with the kernel's
+   * notifications: the link going down (if it was up), each address removed, the link deleted.
+   */
   public void deleteInterface(String name) {
     Interface i;
+    List<Address> gone = new ArrayList<>();
     synchronized (this) {
       i = requireInterface(name);
       interfaces.remove(name);
-      addresses.removeIf(a -> a.index() == i.index());
+      for (Address a : addresses) {
+        if (a.index() == i.index()) {
+          gone.add(a);
+        }
+      }
+      addresses.removeAll(gone);
     }
-    notify(linkMessage(i).toMessage(Rtnetlink.RTM_DELLINK, 0).build(0, 0));
+    Interface down = new Interface(i.name(), i.index(), i.mac(), false);
+    if (i.up()) {
+      notify(linkMessage(down).toMessage(Rtnetlink.RTM_NEWLINK, 0).build(0, 0));
+    }
+    for (Address a : gone) {
+      notify(addressMessage(a).toMessage(Rtnetlink.RTM_DELADDR, 0).build(0, 0));
+    }
+    notify(linkMessage(down).toMessage(Rtnetlink.RTM_DELLINK, 0).build(0, 0));
   }
 
   /** Adds an address as someone else would ({@code ip addr add}), e.g. a VIP left by a crashed run. */
@@ -175,7 +201,23 @@ public final class FakeAddressKernel implements AddressKernel {
 
   /** The next request fails with {@code errno} (e.g. {@code Errno.EPERM.number()} without CAP_NET_ADMIN). */
   public synchronized void failNextRequest(int errno) {
-    failNextRequestErrno = errno;
+    faults.failNext(errno);
+  }
+
+  /**
+   * Address adds (RTM_NEWADDR) fail with {@code errno} until set back to 0, as under memory
+   * pressure ({@code Errno.ENOMEM.number()}).
+   */
+  public synchronized void failAdds(int errno) {
+    faults.failAdds(errno);
+  }
+
+  /**
+   * The next {@code count} requests are carried out but get no answer: the client times out and
+   * cannot tell whether its request took effect (an ambiguous reply).
+   */
+  public synchronized void loseReplies(int count) {
+    faults.loseReplies(count);
   }
 
   /** Frames fail with {@code errno} until set back to 0 (e.g. {@code Errno.EPERM.number()} without CAP_NET_RAW). */
@@ -254,12 +296,21 @@ public final class FakeAddressKernel implements AddressKernel {
 
   /** Runs with the lock held. */
   private void handle(NetlinkMessage m, List<ByteBuffer> notifications) {
-    if (failNextRequestErrno != 0) {
-      int errno = failNextRequestErrno;
-      failNextRequestErrno = 0;
-      reply(Rtnetlink.error(m, errno, PORT_ID));
+    int refused = faults.refusal(m);
+    if (refused != 0) {
+      reply(Rtnetlink.error(m, refused, PORT_ID));
       return;
     }
+    int queued = replies.size();
+    answer(m, notifications);
+    if (faults.loseReply()) {
+      while (replies.size() > queued) {
+        replies.pollLast();
+      }
+    }
+  }
+
+  private void answer(NetlinkMessage m, List<ByteBuffer> notifications) {
     switch (m.type()) {
       case Rtnetlink.RTM_GETLINK -> getLink(m);
       case Rtnetlink.RTM_NEWADDR -> newAddress(m, notifications);

@@ -6,6 +6,7 @@ import io.ha4j.api.AddressFamily;
 import io.ha4j.api.Clock;
 import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.netlink.MessageBuilder;
 import io.ha4j.netlink.Netlink;
@@ -25,6 +26,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,72 @@ class FakeAddressKernelDifferentialIT {
         }
       }
     }
+  }
+
+  /**
+   * issue 16: veth1 deleted and re-created under an owner that holds a VIP on it: the events the
+   * owner reports (from the kernel's notifications) and the add on the new interface.
+   */
+  private static List<String> recreation(AddressKernel kernel, SystemScheduler scheduler, Runnable delete,
+      Runnable recreate) throws Exception {
+    VirtualAddress v4 = VirtualAddress.of(InetAddress.getByName("198.51.100.100"), 24, "veth1");
+    List<String> t = new ArrayList<>();
+    List<AddressEvent> events = new CopyOnWriteArrayList<>();
+    try (VipOwner owner = VipOwner.builder(kernel, scheduler).manage(v4).restoreRemoved(false).build()) {
+      owner.watch(events::add);
+      t.add("add v4 " + outcome(() -> owner.add(v4)));
+      delete.run();
+      Thread.sleep(300); // the notifications come on their own thread, and their events on the scheduler
+      t.add("after delete " + events);
+      t.add("list " + owner.list());
+      events.clear();
+      recreate.run();
+      Thread.sleep(300);
+      t.add("after re-creation " + events);
+      t.add("add v4 on the new veth1 " + outcome(() -> owner.add(v4)));
+      t.add("list " + owner.list());
+    }
+    return t;
+  }
+
+  private static void ip(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip"));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new AssertionError(cmd + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void fakeAndLinuxReportADeletedAndRecreatedInterfaceAlike() throws Exception {
+    List<String> real;
+    List<String> fake;
+    try (SystemScheduler scheduler = new SystemScheduler("vip-diff")) {
+      try (NetnsRig rig = NetnsRig.bridge("vipdr", 1)) {
+        String ns = rig.namespace(1);
+        String br = rig.bridgeNamespace();
+        real = recreation(LinuxAddressKernel.open(ns), scheduler, () -> ip("-n", ns, "link", "del", "veth1"), () -> {
+          ip("link", "add", "veth1", "netns", ns, "type", "veth", "peer", "name", "p1", "netns", br);
+          ip("-n", br, "link", "set", "p1", "master", "br0");
+          ip("-n", br, "link", "set", "p1", "up");
+          ip("-n", ns, "link", "set", "veth1", "up");
+        });
+      }
+      FakeAddressKernel kernel = new FakeAddressKernel();
+      kernel.addInterface("veth1", MacAddress.parse("02:00:00:00:00:01"));
+      fake = recreation(kernel, scheduler, () -> kernel.deleteInterface("veth1"),
+          () -> kernel.addInterface("veth1", MacAddress.parse("02:00:00:00:00:09")));
+    }
+    System.out.println("re-creation transcript (Linux):\n  " + String.join("\n  ", real));
+    assertEquals(String.join("\n", real), String.join("\n", fake));
   }
 
   @Test

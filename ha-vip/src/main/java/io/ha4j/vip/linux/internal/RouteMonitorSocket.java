@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * core's socket binds without groups, so this small receive-only socket lives here; fold it into
  * the core once it can subscribe.
  */
-public final class RouteMonitorSocket implements AutoCloseable {
+public final class RouteMonitorSocket implements AutoCloseable, NotificationLoop.Source {
 
   private static final int RECEIVE_BUFFER = 1 << 20;
   private static final int MAX_DATAGRAM = 1 << 16;
@@ -129,6 +129,7 @@ public final class RouteMonitorSocket implements AutoCloseable {
   public record Received(Status status, @Nullable ByteBuffer datagram) {}
 
   /** Waits up to the poll interval for one datagram. */
+  @Override
   public Received receive() {
     if (stopped || closed.get()) {
       return new Received(Status.CLOSED, null);
@@ -165,6 +166,7 @@ public final class RouteMonitorSocket implements AutoCloseable {
   }
 
   /** Marks the socket closed so that the receiver stops at its next poll, without closing the descriptor under it. */
+  @Override
   public void stop() {
     stopped = true;
   }
