@@ -4,8 +4,6 @@ import io.ha4j.api.NodeId;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.heartbeat.internal.ReplayWindow;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +15,8 @@ import org.slf4j.Logger;
  * version, cluster, group, key and digest or checksum), the TTL (RFC 5798 section 7.1), our own
  * node id, then the replay window. Each rejection is counted per {@link DropReason} and dropped,
  * never thrown. It also counts the datagrams handed over and the advertisements accepted, and
- * warns once per sender whose virtual address set differs (logged, not dropped: section 7.1).
+ * warns of senders whose virtual address set differs (logged, not dropped: section 7.1), at most
+ * once a minute.
  *
  * <p>The checks up to the node id ({@link #screen}) depend on the datagram alone; only the replay
  * window is the election's state, guarded by its lock. So a filter that runs before a datagram is
@@ -26,15 +25,18 @@ import org.slf4j.Logger;
  */
 final class ReceivePath {
 
+  /** At most one warning a minute of each kind that a datagram can cause. */
+  static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+
   private final Logger log;
 
   private final NodeId self;
   private final WireFormat wireFormat;
   private final byte[] vipDigest;
   private final String name;
-  /** Guarded by the election's lock, as is {@link #vipMismatchWarned}. */
+  /** Guarded by the election's lock, as is {@link #vipMismatchWarnings}. */
   private final ReplayWindow replay = new ReplayWindow();
-  private final Set<NodeId> vipMismatchWarned = new HashSet<>();
+  private final LogThrottle vipMismatchWarnings = new LogThrottle(WARNING_INTERVAL_NANOS);
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
@@ -71,13 +73,14 @@ final class ReceivePath {
     return ad;
   }
 
-  /** Counts (and warns once per sender about) an accepted advertisement with another VIP set. */
-  void compareVipDigest(Advertisement ad) {
+  /** Counts (and warns, at most once a minute, of) an accepted advertisement with another VIP set. */
+  void compareVipDigest(Advertisement ad, long nowNanos) {
     if (!ad.vipDigestEquals(vipDigest)) {
       vipMismatches.incrementAndGet();
-      if (vipMismatchWarned.add(ad.nodeId())) {
-        log.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
-            name, ad.nodeId());
+      long held = vipMismatchWarnings.admit(nowNanos);
+      if (held >= 0) {
+        log.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped;"
+            .concat(" {} more since the last warning)"), name, ad.nodeId(), held);
       }
     }
   }

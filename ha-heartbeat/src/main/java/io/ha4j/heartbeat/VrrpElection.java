@@ -281,7 +281,7 @@ public final class VrrpElection implements Election {
     long rx = d.receivedAtNanos();
     long heardNanos = rx > 0 && rx - now <= 0 ? rx : now;
     heard.heard(ad, heardNanos);
-    receivePath.compareVipDigest(ad);
+    receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
   }
 

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The election beyond the bullets of RFC 5798 section 6.4: clusters, split brain, stalls, hooks. */
@@ -263,15 +265,14 @@ class VrrpElectionTest {
   }
 
   @Test
-  void beforeMasterHookIsAwaited() {
+  void beforeMasterHookIsAwaited() throws InterruptedException {
     CompletableFuture<Void> warm = new CompletableFuture<>();
     ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> warm, Duration.ofSeconds(30))).started();
     f.advance(f.masterDownInterval().plusSeconds(2));
     assertEquals(Role.BACKUP, f.role());
     assertEquals(0, f.sent().size());
     warm.complete(null);
-    f.clock.runDue();
-    assertEquals(Role.MASTER, f.role());
+    f.awaitRole(Role.MASTER);
     assertEquals(1, f.sent().size());
   }
 
@@ -287,10 +288,15 @@ class VrrpElectionTest {
   }
 
   @Test
-  void masterHeardWhileTheHookRunsAbandonsThePromotion() {
+  void masterHeardWhileTheHookRunsAbandonsThePromotion() throws InterruptedException {
     CompletableFuture<Void> warm = new CompletableFuture<>();
-    ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> warm, Duration.ofSeconds(30))).started();
+    CountDownLatch called = new CountDownLatch(1);
+    ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> {
+      called.countDown();
+      return warm;
+    }, Duration.ofSeconds(30))).started();
     f.advance(f.masterDownInterval());
+    assertTrue(called.await(10, TimeUnit.SECONDS));
     f.receive("n2", 200);
     warm.complete(null);
     f.advance(Duration.ofSeconds(1));
