@@ -25,5 +25,12 @@ public enum DropReason {
   /** Handling it failed unexpectedly; logged with its stack trace. Should stay zero. */
   INTERNAL_ERROR,
   /** An unauthenticated format's checksum (VRRPv3, RFC 5798 section 5.2.8) does not match. */
-  BAD_CHECKSUM
+  BAD_CHECKSUM,
+  /**
+   * Unicast only: the source address is none of the configured peers' (checked on the receive
+   * thread, before anything is decoded or queued).
+   */
+  UNKNOWN_SOURCE,
+  /** The bounded queue between the receive thread and the election was full (a flood). */
+  QUEUE_FULL
 }

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
  * warns of senders whose virtual address set differs (logged, not dropped: section 7.1), at most
  * once a minute.
  *
- * <p>The checks up to the node id ({@link #screen}) depend on the datagram alone; only the replay
- * window is the election's state, guarded by its lock. So a filter that runs before a datagram is
- * queued for the election (against a flood) can screen on the receive thread, with a wire format
- * of its own (a codec reuses its MACs and is not thread-safe).
+ * <p>The checks up to the TTL ({@link #screen}) depend on the datagram alone and run on the
+ * receive thread, before the datagram is queued for the election ({@link Intake}, which also
+ * tells our own node id from a duplicate one), with a wire format of their own (a codec reuses its
+ * MACs and is not thread-safe). Only the replay window is the election's state, guarded by its
+ * lock. The counters are thread-safe.
  */
 final class ReceivePath {
 
@@ -51,20 +52,16 @@ final class ReceivePath {
     this.name = name;
   }
 
-  /** Counts a datagram handed to the election. */
+  /** Counts a datagram handed over by the transport. */
   void received() {
     received.incrementAndGet();
   }
 
   /**
-   * The advertisement {@code d} carries if it passes every check; otherwise null, counted as
-   * dropped. Under the election's lock.
+   * The advertisement {@code ad}, screened from {@code d}, if it is fresh; otherwise null, counted
+   * as dropped. Under the election's lock.
    */
-  @Nullable Advertisement accept(Datagram d) {
-    Advertisement ad = screen(d);
-    if (ad == null) {
-      return null;
-    }
+  @Nullable Advertisement accept(Datagram d, Advertisement ad) {
     if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
       drop(DropReason.REPLAYED, d);
       return null;
@@ -97,18 +94,18 @@ final class ReceivePath {
     log.error("{}: handling a datagram from {} failed", name, d.source(), e);
   }
 
-  /** The counters, with the election's {@code sent} and {@code stalls}. */
-  HeartbeatStats stats(long sent, long stalls) {
+  /** The counters, with the election's {@code sent}, {@code stalls} and {@code duplicateNodeIds}. */
+  HeartbeatStats stats(long sent, long stalls, long duplicateNodeIds) {
     EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
     for (DropReason r : DropReason.values()) {
       d.put(r, dropped.get(r.ordinal()));
     }
-    return new HeartbeatStats(received.get(), accepted.get(), d, sent, vipMismatches.get(), stalls);
+    return new HeartbeatStats(received.get(), accepted.get(), d, sent, vipMismatches.get(), stalls, duplicateNodeIds);
   }
 
-  /** Decoding, TTL and node id: what needs nothing but the datagram. */
-  private @Nullable Advertisement screen(Datagram d) {
-    AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
+  /** Decoding with {@code format} and the TTL: what needs nothing but the datagram. */
+  @Nullable Advertisement screen(Datagram d, WireFormat format) {
+    AdvertisementCodec.Decoded decoded = format.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return null;
@@ -116,10 +113,6 @@ final class ReceivePath {
     Advertisement ad = ((AdvertisementCodec.Valid) decoded).advertisement();
     if (d.ttl() >= 0 && d.ttl() != 255) {
       drop(DropReason.BAD_TTL, d);
-      return null;
-    }
-    if (ad.nodeId().equals(self)) {
-      drop(DropReason.OWN_NODE_ID, d);
       return null;
     }
     return ad;

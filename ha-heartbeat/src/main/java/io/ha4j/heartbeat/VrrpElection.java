@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * A master election with the semantics of VRRP (RFC 5798 section 6.4) over authenticated
  * heartbeat advertisements, or over another {@link WireFormat} such as VRRPv3 itself.
  *
- * <p>It owns no thread. Timers run on the given {@link Scheduler}, and the transport hands it
- * received datagrams on the same scheduler. Public methods may be called from any thread: state
+ * <p>It owns no thread. Timers run on the given {@link Scheduler}. Received datagrams are screened
+ * where the transport hands them over (its receive thread: source, decoding and HMAC, TTL) and
+ * queued, bounded, for the same scheduler, so a flood neither grows the heap nor delays the timers
+ * by more than a queue's worth. Public methods may be called from any thread: state
  * changes happen under this object's lock, and listeners are always called on the scheduler
  * thread, in order, never under the lock.
  *
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       it re-arms the timer for one master advertisement interval, during which the datagrams
  *       that piled up in the socket are handled; only if none of them is from a live master does
  *       it take over (keepalived issues #1955, #2271 are false fail-overs from stale timers).
+ *   <li>Duplicate node ids: an advertisement under our own id with another incarnation is from
+ *       another member configured with the same id; it is logged at ERROR (at most once a
+ *       minute), counted ({@link HeartbeatStats#duplicateNodeIds()}), and treated as a peer's, a
+ *       tie of priorities going to the higher incarnation, so that the pair ends with one master.
  *   <li>FAULT: a tracked object with weight 0 that is down; a master leaving for FAULT sends a
  *       priority-0 advertisement first. When the fault clears the member starts over as in
  *       section 6.4.1.
@@ -61,6 +67,8 @@ public final class VrrpElection implements Election {
   private final TrackedPriority tracked;
   private final Advertiser advertiser;
   private final ReceivePath receivePath;
+  private final Intake intake;
+  private final DuplicateNodeIds duplicates;
   private final ListenerDispatch listeners;
   private final ElectionTimer timer;
   private final Promotion promotion;
@@ -112,6 +120,8 @@ public final class VrrpElection implements Election {
     this.tracked = new TrackedPriority(config.priority(), config.trackWeights());
     this.advertiser = new Advertiser(config, wireFormat, vipDigest, transport, name, log);
     this.receivePath = new ReceivePath(config.nodeId(), wireFormat, vipDigest, name, log);
+    this.intake = new Intake(config, wireFormat.screeningCopy(), receivePath, advertiser, scheduler, this::onScreened);
+    this.duplicates = new DuplicateNodeIds(name, log);
     this.listeners = new ListenerDispatch(scheduler, name, log);
     this.timer = new ElectionTimer(this, scheduler, listeners, this::timerExpired);
     this.promotion = new Promotion(config, scheduler, this, name, () -> role == Role.BACKUP, this::becomeMaster, log);
@@ -185,7 +195,7 @@ public final class VrrpElection implements Election {
 
   /** The counters: received, accepted, dropped per reason, sent, stalls. */
   public HeartbeatStats stats() {
-    return receivePath.stats(advertiser.sent(), stalls.count());
+    return receivePath.stats(advertiser.sent(), stalls.count(), duplicates.count());
   }
 
   @Override
@@ -201,7 +211,7 @@ public final class VrrpElection implements Election {
     advertiser.newIncarnation();
     if (!transportStarted) {
       transportStarted = true;
-      transport.start(this::onDatagram);
+      transport.start(intake);
     }
     initialize("started");
   }
@@ -253,25 +263,29 @@ public final class VrrpElection implements Election {
 
   // ---- events, to the current state's handlers ----------------------------------------------
 
-  private void onDatagram(Datagram datagram) {
-    receivePath.received();
+  /** A datagram that passed the {@link Intake}'s screen, on the scheduler. */
+  private void onScreened(Intake.Screened screened) {
     try {
       synchronized (this) {
-        handle(datagram);
+        handle(screened);
       }
     } catch (RuntimeException e) {
-      receivePath.failed(datagram, e);
+      receivePath.failed(screened.datagram(), e);
     }
   }
 
-  private void handle(Datagram d) {
+  private void handle(Intake.Screened screened) {
+    Datagram d = screened.datagram();
     if (role == Role.INIT) {
       receivePath.drop(DropReason.NOT_RUNNING, d);
       return;
     }
-    Advertisement ad = receivePath.accept(d);
+    Advertisement ad = receivePath.accept(d, screened.advertisement());
     if (ad == null) {
       return;
+    }
+    if (screened.duplicateNodeId()) {
+      duplicates.heard(ad, d, advertiser.incarnation(), clock.nanoTime());
     }
     log.trace("{}: {} {} from {}", name, role, ad, d.source());
     // The transport's arrival time, not the time this thread got to it: RFC 5798 resets the

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.election.Tracked;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.ElectionListener;
@@ -330,7 +331,9 @@ class VrrpElectionTest {
     f.deliver(packet);
     f.deliver(packet);
     f.deliver(f.encode("n2", 200, INTERVAL), 64);
-    f.deliver(f.encode("n1", 200, INTERVAL));
+    // Our own, looped back: our node id and incarnation (the fixture's 7).
+    f.deliver(f.codec.encode(new Advertisement(ElectionFixture.CLUSTER, ElectionFixture.GROUP, NodeId.of("n1"), 200,
+        Role.MASTER, INTERVAL, 7, 1, ElectionFixture.NO_VIPS)));
     var stats = f.election.stats();
     assertEquals(4, stats.received());
     assertEquals(1, stats.accepted());
