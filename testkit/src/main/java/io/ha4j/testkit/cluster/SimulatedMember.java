@@ -58,6 +58,8 @@ final class SimulatedMember {
   private final History history;
   private final long seed;
   private int incarnation;
+  /** The node id when it is not the member's name: a duplicate id ({@link Fault.DuplicateId}). */
+  private @Nullable String nodeId;
   private double rate = 1.0;
   private boolean interfaceUp = true;
   private boolean checkUp = true;
@@ -155,7 +157,9 @@ final class SimulatedMember {
       return;
     }
     incarnation++;
-    long inc = incarnation;
+    // Distinct between members too, as wall-clock incarnations are: twins with one node id
+    // (Fault.DuplicateId) tell each other apart by them.
+    long inc = ((long) incarnation << 4) | cluster.index(name);
     NodeScheduler s = new NodeScheduler(timeline, name + "#" + inc, rate);
     InetAddress self = cluster.address(name);
     DatagramTransport t = network.attach(new InetSocketAddress(self, PORT), s.socket());
@@ -168,7 +172,7 @@ final class SimulatedMember {
     HeartbeatConfig config = HeartbeatConfig.builder()
         .clusterId(0x48413441)
         .groupId(1)
-        .nodeId(name)
+        .nodeId(nodeId != null ? nodeId : name)
         .priority(cluster.priority(name))
         .advertisementInterval(cluster.advertisementInterval())
         .preempt(cluster.preempt())
@@ -267,6 +271,12 @@ final class SimulatedMember {
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
   void stop() {
     stopThen(false);
+  }
+
+  /** Restarts with {@code twin}'s node id, and keeps it. */
+  void restartAs(String twin) {
+    nodeId = twin;
+    restart();
   }
 
   /** Stops gracefully, then boots a new incarnation. */
