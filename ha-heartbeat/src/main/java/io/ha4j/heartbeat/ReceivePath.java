@@ -1,6 +1,5 @@
 package io.ha4j.heartbeat;
 
-import io.ha4j.api.NodeId;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.heartbeat.internal.ReplayWindow;
 import java.util.EnumMap;
@@ -31,7 +30,6 @@ final class ReceivePath {
 
   private final Logger log;
 
-  private final NodeId self;
   private final WireFormat wireFormat;
   private final byte[] vipDigest;
   private final String name;
@@ -44,9 +42,8 @@ final class ReceivePath {
   private final AtomicLong vipMismatches = new AtomicLong();
   private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
 
-  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, String name, Logger log) {
+  ReceivePath(WireFormat wireFormat, byte[] vipDigest, String name, Logger log) {
     this.log = log;
-    this.self = self;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
     this.name = name;

@@ -119,7 +119,7 @@ public final class VrrpElection implements Election {
     byte[] vipDigest = wireFormat.vipDigest(config.virtualAddresses());
     this.tracked = new TrackedPriority(config.priority(), config.trackWeights());
     this.advertiser = new Advertiser(config, wireFormat, vipDigest, transport, name, log);
-    this.receivePath = new ReceivePath(config.nodeId(), wireFormat, vipDigest, name, log);
+    this.receivePath = new ReceivePath(wireFormat, vipDigest, name, log);
     this.intake = new Intake(config, wireFormat.screeningCopy(), receivePath, advertiser, scheduler, this::onScreened);
     this.duplicates = new DuplicateNodeIds(name, log);
     this.listeners = new ListenerDispatch(scheduler, name, log);
@@ -218,6 +218,10 @@ public final class VrrpElection implements Election {
 
   @Override
   public synchronized void stop() {
+    if (role != Role.INIT) {
+      // What this run received and dropped (a flood shows here), for the operator's last look.
+      log.info("{}: stopping; {}", name, stats());
+    }
     state().shutdown();
     setRole(Role.INIT, "stopped");
   }
