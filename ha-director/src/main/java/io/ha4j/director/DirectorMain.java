@@ -7,6 +7,7 @@ import io.ha4j.core.member.Member;
 import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.core.member.MemberEvent;
 import io.ha4j.core.reconcile.ReconcileOptions;
+import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.VrrpElection;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,10 +74,20 @@ public final class DirectorMain {
   private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] CONFIG-FILE";
 
   /** What {@link #run} returns once the director runs. */
-  static final int RUNNING = -1;
+  public static final int RUNNING = -1;
 
   /** Starts the director; returns {@link #RUNNING} once it runs, else the exit code. */
   static int run(String[] args, PrintStream err) {
+    return run(args, err, null);
+  }
+
+  /**
+   * Starts the director over {@code table} instead of the kernel's IPVS (an embedder's own table,
+   * or a test's fake), with the arguments of {@link #main}; returns {@link #RUNNING} once it runs,
+   * else the exit code. The caller keeps the JVM alive; SIGTERM hands over and stops as in {@link
+   * #main}.
+   */
+  public static int run(String[] args, PrintStream err, @Nullable Supplier<LoadBalancerTable> table) {
     boolean noIpvs = false;
     boolean warmUp = true;
     boolean check = false;
@@ -120,13 +132,13 @@ public final class DirectorMain {
       err.println("director: cannot manage virtual addresses here: " + LinuxVip.unavailabilityCause());
       return 2;
     }
-    if (!noIpvs && !Ipvs.isAvailable()) {
+    if (!noIpvs && table == null && !Ipvs.isAvailable()) {
       err.println("director: IPVS unavailable: " + Ipvs.unavailabilityCause()
           + " (--no-ipvs runs the VIP and the election only)");
       return 2;
     }
     try {
-      start(config, noIpvs, warmUp, log);
+      start(config, noIpvs, warmUp, table == null ? IpvsClient::open : table, log);
       return RUNNING;
     } catch (IOException | RuntimeException e) {
       err.println("director: cannot start: " + e);
@@ -134,25 +146,31 @@ public final class DirectorMain {
     }
   }
 
-  private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Logger log) throws IOException {
-    SystemScheduler scheduler = new SystemScheduler("director");
+  private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Supplier<LoadBalancerTable> table,
+      Logger log) throws IOException {
+    // Two threads: the election and its timers on one where nothing blocks, so that its adverts
+    // keep time while the member waits for netlink (VIPs, IPVS: a reply may take seconds) and a
+    // storm of health changes reconciles the table.
+    SystemScheduler electionScheduler = new SystemScheduler("election");
+    SystemScheduler scheduler = new SystemScheduler("member");
     List<AutoCloseable> resources = new ArrayList<>();
+    resources.add(electionScheduler);
     resources.add(scheduler);
     // The native transport stamps advertisements with the kernel's arrival time, so the
     // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
     DatagramTransport heartbeat;
     InetSocketAddress heartbeatAddress;
     if (LinuxUdpTransport.isAvailable()) {
-      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), scheduler);
+      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
       heartbeat = t;
       heartbeatAddress = t.localAddress();
     } else {
-      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), electionScheduler);
       heartbeat = t;
       heartbeatAddress = t.localAddress();
     }
     resources.add(heartbeat);
-    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, scheduler);
+    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
         .build();
@@ -179,7 +197,7 @@ public final class DirectorMain {
     }
     if (!noIpvs) {
       config.virtualServers().forEach(vs -> b.service(vs.service()));
-      IpvsClient ipvs = IpvsClient.open();
+      LoadBalancerTable ipvs = table.get();
       resources.add(ipvs);
       b.loadBalancer(ipvs, health).reconcileOptions(ReconcileOptions.DEFAULTS.withAlpha(alpha));
     } else {

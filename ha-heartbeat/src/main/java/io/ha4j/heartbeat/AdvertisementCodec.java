@@ -34,9 +34,15 @@ public final class AdvertisementCodec {
   static final int MAGIC = 0x4841344A; // "HA4J"
   static final int HEADER_BYTES = 68;
   static final int MAC_BYTES = 32;
-  /** Shortest and longest valid packet. */
+  /** Length of the nonce of a freshness challenge and its response. */
+  public static final int NONCE_BYTES = 16;
+  /** Shortest and longest valid packet (the longest is a challenge or response). */
   public static final int MIN_BYTES = HEADER_BYTES + 1 + MAC_BYTES;
-  public static final int MAX_BYTES = HEADER_BYTES + NodeId.MAX_BYTES + MAC_BYTES;
+  public static final int MAX_BYTES = HEADER_BYTES + NodeId.MAX_BYTES + NONCE_BYTES + 1 + NodeId.MAX_BYTES + MAC_BYTES;
+
+  private static final int KIND_ADVERTISEMENT = 0;
+  private static final int KIND_CHALLENGE = 1;
+  private static final int KIND_RESPONSE = 2;
 
   private static final Role[] STATES = {Role.INIT, Role.BACKUP, Role.MASTER, Role.FAULT};
 
@@ -49,10 +55,56 @@ public final class AdvertisementCodec {
   /** The outcome of {@link #decode}: either an advertisement or the reason it was rejected. */
   public sealed interface Decoded permits Valid, Rejected {}
 
-  /** An authenticated advertisement of this cluster and group. */
-  public record Valid(Advertisement advertisement, int keyId) implements Decoded {
+  /**
+   * An authenticated advertisement of this cluster and group; {@code proof} is set when the packet
+   * is a freshness challenge (then the advertisement is the challenger's header, not an
+   * advertisement of its state) or a response to one.
+   */
+  public record Valid(Advertisement advertisement, int keyId, @Nullable Proof proof) implements Decoded {
     public Valid {
       Objects.requireNonNull(advertisement, "advertisement");
+    }
+
+    /** A plain advertisement. */
+    public Valid(Advertisement advertisement, int keyId) {
+      this(advertisement, keyId, null);
+    }
+  }
+
+  /**
+   * The freshness part of a challenge or a response (package documentation, "Freshness").
+   *
+   * @param response false for a challenge, true for a response
+   * @param peer a challenge's target; a response's challenger
+   * @param nonce {@value #NONCE_BYTES} bytes; copied
+   */
+  public record Proof(boolean response, NodeId peer, byte[] nonce) {
+    public Proof {
+      Objects.requireNonNull(peer, "peer");
+      if (nonce.length != NONCE_BYTES) {
+        throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes, was " + nonce.length);
+      }
+      nonce = nonce.clone();
+    }
+
+    @Override
+    public byte[] nonce() {
+      return nonce.clone();
+    }
+
+    /** Whether the nonce equals {@code other}, compared in constant time. */
+    public boolean nonceEquals(byte[] other) {
+      return MessageDigest.isEqual(nonce, other);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Proof p && p.response == response && p.peer.equals(peer) && nonceEquals(p.nonce);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(response, peer) * 31 + java.util.Arrays.hashCode(nonce);
     }
   }
 
@@ -103,8 +155,21 @@ public final class AdvertisementCodec {
    * @return a new buffer positioned at 0, limited to the packet's length
    */
   public ByteBuffer encode(Advertisement ad) {
+    return encode(ad, null);
+  }
+
+  /**
+   * Encodes a freshness challenge or response: {@code ad}'s fields (for a challenge, the
+   * challenger's header), then {@code proof}, signed with the signing key.
+   *
+   * @return a new buffer positioned at 0, limited to the packet's length
+   */
+  public ByteBuffer encode(Advertisement ad, @Nullable Proof proof) {
     byte[] id = ad.nodeId().value().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + id.length + MAC_BYTES);
+    byte[] peer = proof == null ? new byte[0] : proof.peer().value().getBytes(StandardCharsets.UTF_8);
+    int extension = proof == null ? 0 : NONCE_BYTES + 1 + peer.length;
+    int kind = proof == null ? KIND_ADVERTISEMENT : proof.response() ? KIND_RESPONSE : KIND_CHALLENGE;
+    ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + id.length + extension + MAC_BYTES);
     b.putInt(MAGIC)
         .put((byte) VERSION)
         .put((byte) signingKey.id())
@@ -113,12 +178,16 @@ public final class AdvertisementCodec {
         .putInt(ad.clusterId())
         .put((byte) ad.priority())
         .put((byte) id.length)
-        .putShort((short) 0)
+        .put((byte) kind)
+        .put((byte) 0)
         .putInt((int) ad.interval().toMillis())
         .putLong(ad.incarnation())
         .putLong(ad.sequence())
         .put(ad.vipDigest())
         .put(id);
+    if (proof != null) {
+      b.put(proof.nonce).put((byte) peer.length).put(peer);
+    }
     Mac mac = Objects.requireNonNull(macs[signingKey.id()]);
     mac.update(b.array(), 0, b.position());
     doFinal(mac);
@@ -148,9 +217,14 @@ public final class AdvertisementCodec {
     int cluster = p.getInt(8);
     int priority = p.get(12) & 0xff;
     int idLen = p.get(13) & 0xff;
-    int reserved = p.getShort(14);
+    int kind = p.get(14) & 0xff;
+    int reserved = p.get(15);
     long intervalMs = p.getInt(16) & 0xffffffffL;
-    if (idLen < 1 || idLen > NodeId.MAX_BYTES || len != HEADER_BYTES + idLen + MAC_BYTES
+    int peerLen = kind == KIND_ADVERTISEMENT || len < HEADER_BYTES + idLen + NONCE_BYTES + 1
+        ? 0 : p.get(HEADER_BYTES + idLen + NONCE_BYTES) & 0xff;
+    int extension = kind == KIND_ADVERTISEMENT ? 0 : NONCE_BYTES + 1 + peerLen;
+    if (idLen < 1 || idLen > NodeId.MAX_BYTES || len != HEADER_BYTES + idLen + extension + MAC_BYTES
+        || kind > KIND_RESPONSE || (kind != KIND_ADVERTISEMENT && (peerLen < 1 || peerLen > NodeId.MAX_BYTES))
         || reserved != 0 || stateCode >= STATES.length || group == 0
         || intervalMs < 1 || intervalMs > Advertisement.MAX_INTERVAL.toMillis()) {
       return new Rejected(DropReason.MALFORMED);
@@ -165,7 +239,7 @@ public final class AdvertisementCodec {
     if (mac == null) {
       return new Rejected(DropReason.UNKNOWN_KEY);
     }
-    int signed = HEADER_BYTES + idLen;
+    int signed = len - MAC_BYTES;
     byte[] bytes = new byte[len];
     p.get(0, bytes);
     mac.update(bytes, 0, signed);
@@ -173,27 +247,37 @@ public final class AdvertisementCodec {
     if (!MessageDigest.isEqual(macOut, java.util.Arrays.copyOfRange(bytes, signed, len))) {
       return new Rejected(DropReason.BAD_DIGEST);
     }
-    String id;
-    try {
-      id = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, HEADER_BYTES, idLen))
-          .toString();
-    } catch (CharacterCodingException e) {
+    NodeId nodeId = nodeId(bytes, HEADER_BYTES, idLen);
+    if (nodeId == null) {
       return new Rejected(DropReason.MALFORMED);
     }
-    NodeId nodeId;
-    try {
-      nodeId = new NodeId(id);
-    } catch (IllegalArgumentException e) {
-      return new Rejected(DropReason.MALFORMED);
+    Proof proof = null;
+    if (kind != KIND_ADVERTISEMENT) {
+      int nonceAt = HEADER_BYTES + idLen;
+      NodeId peer = nodeId(bytes, nonceAt + NONCE_BYTES + 1, peerLen);
+      if (peer == null) {
+        return new Rejected(DropReason.MALFORMED);
+      }
+      proof = new Proof(kind == KIND_RESPONSE, peer, java.util.Arrays.copyOfRange(bytes, nonceAt, nonceAt + NONCE_BYTES));
     }
     byte[] digest = java.util.Arrays.copyOfRange(bytes, 36, 36 + Advertisement.VIP_DIGEST_BYTES);
     return new Valid(
         new Advertisement(cluster, group, nodeId, priority, STATES[stateCode], Duration.ofMillis(intervalMs),
             p.getLong(20), p.getLong(28), digest),
-        keyId);
+        keyId, proof);
+  }
+
+  /** The node id in {@code bytes[from, from + len)}, or null if it is not valid UTF-8 or not a node id. */
+  private static @Nullable NodeId nodeId(byte[] bytes, int from, int len) {
+    try {
+      return new NodeId(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, from, len))
+          .toString());
+    } catch (CharacterCodingException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -84,6 +84,15 @@ final class Advertiser {
     return incarnation == this.incarnation || incarnation == previousIncarnation;
   }
 
+  /**
+   * The next advertisement of this incarnation, with a sequence number of its own, for {@code
+   * priority} and {@code state}, to be sent by the caller (an answer to a freshness challenge).
+   */
+  Advertisement next(int priority, Role state) {
+    return new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
+        config.advertisementInterval(), incarnation, ++sequence, vipDigest);
+  }
+
   /** Advertisements sent. */
   long sent() {
     return sent.get();
@@ -93,8 +102,7 @@ final class Advertiser {
 
   /** One datagram per destination of an advertisement, with a sequence number of its own. */
   private void encodeOnce(int priority, Role state, List<Outgoing> packets) {
-    Advertisement ad = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), priority, state,
-        config.advertisementInterval(), incarnation, ++sequence, vipDigest);
+    Advertisement ad = next(priority, state);
     boolean any = false;
     for (InetSocketAddress dest : config.destinations()) {
       try {

@@ -36,6 +36,11 @@ final class AuthenticatedWireFormat implements WireFormat {
     return packet.duplicate();
   }
 
+  /** A freshness challenge or response (package documentation, "Freshness"), positioned at 0. */
+  ByteBuffer encode(Advertisement advertisement, AdvertisementCodec.Proof proof) {
+    return codec.encode(advertisement, proof);
+  }
+
   @Override
   public AdvertisementCodec.Decoded decode(Datagram datagram) {
     return codec.decode(datagram.payload());

@@ -18,7 +18,10 @@ public enum DropReason {
   BAD_TTL,
   /** Carries our own node id: our own multicast looped back, or a misconfigured peer. */
   OWN_NODE_ID,
-  /** An incarnation older than the newest seen, or a sequence number that did not grow. */
+  /**
+   * A sequence number that did not grow within the sender's proven incarnation (or, for a
+   * replay-protected format without freshness proofs, an incarnation older than the newest seen).
+   */
   REPLAYED,
   /** Arrived while the election was not running (INIT). */
   NOT_RUNNING,
@@ -26,6 +29,15 @@ public enum DropReason {
   INTERNAL_ERROR,
   /** An unauthenticated format's checksum (VRRPv3, RFC 5798 section 5.2.8) does not match. */
   BAD_CHECKSUM,
+  /**
+   * An advertisement of an incarnation this receiver has not seen proven fresh yet (a new or
+   * restarted sender, or a replayed capture): held back while the sender is challenged.
+   */
+  UNPROVEN,
+  /** A response to a freshness challenge of ours that echoes no nonce we have outstanding: a replay. */
+  BAD_PROOF,
+  /** Signed with a key that was retired ({@link VrrpElection#retireKey}). */
+  RETIRED_KEY,
   /**
    * Unicast only: the source address is none of the configured peers' (checked on the receive
    * thread, before anything is decoded or queued).

@@ -32,8 +32,8 @@ final class Intake implements Consumer<Datagram> {
   /** Datagrams that passed the screen and wait for the election: many times a burst of adverts. */
   static final int CAPACITY = 512;
 
-  /** A screened datagram, its advertisement, and whether it carries our node id though we did not send it. */
-  record Screened(Datagram datagram, Advertisement advertisement, boolean duplicateNodeId) {}
+  /** A screened datagram, what it decoded to, and whether it carries our node id though we did not send it. */
+  record Screened(Datagram datagram, AdvertisementCodec.Valid valid, boolean duplicateNodeId) {}
 
   private final NodeId self;
   private final WireFormat screening;
@@ -101,13 +101,14 @@ final class Intake implements Consumer<Datagram> {
       path.drop(DropReason.UNKNOWN_SOURCE, d);
       return null;
     }
-    Advertisement ad;
+    AdvertisementCodec.Valid v;
     synchronized (screening) {
-      ad = path.screen(d, screening);
+      v = path.screen(d, screening);
     }
-    if (ad == null) {
+    if (v == null) {
       return null;
     }
+    Advertisement ad = v.advertisement();
     boolean duplicate = false;
     if (ad.nodeId().equals(self)) {
       // Formats without incarnations (VRRP) know themselves by the source address, and have
@@ -118,7 +119,7 @@ final class Intake implements Consumer<Datagram> {
       }
       duplicate = true;
     }
-    return new Screened(d, ad, duplicate);
+    return new Screened(d, v, duplicate);
   }
 
   /** On the scheduler: a queue's worth at most, then the timers get their turn. */

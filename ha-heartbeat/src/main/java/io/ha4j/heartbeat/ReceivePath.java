@@ -12,16 +12,17 @@ import org.slf4j.Logger;
  * The checks between a received datagram and the election's state machine, in the order of the
  * package documentation ("What a receiver checks"): the wire format's decoding (structure,
  * version, cluster, group, key and digest or checksum), the TTL (RFC 5798 section 7.1), our own
- * node id, then the replay window. Each rejection is counted per {@link DropReason} and dropped,
- * never thrown. It also counts the datagrams handed over and the advertisements accepted, and
+ * node id, the key's retirement, then freshness: the challenge and response of {@link
+ * FreshnessProof} for ha4j's format, the replay window for another replay-protected one. Each
+ * rejection is counted per {@link DropReason} and dropped, never thrown. It also counts the datagrams handed over and the advertisements accepted, and
  * warns of senders whose virtual address set differs (logged, not dropped: section 7.1), at most
  * once a minute.
  *
  * <p>The checks up to the TTL ({@link #screen}) depend on the datagram alone and run on the
  * receive thread, before the datagram is queued for the election ({@link Intake}, which also
  * tells our own node id from a duplicate one), with a wire format of their own (a codec reuses its
- * MACs and is not thread-safe). Only the replay window is the election's state, guarded by its
- * lock. The counters are thread-safe.
+ * MACs and is not thread-safe). The key's retirement and freshness are the election's state,
+ * checked under its lock. The counters are thread-safe.
  */
 final class ReceivePath {
 
@@ -36,14 +37,20 @@ final class ReceivePath {
   /** Guarded by the election's lock, as is {@link #vipMismatchWarnings}. */
   private final ReplayWindow replay = new ReplayWindow();
   private final LogThrottle vipMismatchWarnings = new LogThrottle(WARNING_INTERVAL_NANOS);
+  private final KeyRetirement retirement;
+  /** Null for a wire format that cannot prove freshness (VRRP; another format's replay window). */
+  private final @Nullable FreshnessProof freshness;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong vipMismatches = new AtomicLong();
   private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
 
-  ReceivePath(WireFormat wireFormat, byte[] vipDigest, String name, Logger log) {
+  ReceivePath(WireFormat wireFormat, byte[] vipDigest, KeyRetirement retirement, @Nullable FreshnessProof freshness,
+      String name, Logger log) {
     this.log = log;
+    this.retirement = retirement;
+    this.freshness = freshness;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
     this.name = name;
@@ -55,11 +62,36 @@ final class ReceivePath {
   }
 
   /**
-   * The advertisement {@code ad}, screened from {@code d}, if it is fresh; otherwise null, counted
-   * as dropped. Under the election's lock.
+   * The advertisement {@code v} screened from {@code d} carries, if its key is not retired and it
+   * is fresh; otherwise null, counted as dropped (or a freshness challenge, answered). Under the
+   * election's lock.
    */
-  @Nullable Advertisement accept(Datagram d, Advertisement ad) {
-    if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
+  @Nullable Advertisement accept(Datagram d, AdvertisementCodec.Valid v) {
+    if (retirement.retired(v.keyId())) {
+      drop(DropReason.RETIRED_KEY, d);
+      return null;
+    }
+    Advertisement ad = v.advertisement();
+    if (freshness != null) {
+      switch (freshness.check(v)) {
+        case ADVERTISEMENT -> { }
+        case CHALLENGE -> {
+          return null; // not an advertisement; answered or ignored, counted by the proof's stats
+        }
+        case UNPROVEN -> {
+          drop(DropReason.UNPROVEN, d);
+          return null;
+        }
+        case BAD_PROOF -> {
+          drop(DropReason.BAD_PROOF, d);
+          return null;
+        }
+        case REPLAYED -> {
+          drop(DropReason.REPLAYED, d);
+          return null;
+        }
+      }
+    } else if (wireFormat.replayProtected() && !replay.accept(ad.nodeId(), ad.incarnation(), ad.sequence())) {
       drop(DropReason.REPLAYED, d);
       return null;
     }
@@ -101,17 +133,17 @@ final class ReceivePath {
   }
 
   /** Decoding with {@code format} and the TTL: what needs nothing but the datagram. */
-  @Nullable Advertisement screen(Datagram d, WireFormat format) {
+  AdvertisementCodec.@Nullable Valid screen(Datagram d, WireFormat format) {
     AdvertisementCodec.Decoded decoded = format.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return null;
     }
-    Advertisement ad = ((AdvertisementCodec.Valid) decoded).advertisement();
+    AdvertisementCodec.Valid v = (AdvertisementCodec.Valid) decoded;
     if (d.ttl() >= 0 && d.ttl() != 255) {
       drop(DropReason.BAD_TTL, d);
       return null;
     }
-    return ad;
+    return v;
   }
 }

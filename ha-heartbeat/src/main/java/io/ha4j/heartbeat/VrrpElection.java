@@ -67,6 +67,8 @@ public final class VrrpElection implements Election {
   private final TrackedPriority tracked;
   private final Advertiser advertiser;
   private final ReceivePath receivePath;
+  private final KeyRetirement retirement;
+  private final @Nullable FreshnessProof freshness;
   private final Intake intake;
   private final DuplicateNodeIds duplicates;
   private final ListenerDispatch listeners;
@@ -119,7 +121,11 @@ public final class VrrpElection implements Election {
     byte[] vipDigest = wireFormat.vipDigest(config.virtualAddresses());
     this.tracked = new TrackedPriority(config.priority(), config.trackWeights());
     this.advertiser = new Advertiser(config, wireFormat, vipDigest, transport, name, log);
-    this.receivePath = new ReceivePath(wireFormat, vipDigest, name, log);
+    this.retirement = new KeyRetirement(config, clock);
+    this.freshness = wireFormat instanceof AuthenticatedWireFormat authenticated
+        ? new FreshnessProof(config, authenticated, transport, clock, this::answerToChallenge, name, log)
+        : null;
+    this.receivePath = new ReceivePath(wireFormat, vipDigest, retirement, freshness, name, log);
     this.intake = new Intake(config, wireFormat.screeningCopy(), receivePath, advertiser, scheduler, this::onScreened);
     this.duplicates = new DuplicateNodeIds(name, log);
     this.listeners = new ListenerDispatch(scheduler, name, log);
@@ -198,6 +204,34 @@ public final class VrrpElection implements Election {
     return receivePath.stats(advertiser.sent(), stalls.count(), duplicates.count());
   }
 
+  /** The freshness proofs: challenges and responses sent, incarnations proven (none for VRRPv3). */
+  public ProofStats proofStats() {
+    FreshnessProof f = freshness;
+    return f == null ? new ProofStats(0, 0, 0) : f.stats();
+  }
+
+  /**
+   * Stops accepting key {@code keyId} at once: the end of a rollover, once every member signs with
+   * the new key. Advertisements signed with it are dropped as {@link DropReason#RETIRED_KEY}.
+   *
+   * @throws IllegalArgumentException if the key is not configured or is the one this member signs with
+   */
+  public void retireKey(int keyId) {
+    retireKey(keyId, Duration.ZERO);
+  }
+
+  /**
+   * Stops accepting key {@code keyId} once {@code after} has passed on the scheduler's clock (a
+   * rollover's deadline); an earlier deadline set before stays.
+   *
+   * @throws IllegalArgumentException if the key is not configured, is the one this member signs
+   *     with, or {@code after} is negative
+   */
+  public void retireKey(int keyId, Duration after) {
+    retirement.retire(keyId, after);
+    log.info("{}: key {} retired {}", name, keyId, after.isZero() ? "now" : "in " + after);
+  }
+
   @Override
   public void addListener(ElectionListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -209,6 +243,9 @@ public final class VrrpElection implements Election {
       return;
     }
     advertiser.newIncarnation();
+    if (freshness != null) {
+      freshness.reset();
+    }
     if (!transportStarted) {
       transportStarted = true;
       transport.start(intake);
@@ -284,7 +321,7 @@ public final class VrrpElection implements Election {
       receivePath.drop(DropReason.NOT_RUNNING, d);
       return;
     }
-    Advertisement ad = receivePath.accept(d, screened.advertisement());
+    Advertisement ad = receivePath.accept(d, screened.valid());
     if (ad == null) {
       return;
     }
@@ -301,6 +338,11 @@ public final class VrrpElection implements Election {
     heard.heard(ad, heardNanos);
     receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
+  }
+
+  /** Our next advertisement, to answer a freshness challenge with; null unless master or backup. */
+  private @Nullable Advertisement answerToChallenge() {
+    return role == Role.MASTER || role == Role.BACKUP ? advertiser.next(tracked.effective(), role) : null;
   }
 
   private void timerExpired(long lateNanos) {

@@ -56,6 +56,41 @@ class AdvertisementCodecTest {
   }
 
   @Test
+  void challengeAndResponseRoundTripAndMatchTheDocumentedLayout() throws Exception {
+    AdvertisementCodec c = new AdvertisementCodec(0xCAFE0001, 7, List.of(K1));
+    byte[] nonce = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+    var response = new AdvertisementCodec.Proof(true, NodeId.of("peer"), nonce);
+    ByteBuffer b = c.encode(ad(42), response);
+    assertEquals(68 + 2 + 16 + 1 + 4 + 32, b.remaining(), "100 + n + 17 + m bytes");
+    assertEquals(new AdvertisementCodec.Valid(ad(42), 1, response), c.decode(b));
+    byte[] bytes = new byte[b.remaining()];
+    b.duplicate().get(bytes);
+    assertEquals("02" + "00", HexFormat.of().formatHex(bytes, 14, 16), "kind 2 (response), reserved 0");
+    assertEquals("00112233445566778899aabbccddeeff" + "04" + HexFormat.of().formatHex("peer".getBytes(StandardCharsets.UTF_8)),
+        HexFormat.of().formatHex(bytes, 70, 91));
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(K1.secret(), "HmacSHA256"));
+    mac.update(bytes, 0, 91);
+    assertArrayEquals(mac.doFinal(), java.util.Arrays.copyOfRange(bytes, 91, 123), "HMAC over everything before it");
+
+    var challenge = new AdvertisementCodec.Proof(false, NodeId.of("peer"), nonce);
+    ByteBuffer ch = c.encode(ad(0), challenge);
+    assertEquals(1, ch.get(14), "kind 1 (challenge)");
+    assertEquals(new AdvertisementCodec.Valid(ad(0), 1, challenge), c.decode(ch));
+    // The kind decides the length: an advertisement's kind on a challenge's length is malformed.
+    ByteBuffer wrongKind = copy(ch);
+    wrongKind.put(14, (byte) 0);
+    assertEquals(DropReason.MALFORMED, reason(c, wrongKind));
+    ByteBuffer unknownKind = copy(ch);
+    unknownKind.put(14, (byte) 3);
+    assertEquals(DropReason.MALFORMED, reason(c, unknownKind));
+    ByteBuffer noPeer = copy(ch);
+    noPeer.put(70 + 16, (byte) 0);
+    assertEquals(DropReason.MALFORMED, reason(c, noPeer));
+    assertEquals(DropReason.MALFORMED, reason(c, ch.slice(0, ch.remaining() - 1)));
+  }
+
+  @Test
   void rejectsEachReason() {
     AdvertisementCodec c = new AdvertisementCodec(0xCAFE0001, 7, List.of(K1));
     ByteBuffer good = c.encode(ad(1));

@@ -43,7 +43,14 @@ public final class ElectionFixture {
   final List<RoleChange> changes = recorded.changes;
   final List<String> reannounces = recorded.reannounces;
   final AdvertisementCodec codec = new AdvertisementCodec(CLUSTER, GROUP, List.of(KEY));
+  /** Reads what the election signs, whatever its keys. */
+  private final AdvertisementCodec electionCodec;
   private final Map<String, Long> peerSequence = new HashMap<>();
+  /** The last plain advertisement delivered from each scripted peer: what it answers a challenge with. */
+  private final Map<NodeId, Advertisement> lastDelivered = new HashMap<>();
+  private int challengesSeen;
+  /** Whether scripted peers answer the election's freshness challenges (as live members do). */
+  boolean peersAnswer = true;
 
   ElectionFixture(int priority) {
     this(b -> b.priority(priority));
@@ -54,7 +61,9 @@ public final class ElectionFixture {
         .clusterId(CLUSTER).groupId(GROUP).nodeId("n1").priority(100)
         .advertisementInterval(INTERVAL).key(KEY).destination(GROUP_ADDRESS)
         .incarnations(() -> 7);
-    election = new VrrpElection(settings.apply(b).build(), transport, scheduler);
+    HeartbeatConfig config = settings.apply(b).build();
+    electionCodec = new AdvertisementCodec(CLUSTER, GROUP, config.keys());
+    election = new VrrpElection(config, transport, scheduler);
     election.addListener(recorded);
   }
 
@@ -94,25 +103,69 @@ public final class ElectionFixture {
   }
 
   void deliver(ByteBuffer packet, int ttl) {
-    ByteBuffer copy = packet.duplicate();
-    scheduler.execute(() -> transport.receiver().accept(
-        new Datagram(new InetSocketAddress("198.51.100.9", 5151), copy, ttl, clock.nanoTime())));
-    clock.runDue();
+    deliverAt(packet, ttl, -1);
   }
 
   /** Hands over bytes that arrived at {@code arrivedAtNanos} but reach the election only now. */
   void deliverLate(ByteBuffer packet, long arrivedAtNanos) {
-    ByteBuffer copy = packet.duplicate();
-    scheduler.execute(() -> transport.receiver().accept(
-        new Datagram(new InetSocketAddress("198.51.100.9", 5151), copy, 255, arrivedAtNanos)));
-    clock.runDue();
+    deliverAt(packet, 255, arrivedAtNanos);
   }
 
-  /** The advertisements the election sent, decoded, oldest first. */
+  private void deliverAt(ByteBuffer packet, int ttl, long arrivedAtNanos) {
+    ByteBuffer copy = packet.duplicate();
+    if (codec.decode(copy) instanceof AdvertisementCodec.Valid v && v.proof() == null) {
+      lastDelivered.put(v.advertisement().nodeId(), v.advertisement());
+    }
+    scheduler.execute(() -> transport.receiver().accept(new Datagram(new InetSocketAddress("198.51.100.9", 5151),
+        copy, ttl, arrivedAtNanos < 0 ? clock.nanoTime() : arrivedAtNanos)));
+    clock.runDue();
+    answerChallenges();
+  }
+
+  /**
+   * The scripted peers answer the election's freshness challenges at once, each with the
+   * advertisement it sent last (same incarnation and sequence), as a live member would.
+   */
+  private void answerChallenges() {
+    List<AdvertisementCodec.Valid> challenges = challengesSent();
+    if (challengesSeen > challenges.size()) {
+      challengesSeen = 0; // the test cleared what was sent
+    }
+    while (peersAnswer && challengesSeen < challenges.size()) {
+      AdvertisementCodec.Valid c = challenges.get(challengesSeen++);
+      AdvertisementCodec.Proof proof = java.util.Objects.requireNonNull(c.proof());
+      Advertisement last = lastDelivered.get(proof.peer());
+      if (last != null) {
+        ByteBuffer response = codec.encode(last, new AdvertisementCodec.Proof(true, c.advertisement().nodeId(),
+            proof.nonce()));
+        scheduler.execute(() -> transport.receiver().accept(
+            new Datagram(new InetSocketAddress("198.51.100.9", 5151), response, 255, clock.nanoTime())));
+        clock.runDue();
+        challenges = challengesSent();
+      }
+    }
+  }
+
+  /** The freshness challenges the election sent, oldest first. */
+  List<AdvertisementCodec.Valid> challengesSent() {
+    List<AdvertisementCodec.Valid> out = new ArrayList<>();
+    for (CapturingTransport.Sent s : transport.sent) {
+      if (electionCodec.decode(s.payload()) instanceof AdvertisementCodec.Valid v && v.proof() != null
+          && !v.proof().response()) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** The advertisements the election sent (its answers to challenges included, not its challenges), oldest first. */
   List<Advertisement> sent() {
     List<Advertisement> out = new ArrayList<>();
     for (CapturingTransport.Sent s : transport.sent) {
-      out.add(((AdvertisementCodec.Valid) codec.decode(s.payload())).advertisement());
+      AdvertisementCodec.Valid v = (AdvertisementCodec.Valid) codec.decode(s.payload());
+      if (v.proof() == null || v.proof().response()) {
+        out.add(v.advertisement());
+      }
     }
     return out;
   }

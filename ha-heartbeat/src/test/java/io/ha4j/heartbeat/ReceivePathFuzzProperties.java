@@ -139,6 +139,10 @@ class ReceivePathFuzzProperties {
         // Valid and fresh (never delivered): each is only ever sent corrupted.
         fresh.add(f.codec.encode(ad("m", 1, 1000 + i, CLUSTER, GROUP, 254)));
       }
+      for (int i = 0; i < 8; i++) {
+        // Freshness proofs, valid (a challenge to us, a response to us), also only sent corrupted.
+        fresh.add(f.codec.encode(ad("m", 1, 2000 + i, CLUSTER, GROUP, 254), proof(i % 2 == 0)));
+      }
     }
 
     static Advertisement ad(String node, long incarnation, long seq, int cluster, int group, int priority) {
@@ -146,9 +150,15 @@ class ReceivePathFuzzProperties {
           incarnation, seq, NO_VIPS);
     }
 
+    private AdvertisementCodec.Proof proof(boolean response) {
+      byte[] nonce = new byte[AdvertisementCodec.NONCE_BYTES];
+      r.nextBytes(nonce);
+      return new AdvertisementCodec.Proof(response, NodeId.of("n1"), nonce);
+    }
+
     ByteBuffer next() {
       lastTtl = 255;
-      int kind = r.nextInt(13);
+      int kind = r.nextInt(14);
       return switch (kind) {
         case 0 -> random(r.nextInt(AdvertisementCodec.MAX_BYTES + 40));
         case 1 -> flipBits(pickFresh());
@@ -163,6 +173,9 @@ class ReceivePathFuzzProperties {
         case 10 -> headerThenRandom();
         // our own id and incarnation (under another incarnation it is a duplicate id, a peer's)
         case 11 -> f.codec.encode(ad("n1", 7, 1 + r.nextInt(1000), CLUSTER, GROUP, 254));
+        // A response to us echoing a nonce we never sent (a replayed or forged proof).
+        case 12 -> f.codec.encode(ad(r.nextBoolean() ? "m" : "x", r.nextInt(3), 3000 + r.nextInt(1000), CLUSTER, GROUP,
+            254), proof(true));
         default -> {
           lastTtl = r.nextInt(255); // routed: TTL below 255
           yield pickFresh();

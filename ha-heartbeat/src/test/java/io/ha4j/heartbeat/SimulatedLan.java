@@ -36,6 +36,7 @@ final class SimulatedLan {
 
   final class Member implements DatagramTransport {
     final String name;
+    final int index;
     final VirtualScheduler scheduler;
     final InetSocketAddress address;
     final VrrpElection election;
@@ -47,9 +48,12 @@ final class SimulatedLan {
     boolean dead;
     private long pausedUntil;
     private final List<Datagram> socketBuffer = new ArrayList<>();
+    /** Every datagram this member sent, in order: what an attacker on the LAN could capture. */
+    final List<byte[]> captured = new ArrayList<>();
 
     Member(String name, int index, UnaryOperator<HeartbeatConfig.Builder> settings) {
       this.name = name;
+      this.index = index;
       this.scheduler = clock.newScheduler(name);
       this.address = new InetSocketAddress("198.51.100." + index, 5151);
       HeartbeatConfig.Builder b = HeartbeatConfig.builder().clusterId(ElectionFixture.CLUSTER)
@@ -75,6 +79,7 @@ final class SimulatedLan {
       }
       byte[] bytes = new byte[payload.remaining()];
       payload.get(bytes);
+      captured.add(bytes);
       for (Member to : members.values()) {
         if (destination.equals(ElectionFixture.GROUP_ADDRESS) || destination.equals(to.address)) {
           wire.schedule(LATENCY, () -> to.arrive(address, bytes));
@@ -114,6 +119,16 @@ final class SimulatedLan {
       });
     }
 
+    /** Hands {@code bytes} to this member now, as if a host outside the group sent them. */
+    void inject(byte[] bytes) {
+      Consumer<Datagram> r = receiver;
+      if (r != null && !dead) {
+        Datagram d = new Datagram(new InetSocketAddress("203.0.113.66", 5151), ByteBuffer.wrap(bytes.clone()), 255,
+            clock.nanoTime());
+        scheduler.execute(() -> r.accept(d));
+      }
+    }
+
     /** kill -9: no priority-0 advertisement, nothing sent or received any more. */
     void kill() {
       dead = true;
@@ -144,6 +159,19 @@ final class SimulatedLan {
     return m;
   }
 
+  /**
+   * The process of {@code name} dies (kill -9) and a new one starts on the same host (same
+   * address) with {@code settings}: a new election that remembers nothing.
+   */
+  Member restart(String name, UnaryOperator<HeartbeatConfig.Builder> settings) {
+    Member old = members.get(name);
+    old.kill();
+    Member m = new Member(name, old.index, settings);
+    members.put(name, m);
+    m.election.start();
+    return m;
+  }
+
   Member get(String name) {
     return members.get(name);
   }
@@ -153,7 +181,7 @@ final class SimulatedLan {
   }
 
   List<String> masters() {
-    return members.values().stream().filter(m -> m.role() == Role.MASTER).map(m -> m.name).toList();
+    return members.values().stream().filter(m -> !m.dead && m.role() == Role.MASTER).map(m -> m.name).toList();
   }
 
   void advance(Duration d) {

@@ -229,9 +229,25 @@ public final class IpvsClient implements LoadBalancerTable {
     call("start " + d.state() + " sync daemon", f -> IpvsCodec.newDaemon(f, d));
   }
 
-  /** ipvsadm {@code --stop-daemon}. */
+  /**
+   * ipvsadm {@code --stop-daemon}. The kernel answers nothing when the daemon's thread had not run
+   * yet, as right after {@link #startDaemon}: {@code stop_sync_thread}
+   * (net/netfilter/ipvs/ip_vs_sync.c) stops the daemon all the same but returns what {@code
+   * kthread_stop} says of a thread that never started, {@code -EINTR}, and netlink sends no ack
+   * for that. The request is fenced so that this silence shows at once (see {@link
+   * NetlinkConnection#requestFenced}); the daemon list then says whether the daemon stopped.
+   */
   public void stopDaemon(SyncDaemon.State state) {
-    call("stop " + state + " sync daemon", f -> IpvsCodec.delDaemon(f, state));
+    String operation = "stop " + state + " sync daemon";
+    try {
+      connection.requestFenced(IpvsCodec.delDaemon(family(), state));
+    } catch (NetlinkException e) {
+      if (e.kind() != NetlinkException.Kind.KERNEL || !Errno.EINTR.is(e.errno())
+          || daemons().stream().anyMatch(d -> d.state() == state)) {
+        throw IpvsException.of(operation, e);
+      }
+      LOG.debug("{}: stopped before its thread ran, the kernel sent no answer", operation);
+    }
   }
 
   @Override

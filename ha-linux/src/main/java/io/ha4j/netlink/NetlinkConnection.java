@@ -1,6 +1,7 @@
 package io.ha4j.netlink;
 
 import io.ha4j.api.Clock;
+import io.ha4j.linux.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -84,8 +85,26 @@ public final class NetlinkConnection implements AutoCloseable {
    * @throws NetlinkException the kernel's error, a timeout, an overrun or a malformed reply
    */
   public synchronized List<NetlinkMessage> request(MessageBuilder request) {
-    List<Reply> r = pipelineLocked(List.of(request), 1);
-    Reply only = r.get(0);
+    return only(pipelineLocked(List.of(request), 1, false));
+  }
+
+  /**
+   * {@link #request} for a request the kernel may leave without any answer. A handler that returns
+   * {@code EINTR} gets no ack: {@code netlink_rcv_skb} (net/netlink/af_netlink.c) skips it and goes
+   * on with the datagram's next message. ip_vs does that when it stops a sync daemon whose thread
+   * had not run yet. So an {@code NLMSG_NOOP} asking for an ack follows the request in the same
+   * datagram: {@code netlink_rcv_skb} acks control messages itself, after the request, and when
+   * that ack comes and the request's did not, the request was carried out and left unanswered.
+   *
+   * @throws NetlinkException as {@link #request}, and a {@link NetlinkException.Kind#KERNEL} error
+   *     with errno {@code EINTR} for a request left unanswered
+   */
+  public synchronized List<NetlinkMessage> requestFenced(MessageBuilder request) {
+    return only(pipelineLocked(List.of(request), 1, true));
+  }
+
+  private static List<NetlinkMessage> only(List<Reply> replies) {
+    Reply only = replies.get(0);
     NetlinkException e = only.error();
     if (e != null) {
       throw e;
@@ -182,10 +201,14 @@ public final class NetlinkConnection implements AutoCloseable {
    * that error; the rest are still sent.
    */
   public synchronized List<Reply> pipeline(List<MessageBuilder> requests, int window) {
-    return pipelineLocked(requests, window);
+    return pipelineLocked(requests, window, false);
   }
 
-  private List<Reply> pipelineLocked(List<MessageBuilder> requests, int window) {
+  /**
+   * With {@code fenced}, each datagram ends with an {@code NLMSG_NOOP} asking for an ack (see
+   * {@link #requestFenced}); its ack completes the datagram's requests still unanswered.
+   */
+  private List<Reply> pipelineLocked(List<MessageBuilder> requests, int window, boolean fenced) {
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, was " + window);
     }
@@ -195,8 +218,10 @@ public final class NetlinkConnection implements AutoCloseable {
     Map<Integer, Integer> inFlight = new HashMap<>();
     int next = 0;
     int done = 0;
-    while (done < n) {
-      if (inFlight.isEmpty()) {
+    int fence = 0; // the sequence number of the datagram's NLMSG_NOOP, 0 for none
+    // (a fence's ack comes right after the acks before it: waiting for it leaves no stale reply behind)
+    while (done < n || fence != 0) {
+      if (inFlight.isEmpty() && fence == 0) {
         int batchBytes = 0;
         List<ByteBuffer> batch = new ArrayList<>();
         while (next < n && inFlight.size() < window && batchBytes < 16 * 1024) {
@@ -208,6 +233,13 @@ public final class NetlinkConnection implements AutoCloseable {
           inFlight.put(seq, next);
           data.add(new ArrayList<>());
           next++;
+        }
+        if (fenced) {
+          fence = nextSequence();
+          ByteBuffer b = new MessageBuilder(Netlink.NLMSG_NOOP, Netlink.F_REQUEST | Netlink.F_ACK)
+              .build(fence, transport.portId());
+          batch.add(b);
+          batchBytes += Netlink.align(b.remaining());
         }
         ByteBuffer datagram = ByteBuffer.allocate(batchBytes).order(ByteOrder.nativeOrder());
         for (ByteBuffer b : batch) {
@@ -230,10 +262,22 @@ public final class NetlinkConnection implements AutoCloseable {
           done++;
         }
         inFlight.clear();
+        fence = 0;
         continue;
       }
       for (NetlinkMessage m : received) {
         Integer idx = inFlight.get(m.sequence());
+        if (idx == null && fence != 0 && m.sequence() == fence && m.isError() && portError(m) == null) {
+          // Everything before the fence has been handled: what is still in flight got no answer.
+          for (int unanswered : inFlight.values()) {
+            results[unanswered] = new Reply(data.get(unanswered), new NetlinkException(NetlinkException.Kind.KERNEL,
+                Errno.EINTR.number(), "the kernel sent no answer (its handler returned EINTR)", null, null));
+            done++;
+          }
+          inFlight.clear();
+          fence = 0;
+          continue;
+        }
         if (idx == null) {
           staleReplies++;
           continue;

@@ -169,4 +169,30 @@ class NetlinkConnectionTest {
     assertEquals(100, k.requests.size());
     assertTrue(k.requests.stream().allMatch(r -> (r.flags() & Netlink.F_ACK) != 0));
   }
+
+  @Test
+  void fencedRequestLeftUnansweredIsAnEintrAtOnce() {
+    // netlink_rcv_skb sends nothing for a handler's -EINTR and acks the NLMSG_NOOP behind it.
+    ScriptedKernel k = new ScriptedKernel(m -> m.type() == Netlink.NLMSG_NOOP ? List.of(ack(m, 0, PORT)) : List.of());
+    NetlinkException e = assertThrows(NetlinkException.class,
+        () -> connection(k).requestFenced(new MessageBuilder(0x20, 0)));
+    assertEquals(NetlinkException.Kind.KERNEL, e.kind(), e.getMessage());
+    assertTrue(Errno.EINTR.is(e.errno()), e.getMessage());
+    assertEquals(2, k.requests.size());
+    assertEquals(Netlink.F_REQUEST | Netlink.F_ACK, k.requests.get(1).flags());
+  }
+
+  @Test
+  void fencedRequestAnsweredReturnsItsDataAndLeavesNothingBehind() {
+    ScriptedKernel k = new ScriptedKernel(m -> m.type() == Netlink.NLMSG_NOOP ? List.of(ack(m, 0, PORT))
+        : List.of(data(m, 0x20, 0, PORT), ack(m, 0, PORT)));
+    NetlinkConnection c = connection(k);
+    assertEquals(1, c.requestFenced(new MessageBuilder(0x20, 0)).size());
+    assertTrue(k.queue.isEmpty(), "the fence's ack was read");
+    assertEquals(0, c.staleReplies());
+    ScriptedKernel refusing = new ScriptedKernel(m -> List.of(ack(m, m.type() == Netlink.NLMSG_NOOP ? 0 : 3, PORT)));
+    NetlinkException e = assertThrows(NetlinkException.class, () -> connection(refusing).requestFenced(new MessageBuilder(0x20, 0)));
+    assertEquals(3, e.errno());
+    assertTrue(refusing.queue.isEmpty());
+  }
 }

@@ -121,11 +121,14 @@ public final class TakeOverWarmUp {
   private boolean round(HeartbeatConfig copy, VirtualClock clock, Duration untilMaster) {
     Logger quiet = NOPLogger.NOP_LOGGER;
     VirtualScheduler scheduler = clock.newScheduler("warm-up");
+    // Wired as the director wires it: the election on a thread of its own, handing role changes
+    // to the member's, so that the hand-over between the two is warm too.
+    VirtualScheduler electionScheduler = clock.newScheduler("warm-up-election");
     SinkTransport sink = new SinkTransport();
     AckingAddressKernel kernel = new AckingAddressKernel();
     VipOwner owner = VipOwner.builder(kernel, scheduler).logger(quiet).build();
     virtualAddresses.forEach(owner::manage);
-    VrrpElection election = new VrrpElection(copy, wireFormat, sink, scheduler, quiet);
+    VrrpElection election = new VrrpElection(copy, wireFormat, sink, electionScheduler, quiet);
     Member member = Member.builder(scheduler, election, owner).virtualAddresses(virtualAddresses)
         .logger(quiet).build();
     member.start();

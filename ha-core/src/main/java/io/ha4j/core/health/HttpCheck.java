@@ -40,6 +40,10 @@ import org.jspecify.annotations.Nullable;
  * @param sha256 the expected SHA-256 of the body as 64 lower-case hex digits, or null
  * @param insecureTls accept any certificate and host name (a self-signed real server); the
  *     connection is still encrypted
+ * @param maxBodyBytes how much of the body is read at most, 0 or more: without a pattern or a
+ *     digest none is; a pattern is looked for in this prefix; a longer body has no digest (the
+ *     check is down). The rest is not read: the connection closes. {@link #DEFAULT_MAX_BODY_BYTES}
+ *     by default
  */
 public record HttpCheck(
     URI uri,
@@ -48,8 +52,18 @@ public record HttpCheck(
     int maxStatus,
     @Nullable Pattern bodyPattern,
     @Nullable String sha256,
-    boolean insecureTls)
+    boolean insecureTls,
+    long maxBodyBytes)
     implements HealthCheck {
+
+  /** How much of a body a check reads by default: a health page, not a download. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+  /** A check reading at most {@link #DEFAULT_MAX_BODY_BYTES} of the body. */
+  public HttpCheck(URI uri, @Nullable String hostHeader, int minStatus, int maxStatus,
+      @Nullable Pattern bodyPattern, @Nullable String sha256, boolean insecureTls) {
+    this(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, DEFAULT_MAX_BODY_BYTES);
+  }
 
   public HttpCheck {
     Objects.requireNonNull(uri, "uri");
@@ -65,6 +79,9 @@ public record HttpCheck(
     }
     if (maxStatus < minStatus || maxStatus > 599) {
       throw new IllegalArgumentException("maxStatus must be in " + minStatus + "..599, was " + maxStatus);
+    }
+    if (maxBodyBytes < 0) {
+      throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
     }
     if (sha256 != null) {
       sha256 = sha256.toLowerCase(Locale.ROOT);
@@ -98,6 +115,7 @@ public record HttpCheck(
     private @Nullable Pattern bodyPattern;
     private @Nullable String sha256;
     private boolean insecureTls;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
     private Builder(URI uri) {
       this.uri = uri;
@@ -139,8 +157,14 @@ public record HttpCheck(
       return this;
     }
 
+    /** Reads at most {@code bytes} of the body (see {@link HttpCheck#maxBodyBytes()}). */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
     public HttpCheck build() {
-      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls);
+      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, maxBodyBytes);
     }
   }
 }

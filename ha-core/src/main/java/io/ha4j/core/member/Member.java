@@ -9,7 +9,6 @@ import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressEvent;
 import io.ha4j.api.address.AddressOwner;
 import io.ha4j.api.election.Election;
-import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.api.member.ConnectionSync;
@@ -63,6 +62,7 @@ public final class Member implements AutoCloseable {
   private long promotion;
   private @Nullable Cancellable refreshTimer;
   private boolean started;
+  private boolean listening;
 
   Member(MemberBuilder b) {
     this.log = b.log;
@@ -99,24 +99,12 @@ public final class Member implements AutoCloseable {
         acquired.release(a, "start: not master yet");
       }
       acquired.prepare();
-      addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
-      election.addListener(new ElectionListener() {
-        @Override
-        public void onRoleChange(RoleChange change) {
-          // On the election's thread when it shares our scheduler: a take-over's gratuitous ARP
-          // then goes out before the tasks queued meanwhile (the election's role line).
-          if (scheduler.inSchedulerThread()) {
-            onRole(change);
-          } else {
-            scheduler.execute(() -> onRole(change));
-          }
-        }
-
-        @Override
-        public void onReannounce(String reason) {
-          scheduler.execute(() -> announceAll("re-announce: " + reason));
-        }
-      });
+      if (!listening) {
+        // Once for the member's life: neither API can unregister, and the listeners ignore what
+        // comes while stopped, so a restart must not add a second of each.
+        listening = true;
+        listen();
+      }
       reconciles.start();
       election.start();
       log.info("member {} started ({} standby, {} virtual addresses, {} services)",
@@ -124,10 +112,17 @@ public final class Member implements AutoCloseable {
     });
   }
 
+  /** The member's listeners on the address owner and the election; on the scheduler thread. */
+  private void listen() {
+    addresses.watch(e -> scheduler.execute(() -> onAddressEvent(e)));
+    election.addListener(new ElectionHandOff(scheduler, this::onRole, r -> announceAll("re-announce: " + r)));
+  }
+
   /**
    * Leaves the cluster gracefully: the election hands over at once (priority 0), the virtual
    * addresses are released and the sync daemon stopped. The load-balancer table is left as it is,
-   * so that a restart adopts it without dropping connections.
+   * so that a restart adopts it without dropping connections. Runs on the scheduler as a task due
+   * at once: a {@link io.ha4j.core.time.SystemScheduler} closed right after still runs it.
    */
   public void stop() {
     scheduler.execute(() -> {
@@ -135,7 +130,12 @@ public final class Member implements AutoCloseable {
         return;
       }
       started = false;
-      election.stop();
+      try {
+        election.stop();
+      } catch (RuntimeException e) {
+        // The VIPs must go even when the hand-over could not be sent (a scheduler closed meanwhile).
+        events.failure("stop the election", e);
+      }
       reconciles.stop();
       cancelRefresh();
       acquired.releaseAll("stop");
@@ -366,11 +366,11 @@ public final class Member implements AutoCloseable {
     }
   }
 
-  /** Applies an edit of the desired services on the scheduler, then reconciles at once. */
+  /** Applies an edit of the desired services on the scheduler, then reconciles (coalesced). */
   private void editServices(Runnable edit) {
     scheduler.execute(() -> {
       edit.run();
-      reconciles.pass();
+      reconciles.passSoon();
     });
   }
 

@@ -7,6 +7,7 @@ import io.ha4j.core.health.HealthEngine;
 import io.ha4j.core.reconcile.ReconcileReport;
 import io.ha4j.core.reconcile.Reconciler;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * whenever the member asks. Each pass first runs the member's periodic look at the cluster, then
  * reports a pass that changed the table or failed. A member without a table runs no passes. Owned
  * by the member's scheduler thread.
+ *
+ * <p>Requests are coalesced: at most one pass waits in the scheduler's queue, and every request
+ * made before it starts is served by it. A pass reads the whole table and may wait seconds for the
+ * kernel, so a storm of health changes (200 real servers failing at once) costs one pass per
+ * pass's duration while the changes come, and one after them, not 200 queued behind each other;
+ * a role change queued meanwhile waits for one pass at most.
  */
 final class ReconcileLoop {
 
@@ -26,6 +33,8 @@ final class ReconcileLoop {
   private final Runnable beforeEachPass;
   private final DesiredState desired;
   private boolean running;
+  /** A pass is queued and has not started: requests until it starts need no pass of their own. */
+  private final AtomicBoolean queued = new AtomicBoolean();
   private @Nullable Cancellable timer;
   private @Nullable Cancellable healthSubscription;
 
@@ -54,7 +63,7 @@ final class ReconcileLoop {
       healthSubscription = engine.addListener(change -> passSoon());
     }
     passSoon();
-    timer = scheduler.scheduleAtFixedRate(interval, interval, this::pass);
+    timer = scheduler.scheduleAtFixedRate(interval, interval, this::passSoon);
   }
 
   void stop() {
@@ -69,9 +78,14 @@ final class ReconcileLoop {
     }
   }
 
-  /** Runs a pass in a task of its own. */
+  /** Runs a pass in a task of its own, unless one is queued already; from any thread. */
   void passSoon() {
-    scheduler.execute(this::pass);
+    if (queued.compareAndSet(false, true)) {
+      scheduler.execute(() -> {
+        queued.set(false);
+        pass();
+      });
+    }
   }
 
   /** Runs a pass now, with the desired services as they are. */

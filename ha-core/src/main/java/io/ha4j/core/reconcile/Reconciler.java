@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * it into the target, applies them and reports. Entries that already match are never touched, so
  * starting over a table left by a previous run issues no op at all and established connections
  * survive. Only mutable fields changing gives an update ({@code ipvsadm -E/-e}), never a delete and
- * add. Failed ops are reported, not thrown, and planned again by the next pass.
+ * add. Failed ops are reported, not thrown, and planned again by the next pass; a failed op never
+ * takes a service's last live real server with it (see {@link StagedApply}).
  *
  * <p><b>Target.</b> For each real server of a desired service: maintenance {@code DISABLE} takes it
  * out; {@code DRAIN} keeps it at weight 0; otherwise its checks decide: up gives its configured
@@ -104,7 +105,7 @@ public final class Reconciler {
     TableException error = null;
     if (!plan.ops().isEmpty()) {
       try {
-        result = table.apply(plan.ops());
+        result = StagedApply.apply(table, plan, actual);
       } catch (TableException e) {
         LOG.warn("cannot reach the load-balancer table; {} ops not applied: {}", plan.ops().size(), e.getMessage());
         error = e;

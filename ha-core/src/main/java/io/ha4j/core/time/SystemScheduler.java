@@ -35,14 +35,19 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
 
   private static final long MARGIN_NANOS = EXACT_MARGIN.toNanos();
 
+  /** How long {@link #close()} waits for the tasks that were due when it was called. */
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   private final ScheduledThreadPoolExecutor executor;
   private final Clock clock = Clock.system();
+  private final String threadName;
   private volatile @Nullable Thread thread;
 
   /** A scheduler whose thread is named {@code name-N}. */
   public SystemScheduler(String name) {
     Objects.requireNonNull(name, "name");
     String threadName = name + "-" + INSTANCES.incrementAndGet();
+    this.threadName = threadName;
     this.executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -54,6 +59,9 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
             });
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    // After close, what the last tasks schedule (a timer re-armed, a listener call) is dropped
+    // quietly: the owner asked for the stop.
+    executor.setRejectedExecutionHandler((r, e) -> LOG.debug("{}: closed, task dropped", threadName));
   }
 
   /** A scheduler named {@code ha4j-scheduler}. */
@@ -102,10 +110,27 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     return Thread.currentThread() == thread;
   }
 
-  /** Stops the thread; tasks not yet run are dropped. */
+  /**
+   * Stops the thread. Tasks already due run first, so that work handed over just before (a
+   * member's graceful stop: the priority-0 advertisement, the VIPs' release) is not lost; delayed
+   * and periodic tasks are dropped, and so is whatever is scheduled from now on. Waits up to
+   * {@link #CLOSE_WAIT} for the due tasks, unless called from the scheduler's own thread.
+   */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdown();
+    if (inSchedulerThread()) {
+      return;
+    }
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.warn("{}: tasks still running {} after close; interrupting them", threadName, CLOSE_WAIT);
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      executor.shutdownNow();
+    }
   }
 
   /** A task that waits on the CPU for the last stretch before its deadline. */

@@ -97,6 +97,7 @@ class HttpCheckTest {
       reply(ex, 200, HEALTHY);
     });
     server.createContext("/fail", ex -> reply(ex, 503, "maintenance\n"));
+    server.createContext("/huge", HttpCheckTest::huge);
     server.createContext("/host", ex -> reply(ex, 200, "host=" + ex.getRequestHeaders().getFirst("Host") + "\n"));
     server.createContext("/slow", ex -> {
       try {
@@ -106,6 +107,34 @@ class HttpCheckTest {
       }
       reply(ex, 200, HEALTHY);
     });
+  }
+
+  /** The most bytes of /huge's body a server thread wrote for one request, and requests not done yet. */
+  static final java.util.concurrent.atomic.AtomicLong HUGE_WRITTEN = new java.util.concurrent.atomic.AtomicLong();
+  static final java.util.concurrent.atomic.AtomicInteger HUGE_RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+  static final int HUGE_BYTES = 64 << 20;
+
+  /** A healthy page followed by 64 MiB (a misrouted download, or a page that never ends), chunked. */
+  private static void huge(HttpExchange ex) throws IOException {
+    HUGE_RUNNING.incrementAndGet();
+    long written = 0;
+    try {
+      ex.sendResponseHeaders(200, 0);
+      try (var out = ex.getResponseBody()) {
+        out.write(HEALTHY.getBytes(StandardCharsets.UTF_8));
+        byte[] filler = new byte[64 << 10];
+        java.util.Arrays.fill(filler, (byte) 'x');
+        while (written < HUGE_BYTES) {
+          out.write(filler);
+          written += filler.length;
+        }
+      }
+    } catch (IOException e) {
+      // the check closed the connection once it had read enough
+    } finally {
+      HUGE_WRITTEN.accumulateAndGet(written, Math::max);
+      HUGE_RUNNING.decrementAndGet();
+    }
   }
 
   private static void reply(HttpExchange ex, int status, String body) throws IOException {
@@ -192,6 +221,44 @@ class HttpCheckTest {
     var r = settle(HttpCheck.get(url("/ok")).sha256(wrong).build());
     assertEquals(false, r.up());
     assertTrue(r.detail().contains("sha256 " + right + " != " + wrong), r.detail());
+  }
+
+  /** Settles {@code check} on /huge once, then waits for the server to stop writing. */
+  private CheckResult settleHuge(HttpCheck check) {
+    HUGE_WRITTEN.set(0);
+    String id = "rs-" + engine.targets().size();
+    var r = settle(check);
+    engine.unregister(id);
+    Await.until("the /huge handlers are done", () -> HUGE_RUNNING.get() == 0);
+    return r;
+  }
+
+  @Test
+  void aHugeBodyIsReadOnlyAsFarAsTheCheckNeeds() {
+    // issue 16 item 9: a bounded prefix of the body, never the whole body into the heap
+    var status = settleHuge(HttpCheck.get(url("/huge")).build());
+    assertTrue(status.up(), status.detail());
+    assertReadLittle();
+    var pattern = settleHuge(HttpCheck.get(url("/huge")).bodyMatches("status: healthy").build());
+    assertTrue(pattern.up(), pattern.detail());
+    assertReadLittle();
+    var digest = settleHuge(HttpCheck.get(url("/huge")).sha256("00".repeat(32)).maxBodyBytes(1024).build());
+    assertReadLittle();
+    assertEquals(false, digest.up());
+    assertTrue(digest.detail().contains("body longer than 1024 bytes"), digest.detail());
+  }
+
+  /** What the server got into the sockets' buffers before the check closed: far from 64 MiB. */
+  private static void assertReadLittle() {
+    long written = HUGE_WRITTEN.get();
+    assertTrue(written < HUGE_BYTES / 4, "the server wrote " + written + " of " + HUGE_BYTES + " bytes");
+  }
+
+  @Test
+  void aPatternBeyondTheCapIsNotFound() {
+    var r = settle(HttpCheck.get(url("/ok")).bodyMatches("healthy").maxBodyBytes(4).build());
+    assertEquals(false, r.up());
+    assertTrue(r.detail().contains("in its first 4 bytes"), r.detail());
   }
 
   @Test

@@ -241,16 +241,25 @@ class ReconcilerProperties {
   @Property(tries = 200)
   void failedOpsAreReportedNotThrownAndRepairedByTheNextPass(
       @ForAll("cases") Case c, @ForAll("failing") Set<Integer> failing) {
+    // The faults hit ops of the plan by their place in it (a pass may apply them in two batches).
+    Plan expected = Reconciler.plan(c.desired(), c.actual(), c.health(), c.options());
+    Set<TableOp> failingOps = new HashSet<>();
+    Set<Integer> injected = new HashSet<>();
+    for (int i : failing) {
+      if (i < expected.ops().size()) {
+        failingOps.add(expected.ops().get(i));
+        injected.add(i);
+      }
+    }
     var table = new InMemoryTable(c.actual());
-    table.injectFaults((i, op) -> failing.contains(i)
+    table.injectFaults((i, op) -> failingOps.contains(op)
         ? new TableException(TableException.Reason.OVERRUN, 105, "injected ENOBUFS", null) : null);
     var r = new Reconciler(table, c.health(), c.options(), QuorumListener.ignore());
     var first = r.reconcile(c.desired());
+    assertEquals(expected.ops(), first.ops());
     for (ApplyResult.Failure f : first.result().failures()) {
       assertEquals(first.ops().get(f.index()), f.op());
     }
-    Set<Integer> injected = new HashSet<>(failing);
-    injected.removeIf(i -> i >= first.ops().size());
     assertTrue(first.result().failures().stream().map(ApplyResult.Failure::index).collect(Collectors.toSet())
         .containsAll(injected));
 
@@ -262,6 +271,38 @@ class ReconcilerProperties {
     for (TableEntry want : second.plan().target()) {
       assertTrue(same(want, after.get(want.service().key())));
     }
+  }
+
+  @Property(tries = 400)
+  void aFailedOpNeverLeavesAServiceWithoutALiveDestination(
+      @ForAll("cases") Case c, @ForAll("failing") Set<Integer> failing, @ForAll boolean failEveryAdd) {
+    // issue 16 item 11: a failed sorry-server add must not go with the removal of the live servers
+    Plan expected = Reconciler.plan(c.desired(), c.actual(), c.health(), c.options());
+    Set<TableOp> failingOps = new HashSet<>();
+    for (int i : failing) {
+      if (i < expected.ops().size()) {
+        failingOps.add(expected.ops().get(i));
+      }
+    }
+    var table = new InMemoryTable(c.actual());
+    table.injectFaults((i, op) -> failingOps.contains(op) || (failEveryAdd && op instanceof TableOp.AddRealServer)
+        ? new TableException(TableException.Reason.OVERRUN, 105, "injected ENOBUFS", null) : null);
+    var report = new Reconciler(table, c.health(), c.options(), QuorumListener.ignore()).reconcile(c.desired());
+    Map<ServiceKey, TableEntry> before = byKey(c.actual());
+    Map<ServiceKey, TableEntry> after = byKey(table.read());
+    for (TableEntry want : report.plan().target()) {
+      ServiceKey key = want.service().key();
+      boolean liveBefore = before.containsKey(key) && live(before.get(key));
+      Statistics.label("live before, live wanted").collect(liveBefore && live(want));
+      if (liveBefore && live(want)) {
+        assertTrue(live(after.get(key)), () -> key + " left without a live destination: before " + before.get(key)
+            + ", after " + after.get(key) + ", failures " + report.result().failures());
+      }
+    }
+  }
+
+  private static boolean live(TableEntry e) {
+    return e.realServers().stream().anyMatch(rs -> rs.weight() > 0);
   }
 
   @Provide

@@ -141,6 +141,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void aFailedSorryServerAddKeepsTheLastRealServerUntilItGoesIn() {
+    // issue 16 item 11: the kernel refuses the sorry server (ENOMEM); its removal of A must wait
+    var table = new InMemoryTable(List.of());
+    var r = reconciler(table, ReconcileOptions.DEFAULTS);
+    var desired = List.of(DesiredService.of(WEB, List.of(A, B)).withSorryServer(SORRY));
+    health.set(A, UP).set(B, DOWN);
+    r.reconcile(desired);
+    health.set(A, DOWN);
+    table.injectFaults((i, op) -> op instanceof TableOp.AddRealServer a && a.realServer().equals(SORRY)
+        ? new TableException(TableException.Reason.OTHER, 12, "injected ENOMEM", null) : null);
+
+    var failed = r.reconcile(desired);
+    assertEquals(Set.of(A.endpoint()), dests(table, WEB).keySet(), "A stays while the sorry server is missing");
+    assertEquals(2, failed.result().failures().size(), failed.result().failures().toString());
+    assertEquals(new TableOp.DeleteRealServer(WEB.key(), A.endpoint()), failed.result().failures().get(1).op());
+
+    table.injectFaults((i, op) -> null);
+    assertTrue(r.reconcile(desired).ok());
+    assertEquals(Map.of(SORRY.endpoint(), SORRY), dests(table, WEB));
+  }
+
+  @Test
   void sorryServerWithQuiescentPoolKeepsRealServersAtWeightZero() {
     // keepalived.conf(5) sorry_server + inhibit_on_failure: the failed servers stay, quiesced
     var table = new InMemoryTable(List.of());

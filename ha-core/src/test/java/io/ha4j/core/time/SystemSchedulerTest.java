@@ -64,4 +64,36 @@ class SystemSchedulerTest {
       assertEquals(List.of(), ran);
     }
   }
+  @Test
+  void closeRunsTheTasksAlreadyDueAndDropsTheRest() throws Exception {
+    // issue 16 item 10: member.stop(); scheduler.close(); the stop handed over just before must run
+    SystemScheduler s = new SystemScheduler("close-test");
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    s.execute(() -> {
+      busy.countDown();
+      try {
+        gate.await(10, TimeUnit.SECONDS);
+        ran.add("first");
+      } catch (InterruptedException e) {
+        ran.add("interrupted");
+      }
+    });
+    s.execute(() -> ran.add("due"));
+    s.schedule(Duration.ofHours(1), () -> ran.add("later"));
+    assertTrue(busy.await(5, TimeUnit.SECONDS));
+    CompletableFuture.runAsync(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      gate.countDown();
+    });
+    s.close();
+    assertEquals(List.of("first", "due"), ran);
+    s.execute(() -> ran.add("after close"));
+    assertEquals(List.of("first", "due"), ran);
+  }
 }

@@ -3,6 +3,7 @@ package io.ha4j.heartbeat.metrics;
 import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.HeartbeatStats;
+import io.ha4j.heartbeat.ProofStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,10 @@ import java.util.function.ToLongFunction;
  *   <li>{@code ha4j.heartbeat.stalls}: timers that fired later than the stall threshold;
  *   <li>{@code ha4j.heartbeat.duplicate.node.ids}: advertisements under our own node id that
  *       another member sent (two members configured with one id);
+ *   <li>{@code ha4j.heartbeat.proofs.challenges}, {@code ha4j.heartbeat.proofs.responses}, {@code
+ *       ha4j.heartbeat.proofs.proven}: freshness challenges sent, challenges answered, incarnations
+ *       proven ({@link VrrpElection#proofStats()}; failed proofs are drops, {@code UNPROVEN} and
+ *       {@code BAD_PROOF});
  *   <li>{@code ha4j.heartbeat.priority}: the effective priority now.
  * </ul>
  *
@@ -70,8 +75,20 @@ public final class HeartbeatMetrics implements MeterBinder {
         "Advertisements under our own node id that another member sent", HeartbeatStats::duplicateNodeIds, tags);
     counter(registry, "ha4j.heartbeat.stalls", "Timers that fired later than the stall threshold",
         HeartbeatStats::stalls, tags);
+    proofCounter(registry, "ha4j.heartbeat.proofs.challenges", "Freshness challenges sent",
+        ProofStats::challengesSent);
+    proofCounter(registry, "ha4j.heartbeat.proofs.responses", "Freshness challenges answered",
+        ProofStats::responsesSent);
+    proofCounter(registry, "ha4j.heartbeat.proofs.proven", "Incarnations proven fresh", ProofStats::proven);
     Gauge.builder("ha4j.heartbeat.priority", election, VrrpElection::effectivePriority)
         .description("Effective priority after tracked objects' weights (0 in FAULT)")
+        .tags(tags)
+        .register(registry);
+  }
+
+  private void proofCounter(MeterRegistry registry, String name, String description, ToLongFunction<ProofStats> read) {
+    FunctionCounter.builder(name, election, e -> read.applyAsLong(e.proofStats()))
+        .description(description)
         .tags(tags)
         .register(registry);
   }

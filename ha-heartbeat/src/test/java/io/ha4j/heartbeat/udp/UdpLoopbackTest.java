@@ -90,7 +90,9 @@ class UdpLoopbackTest {
     System.out.printf("[udp-loopback] silent master n3 replaced by n1 after %d ms (master-down interval %d ms)%n",
         silent.toMillis(), mdi.toMillis());
     assertTrue(silent.compareTo(mdi.minus(INTERVAL).minusMillis(20)) >= 0, "too early: " + silent);
-    assertEquals(0, elections.get(0).stats().droppedTotal() - elections.get(0).stats().dropped(DropReason.NOT_RUNNING),
+    // UNPROVEN: the first advertisements of each new master, held back until it answered n1's challenge.
+    assertEquals(0, elections.get(0).stats().droppedTotal() - elections.get(0).stats().dropped(DropReason.NOT_RUNNING)
+            - elections.get(0).stats().dropped(DropReason.UNPROVEN),
         "n1 dropped packets: " + elections.get(0).stats());
     assertEquals(0, transports.get(0).sendFailures());
   }

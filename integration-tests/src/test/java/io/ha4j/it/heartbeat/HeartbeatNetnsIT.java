@@ -110,7 +110,7 @@ class HeartbeatNetnsIT {
   }
 
   /** Waits for the first line from index {@code from} on that reports {@code role}. */
-  private static String awaitRole(
+  static String awaitRole(
       Path log, int from, String role, Duration limit, List<Process> processes, Process writer)
       throws IOException, InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
@@ -140,7 +140,7 @@ class HeartbeatNetnsIT {
         .filter(l -> l.startsWith("ROLE " + role + " ")).findFirst();
   }
 
-  private static Optional<String> lastRole(Path log) throws IOException {
+  static Optional<String> lastRole(Path log) throws IOException {
     String last = null;
     for (String line : lines(log)) {
       if (line.startsWith("ROLE ")) {
@@ -150,16 +150,16 @@ class HeartbeatNetnsIT {
     return Optional.ofNullable(last);
   }
 
-  private static List<String> lines(Path log) throws IOException {
+  static List<String> lines(Path log) throws IOException {
     return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
   }
 
-  private static String javaBinary() {
+  static String javaBinary() {
     return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
   /** Failsafe may put a manifest-only jar on java.class.path; its own property has the real path. */
-  private static String testClassPath() {
+  static String testClassPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }

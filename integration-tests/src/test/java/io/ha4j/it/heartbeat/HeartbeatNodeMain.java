@@ -1,6 +1,7 @@
 package io.ha4j.it.heartbeat;
 
 import io.ha4j.core.time.SystemScheduler;
+import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.HeartbeatKey;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,10 @@ import java.util.concurrent.CountDownLatch;
  * args: nodeId priority intervalMs interface unicast   bindAddress port peer...
  *       nodeId priority intervalMs interface multicast group       port
  * </pre>
+ *
+ * <p>{@code -Dha4j.it.clockOffsetMs=-3600000} makes the incarnation come from a wall clock that
+ * far off (a VM snapshot restored, a start before NTP sync). Every second it prints {@code STATS
+ * accepted=.. unproven=.. badProof=.. replayed=.. challenges=.. responses=.. proven=..}.
  */
 public final class HeartbeatNodeMain {
 
@@ -41,6 +47,11 @@ public final class HeartbeatNodeMain {
     SystemScheduler scheduler = new SystemScheduler("hb-" + node);
     HeartbeatConfig.Builder b = HeartbeatConfig.builder().clusterId(0x4e4e5301).groupId(42).nodeId(node)
         .priority(priority).advertisementInterval(interval).key(KEY);
+    long offsetMs = Long.getLong("ha4j.it.clockOffsetMs", 0L);
+    if (offsetMs != 0) {
+      SecureRandom random = new SecureRandom();
+      b.incarnations(() -> ((System.currentTimeMillis() + offsetMs) << 20) | (random.nextInt() & 0xfffff));
+    }
     UdpTransport transport;
     if (mode.equals("unicast")) {
       transport = UdpTransport.unicast(new InetSocketAddress(address, port), scheduler);
@@ -58,6 +69,14 @@ public final class HeartbeatNodeMain {
       System.out.flush();
     });
     election.start();
+    scheduler.scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1), () -> {
+      var st = election.stats();
+      var p = election.proofStats();
+      System.out.println("STATS accepted=" + st.accepted() + " unproven=" + st.dropped(DropReason.UNPROVEN)
+          + " badProof=" + st.dropped(DropReason.BAD_PROOF) + " replayed=" + st.dropped(DropReason.REPLAYED)
+          + " challenges=" + p.challengesSent() + " responses=" + p.responsesSent() + " proven=" + p.proven());
+      System.out.flush();
+    });
     System.out.println("READY " + node + " " + transport.localAddress());
     System.out.flush();
     new CountDownLatch(1).await();

@@ -55,6 +55,8 @@ public final class ClusterArbitraries {
     STOP_RESTART,
     /** A running member restarts (stop, then a new incarnation). */
     RESTART,
+    /** A running or crashed member restarts with its wall clock stepped back (a lower incarnation). */
+    CLOCK_BACK,
     /** A member stalls for a quarter to ten advertisement intervals. */
     STALL,
     /** A member's tracked check fails (its priority drops) and recovers. */
@@ -200,6 +202,7 @@ public final class ClusterArbitraries {
     all.put(Episode.STOP_RESTART, Combinators.combine(node, gap, gap)
         .as((n, g1, g2) -> twoSteps(g1, new Fault.Stop(n), g2, new Fault.Restart(n))));
     all.put(Episode.RESTART, Combinators.combine(node, gap).as((n, g) -> List.of(new Step(g, new Fault.Restart(n)))));
+    all.put(Episode.CLOCK_BACK, Combinators.combine(node, gap).as((n, g) -> List.of(new Step(g, new Fault.ClockBack(n)))));
     all.put(Episode.STALL, Combinators.combine(node, gap, stall)
         .as((n, g, d) -> List.of(new Step(g, new Fault.Stall(n, d)))));
     all.put(Episode.PRIORITY, Combinators.combine(node, gap, gap)

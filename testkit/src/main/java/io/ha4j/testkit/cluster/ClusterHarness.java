@@ -236,6 +236,8 @@ public final class ClusterHarness {
       member(s.node()).stop();
     } else if (fault instanceof Fault.Restart r) {
       member(r.node()).restart();
+    } else if (fault instanceof Fault.ClockBack c) {
+      member(c.node()).restartWithClockBehind();
     } else if (fault instanceof Fault.Stall s) {
       SimulatedMember m = member(s.node());
       if (m.running()) {

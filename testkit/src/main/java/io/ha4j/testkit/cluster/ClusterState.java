@@ -55,7 +55,7 @@ final class ClusterState {
       stalledUntil.remove(c.node());
     } else if (fault instanceof Fault.Stop s) {
       up.remove(s.node());
-    } else if (fault instanceof Fault.Restart r) {
+    } else if (fault instanceof Fault.Boot r) {
       up.add(r.node());
     } else if (fault instanceof Fault.DuplicateId d) {
       up.add(d.node()); // a restart, under the twin's id

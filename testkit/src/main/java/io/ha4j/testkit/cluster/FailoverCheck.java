@@ -28,7 +28,7 @@ final class FailoverCheck {
   void check(ClusterState s, History.FaultApplied f, int index, List<Violation> violations) {
     Fault fault = f.fault();
     boolean crash = fault instanceof Fault.Crash;
-    if (!(crash || fault instanceof Fault.Stop || fault instanceof Fault.Restart
+    if (!(crash || fault instanceof Fault.Stop || fault instanceof Fault.Boot
         || fault instanceof Fault.InterfaceDown)) {
       return;
     }

@@ -35,6 +35,9 @@ public sealed interface Fault {
   /** A fault that acts on the links between members. */
   sealed interface NetworkFault extends Fault {}
 
+  /** A node fault after which the member runs a new incarnation (booted, or stopped and booted). */
+  sealed interface Boot extends NodeFault {}
+
   /** A fault of a real server behind the virtual service; the election does not see it. */
   sealed interface RealServerFault extends Fault {
     /** The real server, {@code rs1} .. {@code rs9}. */
@@ -93,7 +96,7 @@ public sealed interface Fault {
    * The member starts again with a new incarnation: after a crash or stop it boots; while running
    * it is stopped gracefully first (a service restart).
    */
-  record Restart(String node) implements NodeFault {
+  record Restart(String node) implements Boot {
     public Restart {
       checkNode(node);
     }
@@ -101,6 +104,23 @@ public sealed interface Fault {
     @Override
     public String text() {
       return "restart " + node;
+    }
+  }
+
+  /**
+   * The member restarts as {@link Restart} does, with its wall clock stepped back (a VM snapshot
+   * restored, a start before NTP sync): its new incarnation is lower than every one before. Peers
+   * that took it for a replay would leave two masters that hear each other, which {@link
+   * Invariant#S1}, {@link Invariant#S2} and {@link Invariant#L3} report.
+   */
+  record ClockBack(String node) implements Boot {
+    public ClockBack {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "clock-back " + node;
     }
   }
 
@@ -324,6 +344,7 @@ public sealed interface Fault {
         case "crash" -> new Crash(w[1]);
         case "stop" -> new Stop(w[1]);
         case "restart" -> new Restart(w[1]);
+        case "clock-back" -> new ClockBack(w[1]);
         case "stall" -> new Stall(w[1], Scenario.parseDuration(w[2]));
         case "priority-drop" -> new PriorityDrop(w[1]);
         case "priority-restore" -> new PriorityRestore(w[1]);

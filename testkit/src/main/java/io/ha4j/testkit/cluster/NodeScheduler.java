@@ -7,15 +7,20 @@ import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The scheduler of one incarnation of a simulated member, over a {@link VirtualScheduler} of the
  * cluster's timeline. It adds what a host does to a process:
  *
  * <ul>
- *   <li>a clock of its own that may run fast or slow ({@link #setRate}): delays are measured on it;
+ *   <li>a clock of its own that may run fast or slow ({@link #setRate}): delays are measured on it,
+ *       and a timer pending when the rate changes is re-armed on the new rate, as a host's timers
+ *       follow its clock when NTP slews it (a timer armed before a clock slows never fires before
+ *       its deadline on that clock);
  *   <li>death ({@link #kill}): nothing scheduled runs any more, as when the host crashes;
  *   <li>stalls ({@link #stall}): timers due meanwhile run late when the stall ends, and datagrams
  *       that arrive meanwhile wait in the socket ({@link #socket()}) and are handed over only after
@@ -29,6 +34,8 @@ final class NodeScheduler implements Scheduler {
   private final VirtualScheduler delegate;
   private final DriftingClock clock;
   private final List<Runnable> socketBuffer = new ArrayList<>();
+  /** Timers not yet due, in the order they were armed: re-armed when the rate changes. */
+  private final Set<Timer> pending = new LinkedHashSet<>();
   private final Scheduler socket = new Socket();
   private boolean dead;
   private boolean stalled;
@@ -50,7 +57,7 @@ final class NodeScheduler implements Scheduler {
     if (dead) {
       return () -> { };
     }
-    return delegate.schedule(clock.toTimeline(delay), guarded(task));
+    return new Timer(guarded(task), clock.nanoTime() + delay.toNanos(), 0).arm();
   }
 
   @Override
@@ -59,7 +66,10 @@ final class NodeScheduler implements Scheduler {
     if (dead) {
       return () -> { };
     }
-    return delegate.scheduleAtFixedRate(clock.toTimeline(initialDelay), clock.toTimeline(period), guarded(task));
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("period must be positive, was " + period);
+    }
+    return new Timer(guarded(task), clock.nanoTime() + initialDelay.toNanos(), period.toNanos()).arm();
   }
 
   @Override
@@ -75,12 +85,18 @@ final class NodeScheduler implements Scheduler {
   /** From now on the member's clock runs at {@code rate} times true time. */
   void setRate(double rate) {
     clock.setRate(rate);
+    for (Timer t : List.copyOf(pending)) {
+      t.rearm();
+    }
   }
 
   /** The host died: nothing of this incarnation runs again. */
   void kill() {
     dead = true;
     socketBuffer.clear();
+    for (Timer t : List.copyOf(pending)) {
+      t.cancel();
+    }
   }
 
   boolean dead() {
@@ -112,6 +128,57 @@ final class NodeScheduler implements Scheduler {
         task.run();
       }
     };
+  }
+
+  /**
+   * A one-shot or fixed-rate timer whose deadline is on the member's clock; on the timeline it is
+   * one task at a time, armed for the true time the clock takes to reach the deadline at its
+   * current rate.
+   */
+  private final class Timer implements Cancellable {
+    private final Runnable task;
+    private final long periodNanos;
+    private long deadline;
+    private Cancellable armed = () -> { };
+    private boolean cancelled;
+
+    Timer(Runnable task, long deadline, long periodNanos) {
+      this.task = task;
+      this.deadline = deadline;
+      this.periodNanos = periodNanos;
+    }
+
+    Timer arm() {
+      pending.add(this);
+      armed = delegate.schedule(clock.toTimeline(Duration.ofNanos(Math.max(0, deadline - clock.nanoTime()))), this::fire);
+      return this;
+    }
+
+    void rearm() {
+      armed.cancel();
+      arm();
+    }
+
+    private void fire() {
+      pending.remove(this);
+      if (cancelled) {
+        return;
+      }
+      task.run();
+      if (periodNanos > 0 && !cancelled) {
+        // Fixed rate on the member's clock: the next deadline follows the planned one, not the run
+        // (late runs catch up back to back, as VirtualScheduler's do); one that throws runs no more.
+        deadline += periodNanos;
+        arm();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      pending.remove(this);
+      armed.cancel();
+    }
   }
 
   private final class Socket implements Scheduler {

@@ -56,7 +56,7 @@ final class RealServerRemovalCheck {
             downSince.remove(u.realServer());
           } else if (f.fault() instanceof Fault.Crash c) {
             table(weights, c.node()).clear();
-          } else if (f.fault() instanceof Fault.Restart r) {
+          } else if (f.fault() instanceof Fault.Boot r) {
             runningSince.put(r.node(), t);
           }
         } else if (e instanceof History.StallEnded se) {

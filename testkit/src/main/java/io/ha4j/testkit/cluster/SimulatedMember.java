@@ -60,6 +60,8 @@ final class SimulatedMember {
   private int incarnation;
   /** The node id when it is not the member's name: a duplicate id ({@link Fault.DuplicateId}). */
   private @Nullable String nodeId;
+  /** The next incarnation starts with the wall clock stepped back. */
+  private boolean clockBehind;
   private double rate = 1.0;
   private boolean interfaceUp = true;
   private boolean checkUp = true;
@@ -159,7 +161,9 @@ final class SimulatedMember {
     incarnation++;
     // Distinct between members too, as wall-clock incarnations are: twins with one node id
     // (Fault.DuplicateId) tell each other apart by them.
-    long inc = ((long) incarnation << 4) | cluster.index(name);
+    long base = ((long) incarnation << 4) | cluster.index(name);
+    long inc = clockBehind ? -base : base;
+    clockBehind = false;
     NodeScheduler s = new NodeScheduler(timeline, name + "#" + inc, rate);
     InetAddress self = cluster.address(name);
     DatagramTransport t = network.attach(new InetSocketAddress(self, PORT), s.socket());
@@ -276,6 +280,15 @@ final class SimulatedMember {
   /** Restarts with {@code twin}'s node id, and keeps it. */
   void restartAs(String twin) {
     nodeId = twin;
+    restart();
+  }
+
+  /**
+   * As {@link #restart()}, with the wall clock stepped back: the new incarnation is lower than
+   * every one before (the default incarnation is wall-clock time).
+   */
+  void restartWithClockBehind() {
+    clockBehind = true;
     restart();
   }
 

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * other address family exists, and for adding one while a daemon runs; timeouts 900/120/300 with 0 meaning unchanged;
  * acks capped and errors carrying only the request's header ({@code NETLINK_CAP_ACK}); dumps split
  * into datagrams of about one page ({@code NLMSG_GOODSIZE}) and ended by {@code NLMSG_DONE} in a
- * datagram of its own; a destination dump for a missing service is empty, not an error.
+ * datagram of its own; a destination dump for a missing service is empty, not an error; control
+ * messages ({@code NLMSG_NOOP}) acked when they ask for it.
  *
  * <p>Receiving never blocks: when no reply is queued, {@link #receive} fails with a timeout at
  * once. Faults are queued with {@link #inject(IpvsFault)} and hit the replies of the following

@@ -10,7 +10,11 @@ public enum IpvsFault {
   ENOBUFS,
   /** The replies arrive late: the next receive times out, and they come after it (with the old sequence number). */
   DELAY,
-  /** The replies never arrive. */
+  /**
+   * The replies never arrive: what the kernel does for a request whose handler returns {@code
+   * EINTR} (ip_vs stopping a sync daemon whose thread had not run yet); the next message of the
+   * same datagram is answered as usual.
+   */
   LOST_REPLY,
   /** Each reply datagram is cut to half its length. */
   TRUNCATED,

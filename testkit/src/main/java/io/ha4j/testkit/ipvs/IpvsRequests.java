@@ -39,6 +39,13 @@ final class IpvsRequests {
 
   /** Adds the replies to {@code m} to {@code out}: its answer or error, then the ack if asked. */
   void handle(NetlinkMessage m, List<ByteBuffer> out) {
+    if (m.type() < Netlink.NLMSG_MIN_TYPE) {
+      // netlink_rcv_skb acks a control message (an NLMSG_NOOP fence) itself, before any family
+      if ((m.flags() & Netlink.F_ACK) != 0) {
+        out.add(replies.error(m, 0, null));
+      }
+      return;
+    }
     boolean dump = (m.flags() & Netlink.F_DUMP) == Netlink.F_DUMP;
     try {
       if (m.type() == Netlink.GENL_ID_CTRL) {

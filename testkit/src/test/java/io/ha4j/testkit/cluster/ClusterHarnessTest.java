@@ -83,6 +83,25 @@ class ClusterHarnessTest {
   }
 
   @Test
+  void memberRestartedWithItsClockSteppedBackIsFollowedAgain() {
+    // Issue 16 item 2: the new incarnation is lower than the one its peers know (crashed first, or
+    // restarted while master); the invariants (S1, S2, L3: one master, no split brain for longer
+    // than B) catch peers that drop it as a replay.
+    for (boolean crashFirst : List.of(true, false)) {
+      ClusterHarness h = started(ClusterConfig.of(3));
+      if (crashFirst) {
+        h.inject(new Fault.Crash("n1"));
+        h.runFor(Duration.ofSeconds(10));
+      }
+      h.inject(new Fault.ClockBack("n1"));
+      h.runFor(Duration.ofSeconds(10));
+      assertEquals(List.of("n1"), h.masters(), "crash first " + crashFirst);
+      h.assertInvariants();
+      assertEquals(new Fault.ClockBack("n1"), Fault.parse(new Fault.ClockBack("n1").text()));
+    }
+  }
+
+  @Test
   void partitionMakesTwoMastersAndHealingLeavesTheHigherOne() {
     ClusterHarness h = started(ClusterConfig.of(3));
     h.inject(new Fault.Partition(List.of(Set.of("n1"), Set.of("n2", "n3"))));

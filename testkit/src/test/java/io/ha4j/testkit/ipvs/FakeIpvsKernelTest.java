@@ -184,6 +184,20 @@ class FakeIpvsKernelTest {
   }
 
   @Test
+  void daemonStoppedBeforeItsThreadRanIsStoppedThoughTheKernelSaysNothing() throws Exception {
+    // The kernel's silence when a stop comes before the daemon's thread ran (IpvsKernelDifferentialIT
+    // saw it in the VM): the daemon is stopped, the stop's ack never comes, the fence's does.
+    for (SyncDaemon.State state : SyncDaemon.State.values()) {
+      client.startDaemon(SyncDaemon.of(state, "lo", 7));
+      kernel.inject(IpvsFault.LOST_REPLY);
+      client.stopDaemon(state);
+      assertEquals(List.of(), client.daemons());
+    }
+    // The stop of a daemon that does not run still fails as the kernel says.
+    assertReason(TableException.Reason.NO_SUCH_SERVICE, 3, () -> client.stopDaemon(SyncDaemon.State.MASTER));
+  }
+
+  @Test
   void truncatedAndCorruptRepliesAreProtocolErrors() throws Exception {
     client.addService(VirtualService.of(tcp("198.51.100.1", 80), "rr"));
     kernel.inject(IpvsFault.TRUNCATED);

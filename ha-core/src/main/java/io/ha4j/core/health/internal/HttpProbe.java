@@ -8,11 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -92,8 +89,8 @@ final class HttpProbe {
               + " (start the JVM with -D" + RESTRICTED_HEADERS + "=host,connection)"));
     }
     HttpClient client = check.insecureTls() ? insecure : verifying;
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<HttpResponse<BodyPrefix.Read>> exchange = client.sendAsync(request,
+        BodyPrefix.handler(check.maxBodyBytes(), check.bodyPattern() != null, check.sha256() != null));
     CompletableFuture<CheckResult> result =
         exchange.handle((response, e) -> e != null
             ? CheckResult.down("GET " + check.uri() + ": " + ChannelLoop.describe(unwrap(e)))
@@ -106,33 +103,30 @@ final class HttpProbe {
     return result;
   }
 
-  static CheckResult evaluate(HttpCheck check, HttpResponse<byte[]> response) {
+  static CheckResult evaluate(HttpCheck check, HttpResponse<BodyPrefix.Read> response) {
     String what = "GET " + check.uri();
     int status = response.statusCode();
     if (status < check.minStatus() || status > check.maxStatus()) {
       return CheckResult.down(what + ": status " + status + " not in " + check.minStatus() + ".." + check.maxStatus());
     }
-    byte[] body = response.body();
+    BodyPrefix.Read body = response.body();
     var pattern = check.bodyPattern();
-    if (pattern != null && !pattern.matcher(new String(body, StandardCharsets.UTF_8)).find()) {
-      return CheckResult.down(what + ": status " + status + ", body does not match /" + pattern.pattern() + "/");
+    if (pattern != null && !pattern.matcher(new String(body.kept(), StandardCharsets.UTF_8)).find()) {
+      return CheckResult.down(what + ": status " + status + ", body does not match /" + pattern.pattern() + "/"
+          + (body.truncated() ? " in its first " + check.maxBodyBytes() + " bytes" : ""));
     }
     String expected = check.sha256();
     if (expected != null) {
-      String actual = sha256(body);
+      String actual = body.sha256();
+      if (actual == null) {
+        return CheckResult.down(what + ": status " + status + ", body longer than " + check.maxBodyBytes()
+            + " bytes: no digest (raise maxBodyBytes)");
+      }
       if (!actual.equals(expected)) {
         return CheckResult.down(what + ": status " + status + ", body sha256 " + actual + " != " + expected);
       }
     }
     return CheckResult.up(what + ": status " + status);
-  }
-
-  static String sha256(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private static Throwable unwrap(Throwable e) {

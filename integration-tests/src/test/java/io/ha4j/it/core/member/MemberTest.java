@@ -15,6 +15,7 @@ import io.ha4j.core.member.Member;
 import io.ha4j.core.member.MemberBuilder;
 import io.ha4j.core.member.MemberEvent;
 import io.ha4j.core.member.StandbyPolicy;
+import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
 import io.ha4j.testkit.vip.FakeAddressKernel;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +210,57 @@ class MemberTest {
     settle();
     assertTrue(election.stoppedGracefully, "the election sends its priority-0 advert");
     assertFalse(kernel.has("eth0", vip.address()));
+  }
+
+  @Test
+  void aStopCompletesWhenTheEmbedderClosesTheSchedulerRightAfter() throws Exception {
+    // issue 16 item 10: member.stop(); scheduler.close(); must still hand over and release the VIP
+    SystemScheduler real = new SystemScheduler("member-close");
+    VipOwner realOwner = VipOwner.builder(kernel, real).manage(vip).build();
+    try {
+      Member m = Member.builder(real, election, realOwner).virtualAddresses(List.of(vip)).build();
+      m.start();
+      drain(real);
+      election.become(Role.BACKUP, "start");
+      election.become(Role.MASTER, "master-down timer expired");
+      drain(real);
+      assertTrue(kernel.has("eth0", vip.address()), "master holds the VIP");
+
+      m.stop();
+      real.close();
+      assertTrue(election.stoppedGracefully, "the election sent its priority-0 advert");
+      assertFalse(kernel.has("eth0", vip.address()), "the VIP was released");
+    } finally {
+      real.close();
+      realOwner.close();
+    }
+  }
+
+  /** Waits until {@code s} has run what was queued on it before this call. */
+  private static void drain(SystemScheduler s) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    s.execute(done::countDown);
+    assertTrue(done.await(10, TimeUnit.SECONDS), "scheduler stuck");
+  }
+
+  @Test
+  void aRestartedMemberHearsEachRoleChangeOnce() {
+    // issue 16 item 10: start() after stop() must not register the member's listeners again
+    Member m = member().build();
+    m.start();
+    settle();
+    m.stop();
+    settle();
+    m.start();
+    settle();
+    events.clear();
+    election.become(Role.BACKUP, "start");
+    election.become(Role.MASTER, "master-down timer expired");
+    settle();
+    assertEquals(2, events.stream().filter(e -> e instanceof MemberEvent.RoleChanged).count(),
+        events.toString());
+    assertEquals(1, events.stream().filter(e -> e instanceof MemberEvent.AddressAcquired).count(),
+        events.toString());
   }
 
   @Test
