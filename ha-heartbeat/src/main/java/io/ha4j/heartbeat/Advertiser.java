@@ -26,8 +26,9 @@ final class Advertiser {
   private final String name;
   private final AtomicLong sent = new AtomicLong();
 
-  // Guarded by the election's lock.
-  private long incarnation = Long.MIN_VALUE;
+  // Written under the election's lock; the incarnations are read by the receive thread too.
+  private volatile long incarnation = Long.MIN_VALUE;
+  private volatile long previousIncarnation = Long.MIN_VALUE;
   private long sequence;
 
   Advertiser(HeartbeatConfig config, WireFormat wireFormat, byte[] vipDigest, DatagramTransport transport,
@@ -46,6 +47,7 @@ final class Advertiser {
    * sequence numbers from 1 again.
    */
   void newIncarnation() {
+    previousIncarnation = incarnation;
     incarnation = Math.max(config.incarnations().getAsLong(), incarnation + 1);
     sequence = 0;
   }
@@ -67,6 +69,19 @@ final class Advertiser {
     if (!packets.isEmpty()) {
       sent.incrementAndGet();
     }
+  }
+
+  /** This start's incarnation. */
+  long incarnation() {
+    return incarnation;
+  }
+
+  /**
+   * Whether this start or the one before sent under {@code incarnation}: a looped-back
+   * advertisement of the previous start may still be on its way after a restart.
+   */
+  boolean sentUnder(long incarnation) {
+    return incarnation == this.incarnation || incarnation == previousIncarnation;
   }
 
   /**

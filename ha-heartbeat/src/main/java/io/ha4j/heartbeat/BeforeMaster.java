@@ -20,8 +20,9 @@ public interface BeforeMaster {
   BeforeMaster NONE = reason -> CompletableFuture.completedFuture(null);
 
   /**
-   * Prepares to become master. Called on the election's scheduler thread; must return quickly and
-   * do its work asynchronously.
+   * Prepares to become master. Called on a thread of its own, outside the election's lock and off
+   * its scheduler: the hook may block or call the election; a hook that never completes delays the
+   * promotion by {@link HeartbeatConfig#beforeMasterTimeout()} and no more.
    *
    * @param reason why the member is about to become master
    */

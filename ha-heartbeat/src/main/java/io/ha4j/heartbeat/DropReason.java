@@ -37,5 +37,12 @@ public enum DropReason {
   /** A response to a freshness challenge of ours that echoes no nonce we have outstanding: a replay. */
   BAD_PROOF,
   /** Signed with a key that was retired ({@link VrrpElection#retireKey}). */
-  RETIRED_KEY
+  RETIRED_KEY,
+  /**
+   * Unicast only: the source address is none of the configured peers' (checked on the receive
+   * thread, before anything is decoded or queued).
+   */
+  UNKNOWN_SOURCE,
+  /** The bounded queue between the receive thread and the election was full (a flood). */
+  QUEUE_FULL
 }

@@ -87,7 +87,7 @@ final class MasterState implements ElectionState {
       return;
     }
     if (ad.priority() > priority
-        || (ad.priority() == priority && wireFormat.winsTie(ad.nodeId(), config.nodeId()))) {
+        || (ad.priority() == priority && winsTie(ad))) {
       // "Cancel Adver_Timer, Set Master_Adver_Interval to Adver Interval contained in the
       // ADVERTISEMENT, Recompute the Master_Down_Interval, Set Master_Down_Timer, Transition to Backup"
       backup.follow(ad);
@@ -105,6 +105,16 @@ final class MasterState implements ElectionState {
     }
     advertise();
     reannounce("lower-priority master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
+  }
+
+  /** Whether {@code ad}'s sender wins a tie of priorities against us. */
+  private boolean winsTie(Advertisement ad) {
+    if (ad.nodeId().equals(config.nodeId())) {
+      // A duplicate node id (DuplicateNodeIds): the ids tie, so the incarnations decide, the
+      // same way on both members, and the pair ends with one master.
+      return Long.compare(ad.incarnation(), advertiser.incarnation()) > 0;
+    }
+    return wireFormat.winsTie(ad.nodeId(), config.nodeId());
   }
 
   private boolean reannouncedRecently() {

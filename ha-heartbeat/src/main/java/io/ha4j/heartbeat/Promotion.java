@@ -13,7 +13,8 @@ import org.slf4j.Logger;
  * A backup's way to master through the {@link BeforeMaster} hook: the member stays backup while
  * the hook runs and becomes master when it completes, fails or times out ({@link
  * HeartbeatConfig#beforeMasterTimeout()}), unless the promotion was abandoned meanwhile (a master
- * that wins was heard, a fault, a stop). Guarded by the election's lock.
+ * that wins was heard, a fault, a stop). Guarded by the election's lock; the hook itself runs on a
+ * thread of its own, outside it.
  */
 final class Promotion {
 
@@ -60,14 +61,23 @@ final class Promotion {
     running = true;
     long t = ++token;
     log.info("{}: running the before-master hook ({})", name, reason);
+    timeout = scheduler.schedule(config.beforeMasterTimeout(),
+        () -> finish(t, reason, "timed out after " + config.beforeMasterTimeout()));
+    // Neither under the election's lock nor on its scheduler: a hook that blocks, or that waits
+    // for a thread calling back into the election, would hold both (issue 16 item 12). A blocking
+    // hook now delays only this promotion, up to the timeout.
+    Thread hook = new Thread(() -> prepare(t, reason), name + " before-master hook");
+    hook.setDaemon(true);
+    hook.start();
+  }
+
+  private void prepare(long t, String reason) {
     CompletionStage<?> stage;
     try {
       stage = config.beforeMaster().prepare(reason);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    timeout = scheduler.schedule(config.beforeMasterTimeout(),
-        () -> finish(t, reason, "timed out after " + config.beforeMasterTimeout()));
     stage.whenComplete((v, err) -> scheduler.execute(
         () -> finish(t, reason, err == null ? null : "failed: " + err)));
   }

@@ -1,11 +1,8 @@
 package io.ha4j.heartbeat;
 
-import io.ha4j.api.NodeId;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.heartbeat.internal.ReplayWindow;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -16,26 +13,30 @@ import org.slf4j.Logger;
  * package documentation ("What a receiver checks"): the wire format's decoding (structure,
  * version, cluster, group, key and digest or checksum), the TTL (RFC 5798 section 7.1), our own
  * node id, the key's retirement, then freshness: the challenge and response of {@link
- * FreshnessProof} for ha4j's format, the replay window for another replay-protected one. Each rejection is counted per {@link DropReason} and dropped,
- * never thrown. It also counts the datagrams handed over and the advertisements accepted, and
- * warns once per sender whose virtual address set differs (logged, not dropped: section 7.1).
+ * FreshnessProof} for ha4j's format, the replay window for another replay-protected one. Each
+ * rejection is counted per {@link DropReason} and dropped, never thrown. It also counts the datagrams handed over and the advertisements accepted, and
+ * warns of senders whose virtual address set differs (logged, not dropped: section 7.1), at most
+ * once a minute.
  *
- * <p>The checks up to the node id ({@link #screen}) depend on the datagram alone; only the replay
- * window is the election's state, guarded by its lock. So a filter that runs before a datagram is
- * queued for the election (against a flood) can screen on the receive thread, with a wire format
- * of its own (a codec reuses its MACs and is not thread-safe).
+ * <p>The checks up to the TTL ({@link #screen}) depend on the datagram alone and run on the
+ * receive thread, before the datagram is queued for the election ({@link Intake}, which also
+ * tells our own node id from a duplicate one), with a wire format of their own (a codec reuses its
+ * MACs and is not thread-safe). The key's retirement and freshness are the election's state,
+ * checked under its lock. The counters are thread-safe.
  */
 final class ReceivePath {
 
+  /** At most one warning a minute of each kind that a datagram can cause. */
+  static final long WARNING_INTERVAL_NANOS = 60_000_000_000L;
+
   private final Logger log;
 
-  private final NodeId self;
   private final WireFormat wireFormat;
   private final byte[] vipDigest;
   private final String name;
-  /** Guarded by the election's lock, as is {@link #vipMismatchWarned}. */
+  /** Guarded by the election's lock, as is {@link #vipMismatchWarnings}. */
   private final ReplayWindow replay = new ReplayWindow();
-  private final Set<NodeId> vipMismatchWarned = new HashSet<>();
+  private final LogThrottle vipMismatchWarnings = new LogThrottle(WARNING_INTERVAL_NANOS);
   private final KeyRetirement retirement;
   /** Null for a wire format that cannot prove freshness (VRRP; another format's replay window). */
   private final @Nullable FreshnessProof freshness;
@@ -45,31 +46,27 @@ final class ReceivePath {
   private final AtomicLong vipMismatches = new AtomicLong();
   private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
 
-  ReceivePath(NodeId self, WireFormat wireFormat, byte[] vipDigest, KeyRetirement retirement,
-      @Nullable FreshnessProof freshness, String name, Logger log) {
+  ReceivePath(WireFormat wireFormat, byte[] vipDigest, KeyRetirement retirement, @Nullable FreshnessProof freshness,
+      String name, Logger log) {
     this.log = log;
     this.retirement = retirement;
     this.freshness = freshness;
-    this.self = self;
     this.wireFormat = wireFormat;
     this.vipDigest = vipDigest;
     this.name = name;
   }
 
-  /** Counts a datagram handed to the election. */
+  /** Counts a datagram handed over by the transport. */
   void received() {
     received.incrementAndGet();
   }
 
   /**
-   * The advertisement {@code d} carries if it passes every check; otherwise null, counted as
-   * dropped. Under the election's lock.
+   * The advertisement {@code v} screened from {@code d} carries, if its key is not retired and it
+   * is fresh; otherwise null, counted as dropped (or a freshness challenge, answered). Under the
+   * election's lock.
    */
-  @Nullable Advertisement accept(Datagram d) {
-    AdvertisementCodec.Valid v = screen(d);
-    if (v == null) {
-      return null;
-    }
+  @Nullable Advertisement accept(Datagram d, AdvertisementCodec.Valid v) {
     if (retirement.retired(v.keyId())) {
       drop(DropReason.RETIRED_KEY, d);
       return null;
@@ -102,13 +99,14 @@ final class ReceivePath {
     return ad;
   }
 
-  /** Counts (and warns once per sender about) an accepted advertisement with another VIP set. */
-  void compareVipDigest(Advertisement ad) {
+  /** Counts (and warns, at most once a minute, of) an accepted advertisement with another VIP set. */
+  void compareVipDigest(Advertisement ad, long nowNanos) {
     if (!ad.vipDigestEquals(vipDigest)) {
       vipMismatches.incrementAndGet();
-      if (vipMismatchWarned.add(ad.nodeId())) {
-        log.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped)",
-            name, ad.nodeId());
+      long held = vipMismatchWarnings.admit(nowNanos);
+      if (held >= 0) {
+        log.warn("{}: {} advertises a different virtual address set (RFC 5798 section 7.1: logged, not dropped;"
+            .concat(" {} more since the last warning)"), name, ad.nodeId(), held);
       }
     }
   }
@@ -125,30 +123,25 @@ final class ReceivePath {
     log.error("{}: handling a datagram from {} failed", name, d.source(), e);
   }
 
-  /** The counters, with the election's {@code sent} and {@code stalls}. */
-  HeartbeatStats stats(long sent, long stalls) {
+  /** The counters, with the election's {@code sent}, {@code stalls} and {@code duplicateNodeIds}. */
+  HeartbeatStats stats(long sent, long stalls, long duplicateNodeIds) {
     EnumMap<DropReason, Long> d = new EnumMap<>(DropReason.class);
     for (DropReason r : DropReason.values()) {
       d.put(r, dropped.get(r.ordinal()));
     }
-    return new HeartbeatStats(received.get(), accepted.get(), d, sent, vipMismatches.get(), stalls);
+    return new HeartbeatStats(received.get(), accepted.get(), d, sent, vipMismatches.get(), stalls, duplicateNodeIds);
   }
 
-  /** Decoding, TTL and node id: what needs nothing but the datagram. */
-  private AdvertisementCodec.@Nullable Valid screen(Datagram d) {
-    AdvertisementCodec.Decoded decoded = wireFormat.decode(d);
+  /** Decoding with {@code format} and the TTL: what needs nothing but the datagram. */
+  AdvertisementCodec.@Nullable Valid screen(Datagram d, WireFormat format) {
+    AdvertisementCodec.Decoded decoded = format.decode(d);
     if (decoded instanceof AdvertisementCodec.Rejected r) {
       drop(r.reason(), d);
       return null;
     }
     AdvertisementCodec.Valid v = (AdvertisementCodec.Valid) decoded;
-    Advertisement ad = v.advertisement();
     if (d.ttl() >= 0 && d.ttl() != 255) {
       drop(DropReason.BAD_TTL, d);
-      return null;
-    }
-    if (ad.nodeId().equals(self)) {
-      drop(DropReason.OWN_NODE_ID, d);
       return null;
     }
     return v;

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * A master election with the semantics of VRRP (RFC 5798 section 6.4) over authenticated
  * heartbeat advertisements, or over another {@link WireFormat} such as VRRPv3 itself.
  *
- * <p>It owns no thread. Timers run on the given {@link Scheduler}, and the transport hands it
- * received datagrams on the same scheduler. Public methods may be called from any thread: state
+ * <p>It owns no thread. Timers run on the given {@link Scheduler}. Received datagrams are screened
+ * where the transport hands them over (its receive thread: source, decoding and HMAC, TTL) and
+ * queued, bounded, for the same scheduler, so a flood neither grows the heap nor delays the timers
+ * by more than a queue's worth. Public methods may be called from any thread: state
  * changes happen under this object's lock, and listeners are always called on the scheduler
  * thread, in order, never under the lock.
  *
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       it re-arms the timer for one master advertisement interval, during which the datagrams
  *       that piled up in the socket are handled; only if none of them is from a live master does
  *       it take over (keepalived issues #1955, #2271 are false fail-overs from stale timers).
+ *   <li>Duplicate node ids: an advertisement under our own id with another incarnation is from
+ *       another member configured with the same id; it is logged at ERROR (at most once a
+ *       minute), counted ({@link HeartbeatStats#duplicateNodeIds()}), and treated as a peer's, a
+ *       tie of priorities going to the higher incarnation, so that the pair ends with one master.
  *   <li>FAULT: a tracked object with weight 0 that is down; a master leaving for FAULT sends a
  *       priority-0 advertisement first. When the fault clears the member starts over as in
  *       section 6.4.1.
@@ -63,6 +69,8 @@ public final class VrrpElection implements Election {
   private final ReceivePath receivePath;
   private final KeyRetirement retirement;
   private final @Nullable FreshnessProof freshness;
+  private final Intake intake;
+  private final DuplicateNodeIds duplicates;
   private final ListenerDispatch listeners;
   private final ElectionTimer timer;
   private final Promotion promotion;
@@ -117,7 +125,9 @@ public final class VrrpElection implements Election {
     this.freshness = wireFormat instanceof AuthenticatedWireFormat authenticated
         ? new FreshnessProof(config, authenticated, transport, clock, this::answerToChallenge, name, log)
         : null;
-    this.receivePath = new ReceivePath(config.nodeId(), wireFormat, vipDigest, retirement, freshness, name, log);
+    this.receivePath = new ReceivePath(wireFormat, vipDigest, retirement, freshness, name, log);
+    this.intake = new Intake(config, wireFormat.screeningCopy(), receivePath, advertiser, scheduler, this::onScreened);
+    this.duplicates = new DuplicateNodeIds(name, log);
     this.listeners = new ListenerDispatch(scheduler, name, log);
     this.timer = new ElectionTimer(this, scheduler, listeners, this::timerExpired);
     this.promotion = new Promotion(config, scheduler, this, name, () -> role == Role.BACKUP, this::becomeMaster, log);
@@ -191,7 +201,7 @@ public final class VrrpElection implements Election {
 
   /** The counters: received, accepted, dropped per reason, sent, stalls. */
   public HeartbeatStats stats() {
-    return receivePath.stats(advertiser.sent(), stalls.count());
+    return receivePath.stats(advertiser.sent(), stalls.count(), duplicates.count());
   }
 
   /** The freshness proofs: challenges and responses sent, incarnations proven (none for VRRPv3). */
@@ -238,13 +248,17 @@ public final class VrrpElection implements Election {
     }
     if (!transportStarted) {
       transportStarted = true;
-      transport.start(this::onDatagram);
+      transport.start(intake);
     }
     initialize("started");
   }
 
   @Override
   public synchronized void stop() {
+    if (role != Role.INIT) {
+      // What this run received and dropped (a flood shows here), for the operator's last look.
+      log.info("{}: stopping; {}", name, stats());
+    }
     state().shutdown();
     setRole(Role.INIT, "stopped");
   }
@@ -290,25 +304,29 @@ public final class VrrpElection implements Election {
 
   // ---- events, to the current state's handlers ----------------------------------------------
 
-  private void onDatagram(Datagram datagram) {
-    receivePath.received();
+  /** A datagram that passed the {@link Intake}'s screen, on the scheduler. */
+  private void onScreened(Intake.Screened screened) {
     try {
       synchronized (this) {
-        handle(datagram);
+        handle(screened);
       }
     } catch (RuntimeException e) {
-      receivePath.failed(datagram, e);
+      receivePath.failed(screened.datagram(), e);
     }
   }
 
-  private void handle(Datagram d) {
+  private void handle(Intake.Screened screened) {
+    Datagram d = screened.datagram();
     if (role == Role.INIT) {
       receivePath.drop(DropReason.NOT_RUNNING, d);
       return;
     }
-    Advertisement ad = receivePath.accept(d);
+    Advertisement ad = receivePath.accept(d, screened.valid());
     if (ad == null) {
       return;
+    }
+    if (screened.duplicateNodeId()) {
+      duplicates.heard(ad, d, advertiser.incarnation(), clock.nanoTime());
     }
     log.trace("{}: {} {} from {}", name, role, ad, d.source());
     // The transport's arrival time, not the time this thread got to it: RFC 5798 resets the
@@ -318,7 +336,7 @@ public final class VrrpElection implements Election {
     long rx = d.receivedAtNanos();
     long heardNanos = rx > 0 && rx - now <= 0 ? rx : now;
     heard.heard(ad, heardNanos);
-    receivePath.compareVipDigest(ad);
+    receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
   }
 

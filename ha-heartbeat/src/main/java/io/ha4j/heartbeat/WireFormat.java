@@ -52,9 +52,19 @@ public interface WireFormat {
     return sender.compareTo(self) > 0;
   }
 
+  /**
+   * A wire format that decodes as this one does, for the receive thread to screen datagrams with
+   * before they are queued for the election, while this one is used under the election's lock.
+   * This one itself when decoding keeps no state that is not thread-safe (the default); ha4j's
+   * format gives a codec of its own, because a codec reuses its MACs.
+   */
+  default WireFormat screeningCopy() {
+    return this;
+  }
+
   /** ha4j's HMAC-authenticated heartbeat format for {@code config}'s cluster, group and keys. */
   static WireFormat authenticated(HeartbeatConfig config) {
     return new AuthenticatedWireFormat(
-        new AdvertisementCodec(config.clusterId(), config.groupId(), config.keys()));
+        () -> new AdvertisementCodec(config.clusterId(), config.groupId(), config.keys()));
   }
 }

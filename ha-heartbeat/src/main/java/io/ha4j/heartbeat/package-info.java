@@ -52,6 +52,7 @@
  * <h2>What a receiver checks, in this order</h2>
  *
  * <ol>
+ *   <li>with unicast peers, the source address is one of theirs ({@code UNKNOWN_SOURCE});
  *   <li>structure: length, magic, node id length, reserved bits, state and interval ranges
  *       ({@link io.ha4j.heartbeat.DropReason#MALFORMED}); version ({@code UNSUPPORTED_VERSION});
  *   <li>cluster id ({@code OTHER_CLUSTER}) and group id ({@code OTHER_GROUP});
@@ -59,6 +60,8 @@
  *       UNKNOWN_KEY}) and the HMAC matches, compared in constant time ({@code BAD_DIGEST});
  *   <li>the IP TTL / hop limit is 255 when the transport can tell ({@code BAD_TTL});
  *   <li>the node id is not our own ({@code OWN_NODE_ID}: multicast loops our own adverts back);
+ *       under our id with another incarnation it is another member's, configured with the same
+ *       id: counted as a duplicate node id, logged at ERROR and treated as a peer's;
  *   <li>the key is not retired ({@code RETIRED_KEY}; {@link
  *       io.ha4j.heartbeat.VrrpElection#retireKey(int, java.time.Duration)}: at once or at a deadline
  *       on the scheduler's clock; the signing key cannot be retired);
@@ -68,6 +71,10 @@
  *       otherwise, and the sender is challenged), with a sequence number above every one seen in it
  *       ({@code REPLAYED}).
  * </ol>
+ *
+ * <p>All but the key's retirement and freshness run on the transport's receive thread, before
+ * anything is queued for the election; what passes waits in a bounded queue ({@code QUEUE_FULL}
+ * when it is full).
  *
  * <h2>Freshness</h2>
  *

@@ -186,4 +186,22 @@ public final class ElectionFixture {
   RoleChange lastChange() {
     return changes.get(changes.size() - 1);
   }
+
+  /**
+   * Runs what is due until the election is in {@code expected}: for work that reaches the
+   * scheduler from another thread (the before-master hook's own). Fails after 10 s of real time.
+   */
+  void awaitRole(Role expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      clock.runDue();
+      if (role() == expected) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("still " + role() + ", expected " + expected);
+      }
+      Thread.sleep(1);
+    }
+  }
 }

@@ -171,7 +171,8 @@ class ReceivePathFuzzProperties {
         case 8 -> f.codec.encode(ad("m", 1, 5000 + r.nextInt(1000), CLUSTER, 1 + (GROUP + r.nextInt(254)) % 255, 254));
         case 9 -> f.codec.encode(ad("m", 0, 9000 + r.nextInt(1000), CLUSTER, GROUP, 254)); // older incarnation
         case 10 -> headerThenRandom();
-        case 11 -> f.codec.encode(ad("n1", 3, 1 + r.nextInt(1000), CLUSTER, GROUP, 254)); // our own id
+        // our own id and incarnation (under another incarnation it is a duplicate id, a peer's)
+        case 11 -> f.codec.encode(ad("n1", 7, 1 + r.nextInt(1000), CLUSTER, GROUP, 254));
         // A response to us echoing a nonce we never sent (a replayed or forged proof).
         case 12 -> f.codec.encode(ad(r.nextBoolean() ? "m" : "x", r.nextInt(3), 3000 + r.nextInt(1000), CLUSTER, GROUP,
             254), proof(true));

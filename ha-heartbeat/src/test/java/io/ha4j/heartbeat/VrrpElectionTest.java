@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.api.election.Tracked;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.ElectionListener;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The election beyond the bullets of RFC 5798 section 6.4: clusters, split brain, stalls, hooks. */
@@ -263,15 +266,14 @@ class VrrpElectionTest {
   }
 
   @Test
-  void beforeMasterHookIsAwaited() {
+  void beforeMasterHookIsAwaited() throws InterruptedException {
     CompletableFuture<Void> warm = new CompletableFuture<>();
     ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> warm, Duration.ofSeconds(30))).started();
     f.advance(f.masterDownInterval().plusSeconds(2));
     assertEquals(Role.BACKUP, f.role());
     assertEquals(0, f.sent().size());
     warm.complete(null);
-    f.clock.runDue();
-    assertEquals(Role.MASTER, f.role());
+    f.awaitRole(Role.MASTER);
     assertEquals(1, f.sent().size());
   }
 
@@ -287,10 +289,15 @@ class VrrpElectionTest {
   }
 
   @Test
-  void masterHeardWhileTheHookRunsAbandonsThePromotion() {
+  void masterHeardWhileTheHookRunsAbandonsThePromotion() throws InterruptedException {
     CompletableFuture<Void> warm = new CompletableFuture<>();
-    ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> warm, Duration.ofSeconds(30))).started();
+    CountDownLatch called = new CountDownLatch(1);
+    ElectionFixture f = new ElectionFixture(b -> b.beforeMaster(r -> {
+      called.countDown();
+      return warm;
+    }, Duration.ofSeconds(30))).started();
     f.advance(f.masterDownInterval());
+    assertTrue(called.await(10, TimeUnit.SECONDS));
     f.receive("n2", 200);
     warm.complete(null);
     f.advance(Duration.ofSeconds(1));
@@ -326,7 +333,9 @@ class VrrpElectionTest {
     f.deliver(packet);
     f.deliver(packet);
     f.deliver(f.encode("n2", 200, INTERVAL), 64);
-    f.deliver(f.encode("n1", 200, INTERVAL));
+    // Our own, looped back: our node id and incarnation (the fixture's 7).
+    f.deliver(f.codec.encode(new Advertisement(ElectionFixture.CLUSTER, ElectionFixture.GROUP, NodeId.of("n1"), 200,
+        Role.MASTER, INTERVAL, 7, 1, ElectionFixture.NO_VIPS)));
     var stats = f.election.stats();
     assertEquals(5, stats.received(), "the four, and n2's answer to the challenge of its first");
     assertEquals(1, stats.accepted());

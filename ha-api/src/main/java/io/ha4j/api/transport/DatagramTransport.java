@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 public interface DatagramTransport extends AutoCloseable {
 
   /**
-   * Starts delivering received datagrams to {@code receiver}. Implementations hand them to the
-   * election's scheduler, so the receiver runs on the same thread as the election's timers.
+   * Starts delivering received datagrams to {@code receiver}. Implementations call it on their
+   * receive thread or hand the datagrams to the election's scheduler; the election's receiver
+   * accepts either (it screens a datagram on the calling thread and queues it for its scheduler).
    */
   void start(Consumer<Datagram> receiver);
 

@@ -27,6 +27,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code ha4j.heartbeat.vip.mismatches}: accepted advertisements announcing other virtual
  *       addresses than ours;
  *   <li>{@code ha4j.heartbeat.stalls}: timers that fired later than the stall threshold;
+ *   <li>{@code ha4j.heartbeat.duplicate.node.ids}: advertisements under our own node id that
+ *       another member sent (two members configured with one id);
  *   <li>{@code ha4j.heartbeat.proofs.challenges}, {@code ha4j.heartbeat.proofs.responses}, {@code
  *       ha4j.heartbeat.proofs.proven}: freshness challenges sent, challenges answered, incarnations
  *       proven ({@link VrrpElection#proofStats()}; failed proofs are drops, {@code UNPROVEN} and
@@ -69,6 +71,8 @@ public final class HeartbeatMetrics implements MeterBinder {
     }
     counter(registry, "ha4j.heartbeat.vip.mismatches",
         "Accepted advertisements announcing other virtual addresses than ours", HeartbeatStats::vipMismatches, tags);
+    counter(registry, "ha4j.heartbeat.duplicate.node.ids",
+        "Advertisements under our own node id that another member sent", HeartbeatStats::duplicateNodeIds, tags);
     counter(registry, "ha4j.heartbeat.stalls", "Timers that fired later than the stall threshold",
         HeartbeatStats::stalls, tags);
     proofCounter(registry, "ha4j.heartbeat.proofs.challenges", "Freshness challenges sent",

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * interface.
  *
  * <p>One daemon thread blocks on the socket and hands each datagram, stamped with the scheduler
- * clock's time of arrival, to the {@link Scheduler} ({@code execute}), so the election handles it
- * on its own thread, in order with its timers.
+ * clock's time of arrival, to the receiver on that thread: the election's receiver screens it there
+ * and queues what passes for its scheduler, in order with its timers.
  *
  * <p>Hop limit (what RFC 5798 section 7.1 asks of VRRP, and what is done here): multicast is sent
  * with {@code IP_MULTICAST_TTL} 255 (for IPv6 Java maps it to {@code IPV6_MULTICAST_HOPS}), so a
@@ -151,7 +151,9 @@ public final class UdpTransport implements DatagramTransport {
         buf.flip();
         ByteBuffer copy = ByteBuffer.allocate(buf.remaining()).put(buf).flip();
         Datagram d = new Datagram(from, copy, -1, at);
-        scheduler.execute(() -> receiver.accept(d));
+        // On this thread: the election's receiver screens here and queues only what passes, bounded
+        // (issue 16 item 5); the scheduler's own queue has no bound.
+        receiver.accept(d);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException | RuntimeException e) {

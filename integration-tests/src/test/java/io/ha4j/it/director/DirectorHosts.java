@@ -100,10 +100,23 @@ final class DirectorHosts implements AutoCloseable {
    */
   Process startWithLauncher(int host, Path config) {
     List<String> java = NetnsRig.javaCommand(DirectorMain.class.getName());
-    int cp = java.indexOf("-cp");
+    return startLauncher(host, config, String.join(" ", java.subList(1, java.indexOf("-cp"))));
+  }
+
+  /**
+   * As {@link #startWithLauncher}, but with the launcher's own JVM options (its bounded heap and
+   * collector), what an operator runs; only the election's INFO lines are switched back on (this
+   * class path's simplelogger.properties keeps them quiet for the simulations).
+   */
+  Process startWithLaunchersOptions(int host, Path config) {
+    return startLauncher(host, config, "-Dorg.slf4j.simpleLogger.log.io.ha4j.heartbeat=info");
+  }
+
+  private Process startLauncher(int host, Path config, String javaOptions) {
+    List<String> java = NetnsRig.javaCommand(DirectorMain.class.getName());
     List<String> cmd = new ArrayList<>(List.of("env",
-        "DIRECTOR_CLASSPATH=" + java.get(cp + 1),
-        "DIRECTOR_JAVA_OPTS=" + String.join(" ", java.subList(1, cp)),
+        "DIRECTOR_CLASSPATH=" + java.get(java.indexOf("-cp") + 1),
+        "DIRECTOR_JAVA_OPTS=" + javaOptions,
         "PATH=" + Path.of(java.get(0)).getParent() + ":" + System.getenv("PATH"),
         "sh", launcher().toString(), "--no-ipvs", config.toString()));
     return rig.start(host, cmd, log(host).toFile());

@@ -4,6 +4,7 @@ import io.ha4j.api.reconcile.FailureMode;
 import io.ha4j.testkit.net.LinkConditions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -71,8 +72,22 @@ public final class ClusterArbitraries {
     /** 5% to 30% loss on every link, then none. */
     LOSS,
     /** A real server fails and, after a gap, answers again; the members learn of it by their checks. */
-    REAL_SERVER
+    REAL_SERVER,
+    /**
+     * A member restarts with another member's node id (two-member clusters only: a third member
+     * cannot tell twins apart; not in {@link #MIXED}).
+     */
+    DUPLICATE_ID,
+    /** 100 to 3,000 random datagrams at a member's heartbeat port over up to ten intervals. */
+    FLOOD
   }
+
+  /**
+   * The episodes of a mixed schedule ({@link #scenarios()}): all but {@link Episode#DUPLICATE_ID},
+   * a misconfiguration that has a property of its own.
+   */
+  public static final Set<Episode> MIXED = Collections.unmodifiableSet(
+      EnumSet.complementOf(EnumSet.of(Episode.DUPLICATE_ID)));
 
   private ClusterArbitraries() {}
 
@@ -129,7 +144,7 @@ public final class ClusterArbitraries {
 
   /** Fault schedules over {@link #clusters()}, 0 to 4 episodes of every kind each. */
   public static Arbitrary<Scenario> scenarios() {
-    return scenarios(clusters(), 4, EnumSet.allOf(Episode.class));
+    return scenarios(clusters(), 4, MIXED);
   }
 
   /** Fault schedules over {@code clusters} with up to {@code maxEpisodes} episodes of the given kinds. */
@@ -157,7 +172,7 @@ public final class ClusterArbitraries {
 
   /** One episode of faults for {@code cluster}: a fault and, for most, the recovery that follows. */
   public static Arbitrary<List<Fault>> faultEpisodes(ClusterConfig cluster) {
-    return episodes(cluster, EnumSet.allOf(Episode.class)).map(l -> l.stream().map(Step::fault).toList());
+    return episodes(cluster, MIXED).map(l -> l.stream().map(Step::fault).toList());
   }
 
   private record Step(int gapQuarters, Fault fault) {}
@@ -205,9 +220,14 @@ public final class ClusterArbitraries {
         .as((r, g1, g2) -> twoSteps(g1, new Fault.RealServerDown(r), g2, new Fault.RealServerUp(r))));
     all.put(Episode.LOSS, Combinators.combine(loss, gap, gap)
         .as((p, g1, g2) -> twoSteps(g1, new Fault.Loss(p), g2, new Fault.Loss(0))));
+    all.put(Episode.DUPLICATE_ID, Combinators.combine(pair, gap)
+        .as((p, g) -> List.of(new Step(g, new Fault.DuplicateId(p.get(0), p.get(1))))));
+    Arbitrary<Integer> datagrams = Arbitraries.integers().between(100, 3000);
+    all.put(Episode.FLOOD, Combinators.combine(node, gap, datagrams, gap)
+        .as((n, g, count, span) -> List.of(new Step(g, new Fault.Flood(n, count, Duration.ofMillis(a * span / 4))))));
     List<Arbitrary<List<Step>>> chosen = new ArrayList<>();
     for (Episode k : Episode.values()) {
-      if (kinds.contains(k)) {
+      if (kinds.contains(k) && (k != Episode.DUPLICATE_ID || nodes.size() == 2)) {
         chosen.add(all.get(k));
       }
     }

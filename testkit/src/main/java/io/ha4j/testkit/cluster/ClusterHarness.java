@@ -7,6 +7,7 @@ import io.ha4j.testkit.net.SimulatedNetwork;
 import io.ha4j.core.time.VirtualClock;
 import io.ha4j.core.time.VirtualScheduler;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public final class ClusterHarness {
   private final long seed;
   private final VirtualClock clock = new VirtualClock();
   private final VirtualScheduler faults = clock.newScheduler("faults");
+  /** Where a {@link Fault.Flood}'s stranger sends from: no member's address. */
+  private static final InetAddress FLOOD_SOURCE = InetAddress.getLoopbackAddress();
   private final SimulatedNetwork network;
   private final History history;
   private final Map<String, SimulatedMember> members = new LinkedHashMap<>();
@@ -276,6 +279,30 @@ public final class ClusterHarness {
       realServers.down(d.realServer());
     } else if (fault instanceof Fault.RealServerUp u) {
       realServers.up(u.realServer());
+    } else if (fault instanceof Fault.DuplicateId d) {
+      member(d.node()).restartAs(d.twin());
+    } else if (fault instanceof Fault.Flood f) {
+      flood(f);
+    }
+  }
+
+  /** A stranger's and forged peers' random datagrams at the member's heartbeat port, on the fault timeline. */
+  private void flood(Fault.Flood f) {
+    java.util.Random random = new java.util.Random(seed ^ clock.nanoTime() ^ f.text().hashCode());
+    InetSocketAddress target = new InetSocketAddress(config.address(f.node()), SimulatedMember.PORT);
+    List<InetSocketAddress> sources = new ArrayList<>();
+    sources.add(new InetSocketAddress(FLOOD_SOURCE, SimulatedMember.PORT));
+    for (String n : config.nodes()) {
+      if (!n.equals(f.node())) {
+        sources.add(new InetSocketAddress(config.address(n), SimulatedMember.PORT));
+      }
+    }
+    long span = f.duration().toNanos();
+    for (int i = 0; i < f.datagrams(); i++) {
+      byte[] bytes = new byte[1 + random.nextInt(160)];
+      random.nextBytes(bytes);
+      InetSocketAddress from = sources.get(random.nextInt(sources.size()));
+      faults.schedule(Duration.ofNanos(span * i / f.datagrams()), () -> network.inject(from, target, bytes));
     }
   }
 

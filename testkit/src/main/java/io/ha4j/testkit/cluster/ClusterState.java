@@ -58,6 +58,9 @@ final class ClusterState {
       up.remove(s.node());
     } else if (fault instanceof Fault.Boot r) {
       up.add(r.node());
+    } else if (fault instanceof Fault.DuplicateId d) {
+      up.add(d.node()); // a restart, under the twin's id
+
     } else if (fault instanceof Fault.Stall s) {
       if (up.contains(s.node())) {
         stalledUntil.merge(s.node(), at + s.duration().toNanos(), Math::max);

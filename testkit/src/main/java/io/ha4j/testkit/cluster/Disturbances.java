@@ -34,7 +34,7 @@ final class Disturbances {
     long b = bounds.convergenceNanos();
     for (int i = 0; i < events.size(); i++) {
       History.Event e = events.get(i);
-      if (e instanceof History.FaultApplied f && !(f.fault() instanceof Fault.RealServerFault)) {
+      if (e instanceof History.FaultApplied f && !unseen(f.fault())) {
         boolean counts = true;
         if (f.fault() instanceof Fault.Stall st) {
           String n = st.node();
@@ -74,9 +74,17 @@ final class Disturbances {
     return true;
   }
 
-  /** A fault the election can see: all but the real servers' (members learn of those by checks). */
+  /** A fault the election can see: all but the {@link #unseen} ones. */
   private static boolean electionFault(History.Event e) {
-    return e instanceof History.FaultApplied f && !(f.fault() instanceof Fault.RealServerFault);
+    return e instanceof History.FaultApplied f && !unseen(f.fault());
+  }
+
+  /**
+   * A fault the election must not see, so no disturbance: a real server's (members learn of those
+   * by checks), and a flood (a role change in its stable period is a false fail-over).
+   */
+  private static boolean unseen(Fault fault) {
+    return fault instanceof Fault.RealServerFault || fault instanceof Fault.Flood;
   }
 
   int count() {

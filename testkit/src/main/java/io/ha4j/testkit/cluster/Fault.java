@@ -316,6 +316,51 @@ public sealed interface Fault {
   }
 
   /**
+   * The member restarts configured with {@code twin}'s node id, as when keepalived's sample
+   * {@code router_id} is copied to both nodes: two members with one id from then on (issue 16
+   * item 7). Only for two-member clusters: a third member cannot tell the twins' advertisements
+   * apart.
+   */
+  record DuplicateId(String node, String twin) implements NodeFault {
+    public DuplicateId {
+      checkNode(node);
+      checkNode(twin);
+      if (node.equals(twin)) {
+        throw new IllegalArgumentException("a duplicate id needs two members, was " + node + "=" + twin);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "duplicate-id " + node + "=" + twin;
+    }
+  }
+
+  /**
+   * {@code datagrams} random datagrams at the member's heartbeat port, spread over {@code
+   * duration}, from a stranger's address and from the peers' addresses forged (issue 16 item 5).
+   * Not a disturbance: the election must not notice it, so a role change it causes is a false
+   * fail-over in a stable period.
+   */
+  record Flood(String node, int datagrams, Duration duration) implements NodeFault {
+    public Flood {
+      checkNode(node);
+      if (datagrams < 1 || datagrams > 100_000) {
+        throw new IllegalArgumentException("a flood is 1..100000 datagrams, was " + datagrams);
+      }
+      Objects.requireNonNull(duration, "duration");
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException("flood duration must not be negative, was " + duration);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "flood " + node + " " + datagrams + " " + duration.toMillis() + "ms";
+    }
+  }
+
+  /**
    * Parses the text form of a fault.
    *
    * @throws IllegalArgumentException naming the text if it is not a fault
@@ -351,6 +396,11 @@ public sealed interface Fault {
         case "loss" -> new Loss(Double.parseDouble(w[1]));
         case "rs-down" -> new RealServerDown(w[1]);
         case "rs-up" -> new RealServerUp(w[1]);
+        case "duplicate-id" -> {
+          String[] pair = w[1].split("=");
+          yield new DuplicateId(pair[0], pair[1]);
+        }
+        case "flood" -> new Flood(w[1], Integer.parseInt(w[2]), Scenario.parseDuration(w[3]));
         default -> throw new IllegalArgumentException("unknown fault '" + w[0] + "'");
       };
     } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {

@@ -59,6 +59,8 @@ final class SimulatedMember {
   private final History history;
   private final long seed;
   private int incarnation;
+  /** The node id when it is not the member's name: a duplicate id ({@link Fault.DuplicateId}). */
+  private @Nullable String nodeId;
   /** The next incarnation starts with the wall clock stepped back. */
   private boolean clockBehind;
   private double rate = 1.0;
@@ -160,7 +162,10 @@ final class SimulatedMember {
       return;
     }
     incarnation++;
-    long inc = clockBehind ? -incarnation : incarnation;
+    // Distinct between members too, as wall-clock incarnations are: twins with one node id
+    // (Fault.DuplicateId) tell each other apart by them.
+    long base = ((long) incarnation << 4) | cluster.index(name);
+    long inc = clockBehind ? -base : base;
     clockBehind = false;
     NodeScheduler s = new NodeScheduler(timeline, name + "#" + inc, rate);
     InetAddress self = cluster.address(name);
@@ -174,7 +179,7 @@ final class SimulatedMember {
     HeartbeatConfig config = HeartbeatConfig.builder()
         .clusterId(0x48413441)
         .groupId(1)
-        .nodeId(name)
+        .nodeId(nodeId != null ? nodeId : name)
         .priority(cluster.priority(name))
         .advertisementInterval(cluster.advertisementInterval())
         .preempt(cluster.preempt())
@@ -273,6 +278,12 @@ final class SimulatedMember {
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
   void stop() {
     stopThen(false);
+  }
+
+  /** Restarts with {@code twin}'s node id, and keeps it. */
+  void restartAs(String twin) {
+    nodeId = twin;
+    restart();
   }
 
   /**

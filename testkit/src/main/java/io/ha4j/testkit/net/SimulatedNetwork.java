@@ -128,6 +128,21 @@ public final class SimulatedNetwork {
     return new Stats(sent, delivered, lost, blocked, duplicated);
   }
 
+  /**
+   * Delivers {@code bytes} to {@code destination} as if {@code source} had sent them (a forged or
+   * foreign sender, attached nowhere), after the default delay; cuts and loss do not apply.
+   */
+  public void inject(InetSocketAddress source, InetSocketAddress destination, byte[] bytes) {
+    sent++;
+    Endpoint to = endpoints.get(destination);
+    if (to == null) {
+      lost++;
+      return;
+    }
+    byte[] copy = bytes.clone();
+    timeline.schedule(defaults.delay(), () -> to.arrive(source, copy));
+  }
+
   private void send(Endpoint from, InetSocketAddress destination, ByteBuffer payload) {
     byte[] bytes = new byte[payload.remaining()];
     payload.duplicate().get(bytes);

@@ -14,7 +14,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Every {@link Invariant} over generated clusters and fault schedules, run on the real election
- * and member logic: 10,000 schedules by default, {@code -Dha4j.sim.schedules=1000000} for a long
+ * and member logic: 10,000 mixed schedules by default (and 1,000 of duplicate ids and floods), {@code -Dha4j.sim.schedules=1000000} for a long
  * run (see {@link SimulationBudget}). A failure prints the violations, a one-line replay and the
  * history.
  */
@@ -51,6 +51,32 @@ class FailoverProperties {
   @Property(tries = 1000)
   void handOverOnAReorderingNetwork(@ForAll("reorderedHandOver") Scenario scenario, @ForAll long seed) {
     check(scenario, seed);
+  }
+
+  /**
+   * Two members with one node id (issue 16 item 7), amid restarts, crashes, stalls and floods:
+   * S1 and L3 want one master once it has settled.
+   */
+  @Property(tries = 500)
+  void twinsWithOneNodeIdEndWithOneMaster(@ForAll("duplicateIds") Scenario scenario, @ForAll long seed) {
+    check(scenario, seed);
+  }
+
+  /** Floods at any member (issue 16 item 5): not a disturbance, so L2 counts any role change as a false fail-over. */
+  @Property(tries = 500)
+  void floodsCauseNoFalseFailover(@ForAll("floods") Scenario scenario, @ForAll long seed) {
+    check(scenario, seed);
+  }
+
+  @Provide
+  Arbitrary<Scenario> duplicateIds() {
+    return ClusterArbitraries.scenarios(ClusterArbitraries.clusters(2, 2), 4,
+        EnumSet.of(Episode.DUPLICATE_ID, Episode.RESTART, Episode.CRASH_RESTART, Episode.STALL, Episode.FLOOD));
+  }
+
+  @Provide
+  Arbitrary<Scenario> floods() {
+    return ClusterArbitraries.scenarios(ClusterArbitraries.clusters(), 4, EnumSet.of(Episode.FLOOD));
   }
 
   @Provide

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * was part of every fail-over. keepalived reads the clock after its own wake-up.
  *
  * <p>One daemon thread blocks in {@code recvmsg} (waking every 250 ms to notice {@link #close()})
- * and hands each datagram to the {@link Scheduler}. Failures are counted and logged, never thrown.
+ * and hands each datagram to the receiver on that thread (the election's screens and queues it for
+ * its {@link Scheduler}). Failures are counted and logged, never thrown.
  * Like {@code UdpTransport}, it cannot read the TTL: datagrams report {@code ttl = -1}.
  */
 public final class LinuxUdpTransport implements DatagramTransport {
@@ -178,7 +179,9 @@ public final class LinuxUdpTransport implements DatagramTransport {
         InetSocketAddress from = socketAddress(msg.getByteBuffer(name, SOCKADDR).order(ByteOrder.nativeOrder()));
         ByteBuffer payload = ByteBuffer.wrap(msg.getByteArray(data, Math.max(0, Math.min(n, BUFFER))));
         Datagram d = new Datagram(from, payload, -1, at);
-        scheduler.execute(() -> receiver.accept(d));
+        // On this thread: the election's receiver screens here and queues only what passes, bounded
+        // (issue 16 item 5); the scheduler's own queue has no bound.
+        receiver.accept(d);
       } catch (LastErrorException e) {
         if (closed) {
           return;

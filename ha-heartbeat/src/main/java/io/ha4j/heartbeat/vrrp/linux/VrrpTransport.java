@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@link Datagram#ttl()}; for IPv6, which returns no header, {@code recvmsg} with {@code
  * IPV6_RECVHOPLIMIT} and {@code IPV6_RECVPKTINFO} gives the hop limit and destination, from which
  * the fixed header is rebuilt ({@link VrrpWireFormat#ipPacket}). One daemon thread blocks in the
- * socket (waking every 250 ms to notice {@link #close()}) and hands each datagram to the {@link
- * Scheduler}. A failing receive is counted and logged, never thrown.
+ * socket (waking every 250 ms to notice {@link #close()}) and hands each datagram to the receiver
+ * on that thread (the election's screens it there and queues it for its {@link Scheduler}). A failing receive is counted and logged, never thrown.
  */
 public final class VrrpTransport implements DatagramTransport {
 
@@ -217,7 +217,9 @@ public final class VrrpTransport implements DatagramTransport {
     while (!closed) {
       try {
         Datagram d = family == AddressFamily.INET ? receive4(buf) : receive6(msg);
-        scheduler.execute(() -> receiver.accept(d));
+        // On this thread: the election's receiver screens here and queues only what passes, bounded
+        // (issue 16 item 5); the scheduler's own queue has no bound.
+        receiver.accept(d);
       } catch (LastErrorException e) {
         if (closed) {
           return;
