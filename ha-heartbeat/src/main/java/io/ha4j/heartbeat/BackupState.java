@@ -4,6 +4,7 @@ import io.ha4j.api.Clock;
 import io.ha4j.api.Role;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -25,6 +26,7 @@ final class BackupState implements ElectionState {
   private final Promotion promotion;
   private final StallGuard stalls;
   private final Consumer<String> promote;
+  private final @Nullable FreshnessProof freshness;
   private final String name;
 
   private long masterAdverNanos;
@@ -35,7 +37,8 @@ final class BackupState implements ElectionState {
 
   /** A backup whose master-down timer ends in {@code promote} (with the reason). */
   BackupState(HeartbeatConfig config, Clock clock, ElectionTimer timer, TrackedPriority tracked, HeardMembers heard,
-      Promotion promotion, StallGuard stalls, Consumer<String> promote, String name, Logger log) {
+      Promotion promotion, StallGuard stalls, Consumer<String> promote, @Nullable FreshnessProof freshness, String name,
+      Logger log) {
     this.log = log;
     this.config = config;
     this.clock = clock;
@@ -45,6 +48,7 @@ final class BackupState implements ElectionState {
     this.promotion = promotion;
     this.stalls = stalls;
     this.promote = promote;
+    this.freshness = freshness;
     this.name = name;
     this.masterAdverNanos = config.advertisementInterval().toNanos();
   }
@@ -138,6 +142,14 @@ final class BackupState implements ElectionState {
               + "re-checking for one advertisement interval before taking over",
           name, lateNanos / 1_000_000);
       timer.armExact(masterAdverNanos);
+      return;
+    }
+    FreshnessProof f = freshness;
+    long waitUntil = f == null ? Long.MIN_VALUE : f.takeOverWaitsUntil(tracked.effective());
+    if (waitUntil != Long.MIN_VALUE) {
+      log.debug("{}: master-down timer expired while a master's freshness proof is due; waiting {} us for it",
+          name, (waitUntil - clock.nanoTime()) / 1000);
+      timer.armExact(waitUntil - clock.nanoTime());
       return;
     }
     // A preempting backup also gets here, while the lower-priority master it overrides still

@@ -62,7 +62,8 @@ final class FreshnessProof {
   private final AtomicLong responsesSent = new AtomicLong();
   private final AtomicLong provenCount = new AtomicLong();
 
-  private record Challenge(byte[] nonce, long sentAtNanos) {}
+  /** A nonce sent to a sender whose advertisement (with {@code priority}, as master or not) waits for its proof. */
+  private record Challenge(byte[] nonce, long sentAtNanos, int priority, boolean master) {}
 
   /**
    * Proofs for {@code config}'s member; {@code answer} gives the advertisement to answer a
@@ -118,8 +119,35 @@ final class FreshnessProof {
       known[1] = ad.sequence();
       return Verdict.ADVERTISEMENT;
     }
-    challenge(sender, ad.incarnation());
+    challenge(sender, ad);
     return Verdict.UNPROVEN;
+  }
+
+  /**
+   * Until when a backup of {@code priority} whose master-down timer expired waits before it takes
+   * over, or {@code Long.MIN_VALUE} for not at all: while a sender whose master advertisement would
+   * keep it backup (a priority at least its own) is being challenged, for at most {@link
+   * #answerWaitNanos} after the challenge went out. Without that wait a backup that has never heard
+   * a new master (only masters advertise) drops its first advertisement as unproven and, when its
+   * own timer ends within the round trip of the proof, as in a hand-over between close
+   * priorities, becomes a second master. A replayed capture cannot answer, so it delays a take-over
+   * by that wait at most, and only once per advertisement interval (the renewal of a challenge).
+   */
+  long takeOverWaitsUntil(int priority) {
+    long now = clock.nanoTime();
+    long until = Long.MIN_VALUE;
+    for (Challenge c : pending.values()) {
+      long due = c.sentAtNanos() + answerWaitNanos();
+      if (c.master() && c.priority() >= priority && due - now > 0 && (until == Long.MIN_VALUE || due - until > 0)) {
+        until = due;
+      }
+    }
+    return until;
+  }
+
+  /** How long a challenger waits for an answer before it stops waiting: a quarter interval, as a LAN's round trip is far less. */
+  long answerWaitNanos() {
+    return config.advertisementInterval().toNanos() / 4;
   }
 
   /** Challenges sent, responses sent, incarnations proven. */
@@ -128,7 +156,8 @@ final class FreshnessProof {
   }
 
   /** At most one nonce outstanding per sender, renewed at most once per advertisement interval. */
-  private void challenge(NodeId sender, long incarnation) {
+  private void challenge(NodeId sender, Advertisement ad) {
+    long incarnation = ad.incarnation();
     long now = clock.nanoTime();
     Challenge c = pending.get(sender);
     if (c != null && now - c.sentAtNanos() < config.advertisementInterval().toNanos()) {
@@ -137,7 +166,7 @@ final class FreshnessProof {
     byte[] nonce = new byte[AdvertisementCodec.NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     pending.remove(sender);
-    pending.put(sender, new Challenge(nonce, now));
+    pending.put(sender, new Challenge(nonce, now, ad.priority(), ad.state() == Role.MASTER));
     // Challenges are not replay-checked (a replayed one only earns an answer nobody waits for), so
     // the header carries no incarnation or sequence of ours.
     Advertisement header = new Advertisement(config.clusterId(), config.groupId(), config.nodeId(), config.priority(),

@@ -132,7 +132,7 @@ public final class VrrpElection implements Election {
     this.timer = new ElectionTimer(this, scheduler, listeners, this::timerExpired);
     this.promotion = new Promotion(config, scheduler, this, name, () -> role == Role.BACKUP, this::becomeMaster, log);
     this.stalls = new StallGuard(config.stallThreshold());
-    this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, name, log);
+    this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, freshness, name, log);
     this.master = new MasterState(config, clock, wireFormat, timer, tracked, advertiser, listeners, stalls, backup,
         reason -> setRole(Role.BACKUP, reason), name, log);
   }

@@ -57,6 +57,8 @@ public final class ClusterArbitraries {
     RESTART,
     /** A running or crashed member restarts with its wall clock stepped back (a lower incarnation). */
     CLOCK_BACK,
+    /** A member's address kernel refuses VIP adds for a while ({@link Fault.VipAddFailing}). */
+    VIP_ADD,
     /** A member stalls for a quarter to ten advertisement intervals. */
     STALL,
     /** A member's tracked check fails (its priority drops) and recovers. */
@@ -209,6 +211,8 @@ public final class ClusterArbitraries {
         .as((n, g1, g2) -> twoSteps(g1, new Fault.PriorityDrop(n), g2, new Fault.PriorityRestore(n))));
     all.put(Episode.INTERFACE, Combinators.combine(node, gap, gap)
         .as((n, g1, g2) -> twoSteps(g1, new Fault.InterfaceDown(n), g2, new Fault.InterfaceUp(n))));
+    all.put(Episode.VIP_ADD, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.VipAddFailing(n), g2, new Fault.VipAddWorking(n))));
     all.put(Episode.DRIFT, Combinators.combine(node, gap, rate)
         .as((n, g, r) -> List.of(new Step(g, new Fault.ClockDrift(n, r)))));
     all.put(Episode.PARTITION, Combinators.combine(split, gap, gap)

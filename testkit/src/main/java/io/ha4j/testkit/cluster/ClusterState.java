@@ -23,6 +23,11 @@ final class ClusterState {
   final Set<String> interfaceDown = new HashSet<>();
   final Set<String> checkDown = new HashSet<>();
   final Set<String> addsFailing = new HashSet<>();
+  /**
+   * Members whose adds work again but which are still in the FAULT those adds caused: they leave it
+   * only when their hold-off ends (they cannot see the kernel heal), so they are not eligible yet.
+   */
+  final Set<String> addFaultHeld = new HashSet<>();
   final Map<String, Long> stalledUntil = new HashMap<>();
   final Set<String> cut = new HashSet<>();
   double loss;
@@ -38,6 +43,9 @@ final class ClusterState {
   void apply(History.Event e) {
     if (e instanceof History.RoleChanged r) {
       role.put(r.node(), r.to());
+      if (r.from() == Role.FAULT) {
+        addFaultHeld.remove(r.node());
+      }
     } else if (e instanceof History.AddressAdded a) {
       owners.add(a.node());
     } else if (e instanceof History.AddressRemoved a) {
@@ -54,10 +62,12 @@ final class ClusterState {
       up.remove(c.node());
       role.put(c.node(), Role.INIT);
       stalledUntil.remove(c.node());
+      addFaultHeld.remove(c.node());
     } else if (fault instanceof Fault.Stop s) {
       up.remove(s.node());
     } else if (fault instanceof Fault.Boot r) {
       up.add(r.node());
+      addFaultHeld.remove(r.node());
     } else if (fault instanceof Fault.DuplicateId d) {
       up.add(d.node()); // a restart, under the twin's id
 
@@ -77,6 +87,9 @@ final class ClusterState {
       addsFailing.add(v.node());
     } else if (fault instanceof Fault.VipAddWorking v) {
       addsFailing.remove(v.node());
+      if (role.get(v.node()) == Role.FAULT) {
+        addFaultHeld.add(v.node());
+      }
     } else if (fault instanceof Fault.Partition p) {
       for (int i = 0; i < p.sides().size(); i++) {
         for (int j = 0; j < p.sides().size(); j++) {
@@ -98,13 +111,19 @@ final class ClusterState {
     }
   }
 
+  /** Whether {@code n}'s role changes are of its own VIP-add fault's making (see {@link #addFaultHeld}). */
+  boolean addFault(String n) {
+    return addsFailing.contains(n) || addFaultHeld.contains(n);
+  }
+
   boolean stalled(String n) {
     return stalledUntil.containsKey(n);
   }
 
   boolean eligible(String n) {
     // A member whose address kernel refuses adds cannot serve as master: like a tracked interface down.
-    return up.contains(n) && !interfaceDown.contains(n) && !addsFailing.contains(n) && !stalled(n);
+    return up.contains(n) && !interfaceDown.contains(n) && !addsFailing.contains(n) && !addFaultHeld.contains(n)
+        && !stalled(n);
   }
 
   int priority(String n) {

@@ -54,6 +54,11 @@ final class Disturbances {
         }
       } else if (e instanceof History.StallEnded se && harmfulStall.remove(se.node())) {
         times.add(se.atNanos());
+      } else if (e instanceof History.RoleChanged rc && s.addFault(rc.node())) {
+        // A member whose adds fail takes over, goes to FAULT past its hold bound and leaves FAULT
+        // when its hold-off ends, to try again (it cannot see the kernel refuse or heal): each of
+        // its role changes is of the fault's making, like a restart.
+        times.add(rc.atNanos());
       }
       s.apply(e);
     }

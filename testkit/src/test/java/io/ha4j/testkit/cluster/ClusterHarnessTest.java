@@ -194,6 +194,19 @@ class ClusterHarnessTest {
         "the seed drives loss, jitter, duplication and reordering");
   }
 
+  /**
+   * A hand-over between close priorities (seen in the schedules, seed 14516): n5 (175) takes over
+   * from n2 a skew-time difference of 3.9 ms before n1 (174), over links of 2.5 ms. n1 had never
+   * heard n5 as master, so it challenges n5's first advertisement; the proof's round trip (5 ms)
+   * ends after n1's own timer. n1 waits for the due proof instead of becoming a second master.
+   */
+  @Test
+  void aHandOverBetweenClosePrioritiesWaitsForTheNewMastersFreshnessProof() {
+    ClusterHarness.replay(14516L, "nodes=5 prio=174,177,1,1,175 preempt=false adv=1000ms delay=2500us jitter=0ms"
+        + " dup=0.0 reorder=0.0 stall-threshold=0.25 rs=1 check=100ms timeout=50ms rise=1 fall=1 on-failure=quiesce"
+        + " ; @8250ms stop n2 ; @9000ms restart n2 ; end @25000ms");
+  }
+
   @Test
   void replayRunsAPrintedReproducer() {
     History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
