@@ -162,6 +162,13 @@ public final class DirectorMain {
     InetSocketAddress heartbeatAddress;
     if (LinuxUdpTransport.isAvailable()) {
       LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
+      // A flood from elsewhere is dropped in the kernel, before it wakes the receive thread.
+      List<java.net.InetAddress> peers = config.heartbeat().destinations().stream().map(InetSocketAddress::getAddress)
+          .toList();
+      if (!peers.isEmpty() && peers.stream().noneMatch(java.net.InetAddress::isMulticastAddress)
+          && peers.stream().allMatch(a -> a instanceof java.net.Inet4Address)) {
+        t.receiveOnlyFrom(peers);
+      }
       heartbeat = t;
       heartbeatAddress = t.localAddress();
     } else {

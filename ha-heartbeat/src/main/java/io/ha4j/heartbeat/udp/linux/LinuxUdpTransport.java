@@ -122,6 +122,29 @@ public final class LinuxUdpTransport implements DatagramTransport {
     return sendFailures.get();
   }
 
+  /**
+   * From now on the kernel delivers to this socket only datagrams from {@code sources}: the
+   * unicast peers. Others are dropped before they are queued, and never wake the receive thread
+   * (against a flood). For an IPv4 socket only; an IPv6 one is left as it is and returns false.
+   *
+   * @return whether the filter is attached
+   * @throws IOException if the kernel refuses the filter
+   */
+  public boolean receiveOnlyFrom(java.util.Collection<? extends InetAddress> sources) throws IOException {
+    if (!(localAddress.getAddress() instanceof Inet4Address)) {
+      return false;
+    }
+    java.util.List<Inet4Address> v4 = new java.util.ArrayList<>();
+    for (InetAddress a : sources) {
+      if (!(a instanceof Inet4Address v) || a.isMulticastAddress()) {
+        throw new IllegalArgumentException("a source filter takes unicast IPv4 peers, not " + a.getHostAddress());
+      }
+      v4.add(v);
+    }
+    io.ha4j.heartbeat.linux.internal.SourceFilter.attach(fd, v4);
+    return true;
+  }
+
   /** Receive errors other than the socket being closed. */
   public long receiveErrors() {
     return receiveErrors.get();

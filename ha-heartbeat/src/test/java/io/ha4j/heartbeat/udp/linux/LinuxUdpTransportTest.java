@@ -32,6 +32,33 @@ class LinuxUdpTransportTest {
     Assumptions.assumeTrue(LinuxUdpTransport.isAvailable(), why);
   }
 
+  /** The kernel drops a datagram from an address that is not a peer before it is queued. */
+  @Test
+  void aSourceFilterLetsOnlyThePeersDatagramsIn() throws Exception {
+    try (SystemScheduler s = new SystemScheduler("udp-filter-test");
+        LinuxUdpTransport filtered = LinuxUdpTransport.unicast(new InetSocketAddress("127.0.0.1", 0), s);
+        UdpTransport stranger = UdpTransport.unicast(new InetSocketAddress("127.0.0.1", 0), s);
+        UdpTransport peer = UdpTransport.unicast(new InetSocketAddress("127.0.0.2", 0), s)) {
+      assertTrue(filtered.receiveOnlyFrom(java.util.List.of(java.net.InetAddress.getByName("127.0.0.2"))));
+      java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CompletableFuture<Void> fromPeer = new CompletableFuture<>();
+      filtered.start(d -> {
+        String text = StandardCharsets.US_ASCII.decode(d.payload()).toString();
+        got.add(text);
+        if (text.equals("peer")) {
+          fromPeer.complete(null);
+        }
+      });
+      for (int i = 0; i < 10; i++) {
+        stranger.send(filtered.localAddress(), ByteBuffer.wrap("stranger".getBytes(StandardCharsets.US_ASCII)));
+      }
+      // Sent after the stranger's on the same loopback: when it is in, theirs were dealt with.
+      peer.send(filtered.localAddress(), ByteBuffer.wrap("peer".getBytes(StandardCharsets.US_ASCII)));
+      fromPeer.get(5, TimeUnit.SECONDS);
+      assertEquals(java.util.List.of("peer"), got);
+    }
+  }
+
   @Test
   void exchangesDatagramsWithTheNioTransportAndStampsThemWithTheKernelsArrival() throws Exception {
     try (SystemScheduler s = new SystemScheduler("udp-native-test");
