@@ -53,8 +53,9 @@ final class LinkStates {
     return List.of();
   }
 
-  /** The interfaces last recorded down, in the order first recorded. */
+  /** The interfaces last recorded down, by name. */
   List<String> down() {
-    return usable.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+    // By name: the order states were learnt in depends on when the kernel's notifications came.
+    return usable.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).sorted().toList();
   }
 }

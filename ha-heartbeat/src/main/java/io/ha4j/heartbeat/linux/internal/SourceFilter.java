@@ -1,11 +1,9 @@
 package io.ha4j.heartbeat.linux.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import io.ha4j.linux.Errno;
-import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.SocketFilter;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -21,11 +19,6 @@ import java.util.List;
  */
 public final class SourceFilter {
 
-  private static final int BPF_LD_W_ABS = 0x20;
-  private static final int BPF_JEQ_K = 0x15;
-  private static final int BPF_RET_K = 0x06;
-  /** {@code SKF_NET_OFF}: loads relative to the network header, here the IPv4 header. */
-  private static final int SKF_NET_OFF = -0x100000;
   private static final int IPV4_SOURCE = 12;
 
   private SourceFilter() {}
@@ -40,35 +33,17 @@ public final class SourceFilter {
     if (n == 0 || n > 250) {
       throw new IllegalArgumentException("a source filter needs 1 to 250 addresses, got " + n);
     }
-    Memory code = new Memory((n + 3) * 8L);
-    instruction(code, 0, BPF_LD_W_ABS, 0, 0, SKF_NET_OFF + IPV4_SOURCE);
+    SocketFilter filter = new SocketFilter(n + 3).add(SocketFilter.LD_W_ABS, 0, 0, SocketFilter.NET_OFF + IPV4_SOURCE);
     for (int i = 1; i <= n; i++) {
       // An absolute load reads the address big-endian, as the address's bytes are.
       int address = ByteBuffer.wrap(((InetAddress) sources.get(i - 1)).getAddress()).getInt();
-      instruction(code, i, BPF_JEQ_K, n + 1 - i, 0, address); // a peer: on to the accept
+      filter.add(SocketFilter.JEQ_K, n + 1 - i, 0, address); // a peer: on to the accept
     }
-    instruction(code, n + 1, BPF_RET_K, 0, 0, 0);
-    instruction(code, n + 2, BPF_RET_K, 0, 0, -1); // the whole datagram
-    Memory program = new Memory(16); // struct sock_fprog on LP64: length, padding, pointer
-    program.clear();
-    program.setShort(0, (short) (n + 3));
-    program.setPointer(8, code);
+    filter.add(SocketFilter.RET_K, 0, 0, 0).add(SocketFilter.RET_K, 0, 0, SocketFilter.WHOLE);
     try {
-      Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, program, 16);
+      filter.attach(fd);
     } catch (LastErrorException e) {
       throw new IOException("attaching a source filter to the heartbeat socket: " + Errno.describe(e.getErrorCode()), e);
-    } finally {
-      // The kernel copies the program during the call; until then only its address is in program.
-      Reference.reachabilityFence(code);
     }
-  }
-
-  /** {@code struct sock_filter}: u16 code, u8 jt, u8 jf, u32 k. */
-  private static void instruction(Memory code, int index, int op, int jt, int jf, int k) {
-    long at = index * 8L;
-    code.setShort(at, (short) op);
-    code.setByte(at + 2, (byte) jt);
-    code.setByte(at + 3, (byte) jf);
-    code.setInt(at + 4, k);
   }
 }

@@ -5,8 +5,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import io.ha4j.linux.Errno;
 import io.ha4j.linux.internal.Libc;
+import io.ha4j.linux.internal.SocketFilter;
 import io.ha4j.netlink.Netlink;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,10 +71,6 @@ public final class RouteMonitorSocket implements AutoCloseable, NotificationLoop
     }
   }
 
-  /** Classic BPF: {@code BPF_LD | BPF_W | BPF_ABS}, {@code BPF_JMP | BPF_JEQ | BPF_K}, {@code BPF_RET | BPF_K}. */
-  private static final int BPF_LD_W_ABS = 0x20;
-  private static final int BPF_JEQ_K = 0x15;
-  private static final int BPF_RET_K = 0x06;
   /** Offset of {@code nlmsg_pid} in {@code struct nlmsghdr}. */
   private static final int NLMSG_PID = 12;
 
@@ -94,32 +90,16 @@ public final class RouteMonitorSocket implements AutoCloseable, NotificationLoop
     }
     // An absolute load reads big-endian; nlmsg_pid is in the host's order.
     int loaded = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(portId) : portId;
-    Memory code = new Memory(4 * 8L);
-    instruction(code, 0, BPF_LD_W_ABS, 0, 0, NLMSG_PID);
-    instruction(code, 1, BPF_JEQ_K, 0, 1, loaded); // ours: drop, else: skip to the accept
-    instruction(code, 2, BPF_RET_K, 0, 0, 0);
-    instruction(code, 3, BPF_RET_K, 0, 0, -1); // the whole datagram
-    Memory program = new Memory(16); // struct sock_fprog on LP64: length, padding, pointer
-    program.clear();
-    program.setShort(0, (short) 4);
-    program.setPointer(8, code);
     try {
-      Libc.INSTANCE.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, program, 16);
+      new SocketFilter(4)
+          .add(SocketFilter.LD_W_ABS, 0, 0, NLMSG_PID)
+          .add(SocketFilter.JEQ_K, 0, 1, loaded) // ours: drop, else: skip to the accept
+          .add(SocketFilter.RET_K, 0, 0, 0)
+          .add(SocketFilter.RET_K, 0, 0, SocketFilter.WHOLE)
+          .attach(fd);
     } catch (LastErrorException e) {
       throw Errors.of("attaching a socket filter to the rtnetlink notification socket", e);
-    } finally {
-      // The kernel copies the program during the call; until then only its address is in program.
-      Reference.reachabilityFence(code);
     }
-  }
-
-  /** {@code struct sock_filter}: u16 code, u8 jt, u8 jf, u32 k. */
-  private static void instruction(Memory code, int index, int op, int jt, int jf, int k) {
-    long at = index * 8L;
-    code.setShort(at, (short) op);
-    code.setByte(at + 2, (byte) jt);
-    code.setByte(at + 3, (byte) jf);
-    code.setInt(at + 4, k);
   }
 
   /** The outcome of one {@link #receive()}. */
