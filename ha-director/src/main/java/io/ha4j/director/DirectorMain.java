@@ -21,11 +21,14 @@ import io.ha4j.vip.linux.LinuxVip;
 import io.ha4j.warmup.TakeOverWarmUp;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -163,10 +166,8 @@ public final class DirectorMain {
     if (LinuxUdpTransport.isAvailable()) {
       LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
       // A flood from elsewhere is dropped in the kernel, before it wakes the receive thread.
-      List<java.net.InetAddress> peers = config.heartbeat().destinations().stream().map(InetSocketAddress::getAddress)
-          .toList();
-      if (!peers.isEmpty() && peers.stream().noneMatch(java.net.InetAddress::isMulticastAddress)
-          && peers.stream().allMatch(a -> a instanceof java.net.Inet4Address)) {
+      Set<InetAddress> peers = config.heartbeat().unicastPeers();
+      if (peers != null && !peers.isEmpty() && peers.stream().allMatch(Inet4Address.class::isInstance)) {
         t.receiveOnlyFrom(peers);
       }
       heartbeat = t;

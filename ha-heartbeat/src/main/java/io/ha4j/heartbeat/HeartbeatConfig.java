@@ -3,6 +3,7 @@ package io.ha4j.heartbeat;
 import io.ha4j.api.NodeId;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.Tracked;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -192,6 +193,22 @@ public final class HeartbeatConfig {
   /** Where advertisements go: unicast peers and/or a multicast group. */
   public List<InetSocketAddress> destinations() {
     return destinations;
+  }
+
+  /**
+   * The unicast peers' addresses, the only sources an advertisement may come from; null if a
+   * destination is a multicast group (anyone may send) or unresolved.
+   */
+  public @Nullable Set<InetAddress> unicastPeers() {
+    Set<InetAddress> peers = new LinkedHashSet<>();
+    for (InetSocketAddress d : destinations) {
+      InetAddress a = d.getAddress();
+      if (a == null || a.isMulticastAddress()) {
+        return null;
+      }
+      peers.add(a);
+    }
+    return peers;
   }
 
   /**

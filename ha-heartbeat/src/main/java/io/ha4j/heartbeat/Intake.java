@@ -4,8 +4,6 @@ import io.ha4j.api.NodeId;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,23 +52,11 @@ final class Intake implements Consumer<Datagram> {
       Consumer<Screened> election) {
     this.self = config.nodeId();
     this.screening = screening;
-    this.peers = peers(config);
+    this.peers = config.unicastPeers();
     this.path = path;
     this.advertiser = advertiser;
     this.scheduler = scheduler;
     this.election = election;
-  }
-
-  /** The unicast peers' addresses; null if a destination is a multicast group (anyone may send). */
-  private static @Nullable Set<InetAddress> peers(HeartbeatConfig config) {
-    Set<InetAddress> s = new HashSet<>();
-    for (InetSocketAddress d : config.destinations()) {
-      if (d.getAddress() == null || d.getAddress().isMulticastAddress()) {
-        return null;
-      }
-      s.add(d.getAddress());
-    }
-    return s;
   }
 
   @Override

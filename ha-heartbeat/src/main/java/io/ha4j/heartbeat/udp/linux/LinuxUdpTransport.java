@@ -15,6 +15,7 @@ import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.KernelTimestamps;
 import io.ha4j.heartbeat.internal.ReceiveThread;
+import io.ha4j.heartbeat.linux.internal.SourceFilter;
 import io.ha4j.linux.internal.Libc;
 import io.ha4j.linux.internal.NativeDatagram;
 import java.io.IOException;
@@ -26,6 +27,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -130,18 +134,18 @@ public final class LinuxUdpTransport implements DatagramTransport {
    * @return whether the filter is attached
    * @throws IOException if the kernel refuses the filter
    */
-  public boolean receiveOnlyFrom(java.util.Collection<? extends InetAddress> sources) throws IOException {
+  public boolean receiveOnlyFrom(Collection<? extends InetAddress> sources) throws IOException {
     if (!(localAddress.getAddress() instanceof Inet4Address)) {
       return false;
     }
-    java.util.List<Inet4Address> v4 = new java.util.ArrayList<>();
+    List<Inet4Address> v4 = new ArrayList<>();
     for (InetAddress a : sources) {
       if (!(a instanceof Inet4Address v) || a.isMulticastAddress()) {
         throw new IllegalArgumentException("a source filter takes unicast IPv4 peers, not " + a.getHostAddress());
       }
       v4.add(v);
     }
-    io.ha4j.heartbeat.linux.internal.SourceFilter.attach(fd, v4);
+    SourceFilter.attach(fd, v4);
     return true;
   }
 
