@@ -1,6 +1,6 @@
 /**
  * ha4j API: the value types and the service-provider interfaces the other modules implement
- * (load-balancer table, address owner, election, datagram transport, health check) and injected
+ * (load-balancer table, address owner, election, datagram and witness transports, health check) and injected
  * time ({@link io.ha4j.api.Clock}, {@link io.ha4j.api.Scheduler}). No logic beyond validation and
  * no native code lives here.
  */
