@@ -1,6 +1,7 @@
 package io.ha4j.heartbeat;
 
 import io.ha4j.api.Clock;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -10,8 +11,9 @@ import org.slf4j.Logger;
 /**
  * RFC 5798 section 6.4.2, Backup: a backup follows the master's advertisements with its
  * Master_Down_Timer and, when the timer expires, is promoted to master. Beyond the RFC: the
- * preempt delay after a start, the stall guard on a late timer, and the time the lost master was
- * last heard (for the fail-over's measure). Guarded by the election's lock.
+ * preempt delay after a start, the stall guard on a late timer, the time the lost master was
+ * last heard (for the fail-over's measure), and the hand-over from a followed master whose
+ * priority fell below ours after the skew time. Guarded by the election's lock.
  */
 final class BackupState implements ElectionState {
 
@@ -34,6 +36,8 @@ final class BackupState implements ElectionState {
   /** When the master this member is taking over from was last heard; empty unless it fell silent or left. */
   private OptionalLong lostMasterHeardAt = OptionalLong.empty();
   private long preemptAllowedAtNanos;
+  /** The master whose advertisements last reset the Master_Down_Timer; null before the first. */
+  private @Nullable NodeId followed;
 
   /** A backup whose master-down timer ends in {@code promote} (with the reason). */
   BackupState(HeartbeatConfig config, Clock clock, ElectionTimer timer, TrackedPriority tracked, HeardMembers heard,
@@ -79,6 +83,7 @@ final class BackupState implements ElectionState {
    * Master_Down_Timer to Master_Down_Interval".
    */
   void follow(Advertisement ad) {
+    followed = ad.nodeId();
     masterAdverNanos = ad.interval().toNanos();
     armMasterDownTimer();
   }
@@ -125,10 +130,23 @@ final class BackupState implements ElectionState {
       // Master_Down_Interval, Reset the Master_Down_Timer to Master_Down_Interval"
       promotion.abort("master " + ad.nodeId() + " (priority " + ad.priority() + ") heard");
       forgetLostMaster();
+      followed = ad.nodeId();
       masterAdverNanos = ad.interval().toNanos();
       arm(VrrpElection.masterDownNanos(priority, masterAdverNanos) - queuedNanos, MASTER_DOWN);
+    } else if (!promotion.running() && ad.nodeId().equals(followed)
+        && timer.armExactWithin(VrrpElection.skewNanos(priority, ad.interval().toNanos()) - queuedNanos)) {
+      // RFC 5798 says "Discard the ADVERTISEMENT" and lets the Master_Down_Timer run out (264 ms at
+      // 0.1 s adverts). The master we followed now advertises a priority below ours: a tracked
+      // object lowered it, and we preempt it anyway. Take over after the skew time, as for a
+      // priority-0 notice, so that the highest of several preempting backups goes first (issue 17
+      // item 3). The master keeps the addresses until our advertisement makes it step down. Any
+      // other lower-priority master (one across a partition, or one we never followed) is
+      // discarded as the RFC says: the master we follow may still be alive.
+      masterDownReason = "master " + ad.nodeId() + " advertises priority " + ad.priority()
+          + ", below ours; preempting after the skew time";
+      log.info("{}: master {} advertises priority {} below ours ({}); taking over after the skew time",
+          name, ad.nodeId(), ad.priority(), priority);
     }
-    // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.
   }
 
   /** "If the Master_Down_Timer fires": the take-over, unless this process stood still. */

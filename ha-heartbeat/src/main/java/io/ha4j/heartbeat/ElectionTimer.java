@@ -53,6 +53,18 @@ final class ElectionTimer {
     arm(delayNanos, true);
   }
 
+  /**
+   * Expires in {@code delayNanos} exactly, unless it is armed to expire sooner already: a deadline
+   * that only ever moves closer. Returns whether it moved.
+   */
+  boolean armExactWithin(long delayNanos) {
+    if (handle != null && deadlineNanos - clock.nanoTime() <= delayNanos) {
+      return false;
+    }
+    armExact(delayNanos);
+    return true;
+  }
+
   /** Does not expire; a task cancelled while it already waits for the lock does not run either. */
   void cancel() {
     generation++;

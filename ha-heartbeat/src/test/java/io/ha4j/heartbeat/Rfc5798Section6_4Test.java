@@ -157,6 +157,25 @@ class Rfc5798Section6_4Test {
       Duration took = f.clock.since(start);
       assertTrue(took.compareTo(mdi) >= 0 && took.compareTo(mdi.plusMillis(250)) <= 0, took.toString());
     }
+
+    @Test
+    void preemptTrue_theFollowedMastersPriorityFallsBelowOurs_soTheBackupPreemptsAfterTheSkewTime() {
+      // ha4j deviates from "Discard the ADVERTISEMENT" on purpose (issue 17 item 3): when the
+      // master it followed lowers its priority below ours, a preempting backup takes over after
+      // its skew time, as for a priority-0 notice, not after the Master_Down_Interval.
+      ElectionFixture f = new ElectionFixture(200).started();
+      f.receive("n2", 250);
+      f.advance(Duration.ofMillis(500));
+      Duration skew = VrrpElection.skewTime(200, ElectionFixture.INTERVAL);
+      long start = f.clock.nanoTime();
+      f.receive("n2", 150);
+      while (f.role() == Role.BACKUP && f.clock.since(start).compareTo(Duration.ofSeconds(10)) < 0) {
+        f.advance(Duration.ofMillis(1));
+      }
+      assertEquals(Role.MASTER, f.role());
+      Duration took = f.clock.since(start);
+      assertTrue(took.compareTo(skew) >= 0 && took.compareTo(skew.plusMillis(1)) <= 0, took + ", skew " + skew);
+    }
   }
 
   @Nested
