@@ -179,6 +179,17 @@ final class ClusterState {
     return true;
   }
 
+  /** Some link is cut in one direction only. */
+  boolean oneWayCut() {
+    for (String c : cut) {
+      int gt = c.indexOf('>');
+      if (!cut.contains(c.substring(gt + 1) + ">" + c.substring(0, gt))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   List<String> masters(Set<String> comp) {
     return comp.stream().filter(n -> role.get(n) == Role.MASTER).toList();
   }

@@ -59,6 +59,12 @@ final class Disturbances {
         // when its hold-off ends, to try again (it cannot see the kernel refuse or heal): each of
         // its role changes is of the fault's making, like a restart.
         times.add(rc.atNanos());
+      } else if (e instanceof History.RoleChanged rc && rc.from() == Role.MASTER && s.oneWayCut()) {
+        // Across a one-way cut a master may step down for one that some of its backups cannot
+        // hear: they learn that they have no master only from their own Master_Down_Interval,
+        // which runs from now (seen in the schedules, seed -5100: a second take-over 1.47 s after
+        // a restart, beyond B after the cut).
+        times.add(rc.atNanos());
       }
       s.apply(e);
     }

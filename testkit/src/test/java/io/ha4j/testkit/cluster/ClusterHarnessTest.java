@@ -221,6 +221,19 @@ class ClusterHarnessTest {
         + " ; end @49000ms");
   }
 
+  /**
+   * Across the one-way cut n3>n1, n2 steps down for the restarted n3, which n1 cannot hear: n1
+   * learns that it has no master only after its own Master_Down_Interval, 1.47 s after the
+   * restart, more than B after the cut. That take-over is of the cut's making, not a role change in
+   * a stable period (seen in the schedules, seed -5100).
+   */
+  @Test
+  void aStepDownAcrossAOneWayCutIsADisturbance() {
+    ClusterHarness.replay(-5100L, "nodes=3 prio=1,1,98 preempt=true adv=200ms delay=140us jitter=0ms dup=0.04"
+        + " reorder=0.0 stall-threshold=0.25 rs=1 check=100ms timeout=50ms rise=1 fall=1 on-failure=quiesce"
+        + " ; @1700ms crash n3 ; @3650ms restart n3 ; @3700ms cut n3>n1 ; @5350ms heal ; end @8550ms");
+  }
+
   @Test
   void replayRunsAPrintedReproducer() {
     History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
