@@ -34,6 +34,9 @@ final class ConflictWatch implements AddressKernel.FrameSink {
   static final long EVENT_GAP_NANOS = 100_000_000L;
 
   private static final int ETHERTYPE_OFFSET = 12;
+  private static final int IPV6_PAYLOAD_LENGTH_OFFSET = 14 + 4;
+  /** ICMPv6 type, code, checksum, flags and reserved, target: a neighbour advertisement's fixed part. */
+  private static final int NA_WITHOUT_OPTIONS = 24;
 
   private final Logger log;
   private final Object lock;
@@ -105,6 +108,13 @@ final class ConflictWatch implements AddressKernel.FrameSink {
       return arp.senderAddress().isAnyLocalAddress() ? null : new Claim(arp.senderAddress(), arp.senderHardware());
     }
     if (ethertype == NeighborAdvertisementFrame.ETH_P_IPV6) {
+      if (frame.remaining() >= IPV6_PAYLOAD_LENGTH_OFFSET + 2
+          && ((frame.get(frame.position() + IPV6_PAYLOAD_LENGTH_OFFSET) & 0xff) << 8
+              | (frame.get(frame.position() + IPV6_PAYLOAD_LENGTH_OFFSET + 1) & 0xff)) == NA_WITHOUT_OPTIONS) {
+        // No target link-layer address: nothing for a neighbour to learn (RFC 4861 7.2.5). Linux
+        // answers every unicast solicitation (its neighbour-reachability probes) like that.
+        return null;
+      }
       NeighborAdvertisementFrame na = NeighborAdvertisementFrame.decode(frame);
       return new Claim(na.target(), na.targetHardware());
     }

@@ -121,6 +121,23 @@ class VipOwnerConflictTest {
   }
 
   @Test
+  void aNeighbourAdvertisementWithoutLinkLayerAddressClaimsNothing() {
+    owner.add(vip6);
+    // What Linux answers to a unicast solicitation: the fixed part only, no target link-layer option.
+    Inet6Address target = (Inet6Address) vip6.address();
+    byte[] frame = Arrays.copyOf(NeighborAdvertisementFrame.unsolicited(THEIRS, target, false).toBytes(), 78);
+    frame[19] = 24; // IPv6 payload length
+    frame[56] = 0;
+    frame[57] = 0;
+    int sum = NeighborAdvertisementFrame.checksum(target, NeighborAdvertisementFrame.ALL_NODES, frame, 54, 24);
+    frame[56] = (byte) (sum >>> 8);
+    frame[57] = (byte) sum;
+    assertTrue(kernel.hear(eth0, frame));
+    assertEquals(List.of(), conflicts());
+    assertEquals(0, owner.malformedFrames(), "a valid advertisement, not a malformed one");
+  }
+
+  @Test
   void framesTheClaimSocketsFilterOutNeverReachTheOwner() {
     owner.add(vip6);
     byte[] solicitation = NeighborAdvertisementFrame.unsolicited(THEIRS, (Inet6Address) vip6.address(), false).toBytes();
