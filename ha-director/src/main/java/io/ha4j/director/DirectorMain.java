@@ -184,6 +184,7 @@ public final class DirectorMain {
         .watchInterfaces(config.trackedInterfaces().toArray(String[]::new))
         .build();
     resources.add(vips);
+    vips.watch(new SplitBrainProbe(election));
     MemberBuilder b = Member.builder(scheduler, election, vips)
         .virtualAddresses(config.virtualAddresses())
         // Logged by the next task: a take-over's events come between the VIP and its gratuitous

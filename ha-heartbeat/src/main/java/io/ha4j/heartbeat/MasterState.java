@@ -117,6 +117,14 @@ final class MasterState implements ElectionState {
     return wireFormat.winsTie(ad.nodeId(), config.nodeId());
   }
 
+  /**
+   * The next re-announcement goes out even within an interval of the last: another host claimed
+   * our address since, so the neighbours may point at it now (issue 17 item 2).
+   */
+  void allowReannounce() {
+    reannounced = false;
+  }
+
   private boolean reannouncedRecently() {
     return reannounced && clock.nanoTime() - lastReannounceNanos < config.advertisementInterval().toNanos();
   }

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *       neighbours' ARP caches may point at the other master (keepalived issues #14, #2459). A
  *       master that steps down for a higher one sends one step-down notice (an advertisement with
  *       state BACKUP; backups ignore it), so the winner re-announces even when the loser heard it
- *       first. Both happen at most once per advertisement interval.
+ *       first. Both happen at most once per advertisement interval. A master told that another
+ *       host claims its address ({@link #probePeers}) advertises every 10 ms until a peer answers,
+ *       so that a split brain behind a firewall heals within milliseconds of the firewall's fix.
  *   <li>Stall guard: a master-down timer that fires later than {@link
  *       HeartbeatConfig#stallThreshold()} of the master-down interval means this process stood
  *       still (GC pause, VM steal) and could not hear the master: instead of taking over at once,
@@ -77,6 +79,8 @@ public final class VrrpElection implements Election {
   private final StallGuard stalls;
   private final BackupState backup;
   private final MasterState master;
+  private final PeerProbe probe;
+  private final LogThrottle conflictLines = new LogThrottle(ReceivePath.WARNING_INTERVAL_NANOS);
 
   private volatile Role role = Role.INIT;
 
@@ -135,6 +139,8 @@ public final class VrrpElection implements Election {
     this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, freshness, name, log);
     this.master = new MasterState(config, clock, wireFormat, timer, tracked, advertiser, listeners, stalls, backup,
         reason -> setRole(Role.BACKUP, reason), name, log);
+    this.probe = new PeerProbe(scheduler, this, () -> role == Role.MASTER,
+        () -> advertiser.send(tracked.effective(), Role.MASTER));
   }
 
   /** Skew_Time of RFC 5798 section 6.1: {@code ((256 - priority) * masterAdverInterval) / 256}. */
@@ -230,6 +236,38 @@ public final class VrrpElection implements Election {
   public void retireKey(int keyId, Duration after) {
     retirement.retire(keyId, after);
     log.info("{}: key {} retired {}", name, keyId, after.isZero() ? "now" : "in " + after);
+  }
+
+  /**
+   * Another host claims one of this member's addresses ({@code why} says which and who: the VIP
+   * owner heard its ARP or neighbour advertisement). For a master that means a split brain whose
+   * election traffic is blocked while ARP flows, or a misconfigured host: it logs one ERROR line
+   * (at most one a minute) and sends its advertisement every 10 ms until a peer's advertisement
+   * arrives, for at most 10 s after the last call (see {@link PeerProbe}), so that the heal is
+   * noticed within milliseconds; the next re-announcement is not held back by one made earlier.
+   * Ignored unless master.
+   */
+  public synchronized void probePeers(String why) {
+    Objects.requireNonNull(why, "why");
+    if (role != Role.MASTER) {
+      log.debug("{}: {}; not master, nothing to probe", name, why);
+      return;
+    }
+    master.allowReannounce();
+    boolean started = probe.start();
+    long held = conflictLines.admit(clock.nanoTime());
+    if (held >= 0) {
+      log.error("{}: {}: another host claims our address (split brain, election traffic blocked?); "
+          + "probing the peers every {} ms for up to {} s{}", name, why, PeerProbe.PERIOD.toMillis(),
+          PeerProbe.WINDOW.toSeconds(), held > 0 ? " (" + held + " more conflicts since the last line)" : "");
+    } else if (started) {
+      log.debug("{}: {}; probing the peers again", name, why);
+    }
+  }
+
+  /** Advertisements sent by {@link #probePeers} so far. */
+  public synchronized long peerProbes() {
+    return probe.sent();
   }
 
   @Override
@@ -336,6 +374,7 @@ public final class VrrpElection implements Election {
     long rx = d.receivedAtNanos();
     long heardNanos = rx > 0 && rx - now <= 0 ? rx : now;
     heard.heard(ad, heardNanos);
+    probe.stop();
     receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
   }

@@ -4,6 +4,7 @@ import io.ha4j.api.Cancellable;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.netlink.NetlinkMessage;
 import io.ha4j.netlink.NetlinkTransport;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,25 @@ public interface AddressKernel extends AutoCloseable {
    * @throws AddressException if it could not be sent (for example NOT_PERMITTED without CAP_NET_RAW)
    */
   void sendFrame(int index, byte[] frame);
+
+  /** Where {@link #receiveClaims} hands the frames it heard. */
+  @FunctionalInterface
+  interface FrameSink {
+    /** One whole Ethernet frame received on interface {@code index} (the buffer is the sink's). */
+    void frame(int index, ByteBuffer frame);
+  }
+
+  /**
+   * Delivers the ARP packets and IPv6 neighbour advertisements that other hosts send, heard on any
+   * interface (whole Ethernet frames; not the frames this host sends), to {@code sink} on a receive
+   * thread until cancelled: how an owner hears another host claim its addresses. The default hears
+   * nothing.
+   *
+   * @throws AddressException if the kernel refuses the sockets (NOT_PERMITTED without CAP_NET_RAW)
+   */
+  default Cancellable receiveClaims(FrameSink sink) {
+    return () -> { };
+  }
 
   /** Releases the sockets; no notification is delivered after it returns. */
   @Override

@@ -231,6 +231,11 @@ final class KernelWatcher {
     }
   }
 
+  /** Hands {@code event} to the listeners on a scheduler task. */
+  void fireLater(AddressEvent event) {
+    scheduler.execute(() -> fire(event));
+  }
+
   private void fire(AddressEvent event) {
     for (Consumer<AddressEvent> l : listeners) {
       try {

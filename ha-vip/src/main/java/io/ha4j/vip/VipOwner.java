@@ -1,8 +1,10 @@
 package io.ha4j.vip;
 
+import io.ha4j.api.Cancellable;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.address.AddressEvent;
+import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
 import io.ha4j.api.address.AddressOwner;
 import io.ha4j.netlink.NetlinkConnection;
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * reported as {@link AddressEvent.LinkDown} (a FAULT trigger for the election); {@link
  * AddressEvent.LinkUp} when it is usable again, also after a re-creation. Listeners run on the {@link Scheduler}.
  *
+ * <p><b>Conflicts.</b> Another host that claims an owned VIP on its interface (its ARP or neighbour
+ * advertisement gives the VIP another hardware address) is reported as {@link
+ * AddressEvent.AddressConflict}, at most once per VIP every 100 ms, and counted ({@link
+ * #conflictsHeard()}); frames that do not decode are counted ({@link #malformedFrames()}) and
+ * dropped. The owner does not fight over the address: the election decides who keeps it.
+ *
  * <p><b>Stale addresses.</b> A VIP left behind by a crashed earlier run is not removed
  * automatically: the member calls {@link #releaseStale()} before it decides to be master (keepalived
  * removes them at start-up in the same way). An explicit call keeps construction free of side
@@ -51,6 +59,8 @@ public final class VipOwner implements AddressOwner {
   private final Interfaces interfaces;
   private final Announcer announcer;
   private final KernelWatcher watcher;
+  private final ConflictWatch conflicts;
+  private @Nullable Cancellable claims; // guarded by lock
   private @Nullable Thread shutdownHook; // guarded by lock
 
   private VipOwner(Builder b) {
@@ -62,6 +72,7 @@ public final class VipOwner implements AddressOwner {
     this.table = new AddressTable(route, interfaces, b.noPrefixRoute, b.managed, log);
     this.announcer = new Announcer(lock, table, interfaces, b.kernel, b.scheduler, b.policy, log);
     this.watcher = new KernelWatcher(lock, table, interfaces, announcer, b.scheduler, b.restoreRemoved, b.alsoWatched, log);
+    this.conflicts = new ConflictWatch(lock, table, interfaces, b.scheduler.clock(), watcher::fireLater, log);
   }
 
   /** Starts building an owner over {@code kernel}, timed by {@code scheduler}. */
@@ -149,6 +160,13 @@ public final class VipOwner implements AddressOwner {
 
   private void start(boolean hook) {
     watcher.start(kernel);
+    Cancellable c;
+    try {
+      c = kernel.receiveClaims(conflicts);
+    } catch (AddressException e) {
+      log.warn("cannot hear other hosts claim the VIPs: {}", e.getMessage());
+      c = null;
+    }
     Thread t = null;
     if (hook) {
       t = new Thread(this::releaseAll, "ha4j-vip-release");
@@ -156,6 +174,7 @@ public final class VipOwner implements AddressOwner {
     }
     synchronized (lock) {
       shutdownHook = t;
+      claims = c;
     }
   }
 
@@ -188,6 +207,16 @@ public final class VipOwner implements AddressOwner {
   /** Frames that failed to send. */
   public long sendFailures() {
     return announcer.sendFailures();
+  }
+
+  /** Claims of an owned VIP by another host's hardware address heard so far (see {@link AddressEvent.AddressConflict}). */
+  public long conflictsHeard() {
+    return conflicts.conflicts();
+  }
+
+  /** ARP or neighbour advertisement frames heard that did not decode and were dropped. */
+  public long malformedFrames() {
+    return conflicts.malformed();
   }
 
   /** Notifications that did not decode and were dropped. */
@@ -295,6 +324,9 @@ public final class VipOwner implements AddressOwner {
       }
       table.close();
       watcher.stop();
+      if (claims != null) {
+        claims.cancel();
+      }
       announcer.cancelAll();
       table.releasePresent();
     }

@@ -18,6 +18,16 @@
  *       io.ha4j.vip.AnnouncementPolicy#KEEPALIVED}) and are timed by the injected scheduler.
  *   <li>Stale VIPs of a crashed earlier run are removed by an explicit {@link
  *       io.ha4j.vip.VipOwner#releaseStale()}, called by the member before it may become master.
+ *   <li>Other hosts' claims of an owned VIP are heard on two receive-only AF_PACKET sockets for the
+ *       whole namespace (one bound to ARP, one to IPv6 with a socket filter that keeps only
+ *       ICMPv6 type 136), not one per interface: they follow interfaces that come and go without
+ *       rebinding, a socket bound to one ethertype never sees this host's own frames (unlike
+ *       ETH_P_ALL, which would also clone every outgoing packet of a load balancer), and the
+ *       interface index the kernel reports with each frame picks the VIP's interface. A claim is
+ *       an ARP sender address, or a neighbour advertisement's target, with another hardware
+ *       address ({@link io.ha4j.api.address.AddressEvent.AddressConflict}); the owner reports it
+ *       and leaves the decision to the election instead of answering with announcements of its
+ *       own, which would only make the neighbours flap while the split lasts.
  * </ul>
  */
 @NullMarked

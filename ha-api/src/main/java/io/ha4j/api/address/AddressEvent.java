@@ -26,4 +26,20 @@ public sealed interface AddressEvent {
       Objects.requireNonNull(interfaceName, "interfaceName");
     }
   }
+
+  /**
+   * Another host claims an address this owner holds: an ARP packet whose sender address, or an
+   * IPv6 neighbour advertisement whose target, is the address, with a hardware address that is not
+   * ours, heard on its interface. Two masters (a split brain: the election's traffic is blocked
+   * while ARP flows) or a misconfigured host; the election should make sure its peers hear it.
+   *
+   * @param address the owned address claimed
+   * @param hardwareAddress the other host's link-layer address, as {@code 02:00:00:00:00:02}
+   */
+  record AddressConflict(VirtualAddress address, String hardwareAddress) implements AddressEvent {
+    public AddressConflict {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(hardwareAddress, "hardwareAddress");
+    }
+  }
 }

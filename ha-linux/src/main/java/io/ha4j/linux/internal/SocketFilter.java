@@ -13,6 +13,8 @@ public final class SocketFilter {
 
   /** {@code BPF_LD | BPF_W | BPF_ABS}: a 32-bit big-endian load at {@code k}. */
   public static final int LD_W_ABS = 0x20;
+  /** {@code BPF_LD | BPF_B | BPF_ABS}: an 8-bit load at {@code k}. */
+  public static final int LD_B_ABS = 0x30;
   /** {@code BPF_JMP | BPF_JEQ | BPF_K}: to {@code jt} if the accumulator is {@code k}, else {@code jf}. */
   public static final int JEQ_K = 0x15;
   /** {@code BPF_RET | BPF_K}: keep {@code k} bytes (0 drops the packet). */

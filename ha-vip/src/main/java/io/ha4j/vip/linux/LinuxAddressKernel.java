@@ -11,9 +11,13 @@ import io.ha4j.netlink.NetlinkTransport;
 import io.ha4j.vip.AddressKernel;
 import io.ha4j.vip.codec.Rtnetlink;
 import io.ha4j.netlink.NetworkNamespace;
+import io.ha4j.vip.linux.internal.ClaimLoop;
+import io.ha4j.vip.linux.internal.ClaimSocket;
 import io.ha4j.vip.linux.internal.NotificationLoop;
 import io.ha4j.vip.linux.internal.PacketSocket;
 import io.ha4j.vip.linux.internal.RouteMonitorSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux kernel through JNA: a NETLINK_ROUTE request socket (the netlink core's {@link
  * NetlinkSocket}), a receive-only rtnetlink notification socket, and a send-only {@code AF_PACKET}
- * socket for gratuitous ARP and neighbour advertisements. Needs CAP_NET_ADMIN (addresses) and
+ * socket for gratuitous ARP and neighbour advertisements, and two receive-only
+ * {@code AF_PACKET} sockets that hear other hosts' ARP and neighbour advertisements. Needs CAP_NET_ADMIN (addresses) and
  * CAP_NET_RAW (frames); see {@link LinuxVip#unavailabilityCause()}.
  *
  * <p>{@link #open(String)} opens every socket inside another network namespace (a short-lived
@@ -42,6 +47,7 @@ public final class LinuxAddressKernel implements AddressKernel {
   private final PacketSocket packets;
   private final Object lock = new Object();
   private @Nullable NotificationLoop monitor;
+  private final List<ClaimLoop> claimLoops = new ArrayList<>(); // guarded by lock
 
   private LinuxAddressKernel(@Nullable String namespacePath, NetlinkSocket route, PacketSocket packets) {
     this.namespacePath = namespacePath;
@@ -101,9 +107,7 @@ public final class LinuxAddressKernel implements AddressKernel {
     synchronized (lock) {
       monitor = loop;
     }
-    Thread t = new Thread(loop, "ha4j-vip-rtnetlink");
-    t.setDaemon(true);
-    t.start();
+    start(loop, "ha4j-vip-rtnetlink");
     return loop;
   }
 
@@ -118,6 +122,42 @@ public final class LinuxAddressKernel implements AddressKernel {
       LOG.debug("hearing our own address changes too: {}", e.getMessage());
     }
     return socket;
+  }
+
+  /** Two sockets (ARP, neighbour advertisements), each with a thread of its own. */
+  @Override
+  public Cancellable receiveClaims(FrameSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    ClaimSocket arp = openClaims(ClaimSocket.Kind.ARP);
+    ClaimSocket na;
+    try {
+      na = openClaims(ClaimSocket.Kind.NEIGHBOR_ADVERTISEMENT);
+    } catch (RuntimeException e) {
+      arp.close();
+      throw e;
+    }
+    ClaimLoop arpLoop = new ClaimLoop(arp, sink);
+    ClaimLoop naLoop = new ClaimLoop(na, sink);
+    synchronized (lock) {
+      claimLoops.add(arpLoop);
+      claimLoops.add(naLoop);
+    }
+    start(arpLoop, "ha4j-vip-arp");
+    start(naLoop, "ha4j-vip-na");
+    return () -> {
+      arpLoop.cancel();
+      naLoop.cancel();
+    };
+  }
+
+  private ClaimSocket openClaims(ClaimSocket.Kind kind) {
+    return namespacePath == null ? ClaimSocket.open(kind, POLL_MILLIS) : ClaimSocket.openIn(namespacePath, kind, POLL_MILLIS);
+  }
+
+  private static void start(Runnable loop, String name) {
+    Thread t = new Thread(loop, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
@@ -135,6 +175,12 @@ public final class LinuxAddressKernel implements AddressKernel {
     if (m != null) {
       m.cancel();
     }
+    List<ClaimLoop> loops;
+    synchronized (lock) {
+      loops = List.copyOf(claimLoops);
+      claimLoops.clear();
+    }
+    loops.forEach(ClaimLoop::cancel);
     packets.close();
     route.close();
   }

@@ -58,6 +58,12 @@ final class DirectorHosts implements AutoCloseable {
 
   /** As {@link #config(int, int, String, int, String)}, with the VIP on interface {@code vipDevice}. */
   Path config(int self, int peer, String routerId, int priority, String vipDevice, String more) throws IOException {
+    return config(self, peer, routerId, priority, vipDevice, ADVERT, more);
+  }
+
+  /** As {@link #config(int, int, String, int, String, String)}, advertising every {@code advert}. */
+  Path config(int self, int peer, String routerId, int priority, String vipDevice, Duration advert, String more)
+      throws IOException {
     String text = """
         global_defs {
           router_id %s
@@ -70,7 +76,7 @@ final class DirectorHosts implements AutoCloseable {
           interface %s
           virtual_router_id 51
           priority %d
-          advert_int 0.1
+          advert_int %s
           unicast_src_ip %s
           unicast_peer {
             %s
@@ -80,7 +86,8 @@ final class DirectorHosts implements AutoCloseable {
             %s/24 dev %s
           }
         }
-        """.formatted(routerId, rig.interfaceName(self), priority, rig.address(self).getHostAddress(),
+        """.formatted(routerId, rig.interfaceName(self), priority, advert.toMillis() / 1000.0,
+        rig.address(self).getHostAddress(),
         rig.address(peer).getHostAddress(), VIP, vipDevice) + more;
     Path p = dir.resolve("d" + self + ".conf");
     Files.writeString(p, text, StandardCharsets.UTF_8);

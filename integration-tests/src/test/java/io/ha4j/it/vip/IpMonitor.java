@@ -13,14 +13,16 @@ import java.util.function.Predicate;
  * {@code ip -n NS monitor OBJECT} in the background, each line stamped with System.nanoTime() when
  * it arrives: kernel notifications timed without the cost of starting a process per poll.
  */
-final class IpMonitor implements AutoCloseable {
+public final class IpMonitor implements AutoCloseable {
 
-  record Line(long nanos, String text) {}
+  /** A line and when it arrived. */
+  public record Line(long nanos, String text) {}
 
   private final Process process;
   private final List<Line> lines = new CopyOnWriteArrayList<>();
 
-  IpMonitor(String namespace, String object) throws IOException {
+  /** Starts {@code ip -n namespace monitor object}. */
+  public IpMonitor(String namespace, String object) throws IOException {
     process = new ProcessBuilder("ip", "-n", namespace, "monitor", object).redirectErrorStream(true).start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -37,7 +39,7 @@ final class IpMonitor implements AutoCloseable {
   }
 
   /** The arrival time of the first line after {@code sinceNanos} matching {@code p}; fails after 3 s. */
-  long await(long sinceNanos, Predicate<String> p, String what) {
+  public long await(long sinceNanos, Predicate<String> p, String what) {
     long deadline = System.nanoTime() + 3_000_000_000L;
     while (System.nanoTime() < deadline) {
       for (Line l : lines) {

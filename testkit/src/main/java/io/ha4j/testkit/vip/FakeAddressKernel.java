@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * delete of one that is not, ENODEV for an unknown interface; errors echo the whole request, acks
  * only its header. It emits the notifications the kernel would (our own changes included), lets a
  * test act as "someone else" ({@link #removeExternally}, {@link #setLink}, {@link #deleteInterface}
- * and {@link #addInterface} again to re-create one) and records every frame sent. Faults: refused
+ * and {@link #addInterface} again to re-create one), hands frames of another host to the claim
+ * sinks ({@link #hear}: a conflict) and records every frame sent. Faults: refused
  * requests ({@link #failNextRequest}, {@link #failAdds}), answers lost after the request took
  * effect ({@link #loseReplies}) and lost notifications ({@link #dropNotifications}, {@link
  * #overrun}).
@@ -90,6 +91,8 @@ public final class FakeAddressKernel implements AddressKernel {
   private int failFramesErrno;
   private boolean closed;
   private boolean dropNotifications;
+
+  private final List<FrameSink> claimSinks = new ArrayList<>();
 
   private record Subscription(Consumer<NetlinkMessage> sink, Runnable lost, AtomicBoolean cancelled) {}
 
@@ -179,6 +182,37 @@ public final class FakeAddressKernel implements AddressKernel {
       notify(addressMessage(gone).toMessage(Rtnetlink.RTM_DELADDR, 0).build(0, 0));
     }
     return gone != null;
+  }
+
+  /**
+   * Another host's frame arrives on interface {@code index}: handed to the {@link #receiveClaims}
+   * sinks if Linux's claim sockets would take it, that is an ARP frame for Ethernet/IPv4 or an IPv6
+   * frame carrying ICMPv6 type 136 (their socket filters); anything else is dropped as the kernel
+   * drops it. Returns whether it was handed over. How a test injects a conflict.
+   */
+  public boolean hear(int index, byte[] frame) {
+    if (!claimWouldPass(frame)) {
+      return false;
+    }
+    List<FrameSink> sinks;
+    synchronized (this) {
+      sinks = List.copyOf(claimSinks);
+    }
+    for (FrameSink sink : sinks) {
+      sink.frame(index, ByteBuffer.wrap(frame.clone()));
+    }
+    return !sinks.isEmpty();
+  }
+
+  private static boolean claimWouldPass(byte[] f) {
+    if (f.length < 14) {
+      return false;
+    }
+    int ethertype = ((f[12] & 0xff) << 8) | (f[13] & 0xff);
+    if (ethertype == 0x0806) {
+      return f.length >= 18 && f[14] == 0 && f[15] == 1 && f[16] == 8 && f[17] == 0;
+    }
+    return ethertype == 0x86dd && f.length > 54 && (f[20] & 0xff) == 58 && (f[54] & 0xff) == 136;
   }
 
   /** Tells subscribers that notifications were lost (ENOBUFS on their socket). */
@@ -452,6 +486,17 @@ public final class FakeAddressKernel implements AddressKernel {
   }
 
   @Override
+  public synchronized Cancellable receiveClaims(FrameSink sink) {
+    FrameSink s = Objects.requireNonNull(sink, "sink");
+    claimSinks.add(s);
+    return () -> {
+      synchronized (FakeAddressKernel.this) {
+        claimSinks.remove(s);
+      }
+    };
+  }
+
+  @Override
   public synchronized Cancellable subscribe(Consumer<NetlinkMessage> sink, Runnable lost) {
     Subscription s = new Subscription(Objects.requireNonNull(sink, "sink"), Objects.requireNonNull(lost, "lost"),
         new AtomicBoolean());
@@ -483,5 +528,6 @@ public final class FakeAddressKernel implements AddressKernel {
   public synchronized void close() {
     closed = true;
     subscriptions.clear();
+    claimSinks.clear();
   }
 }

@@ -1,6 +1,7 @@
 package io.ha4j.vip.linux.internal;
 
 import com.sun.jna.LastErrorException;
+import io.ha4j.linux.internal.Libc;
 import io.ha4j.api.address.AddressException;
 import io.ha4j.api.address.AddressException.Reason;
 import io.ha4j.netlink.NetlinkException;
@@ -22,6 +23,15 @@ public final class Errors {
       return NetworkNamespace.call(path, open::getAsInt);
     } catch (NetlinkException e) {
       throw of("entering network namespace " + path, e.errno(), e);
+    }
+  }
+
+  /** Closes descriptor {@code fd}, which is released whatever close(2) says. */
+  public static void closeQuietly(int fd) {
+    try {
+      Libc.INSTANCE.close(fd);
+    } catch (LastErrorException e) {
+      // released either way
     }
   }
 

@@ -80,11 +80,7 @@ public final class PacketSocket implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      try {
-        Libc.INSTANCE.close(fd);
-      } catch (LastErrorException e) {
-        // nothing to do: the descriptor is released either way
-      }
+      Errors.closeQuietly(fd);
     }
   }
 }

@@ -62,11 +62,7 @@ public final class RouteMonitorSocket implements AutoCloseable, NotificationLoop
       c.bind(fd, new Libc.SockaddrNl(groups), Libc.SockaddrNl.SIZE);
       return fd;
     } catch (LastErrorException e) {
-      try {
-        c.close(fd);
-      } catch (LastErrorException ignored) {
-        // already failing
-      }
+      Errors.closeQuietly(fd);
       throw Errors.of("binding a rtnetlink notification socket", e);
     }
   }
@@ -137,11 +133,7 @@ public final class RouteMonitorSocket implements AutoCloseable, NotificationLoop
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      try {
-        Libc.INSTANCE.close(fd);
-      } catch (LastErrorException e) {
-        // released either way
-      }
+      Errors.closeQuietly(fd);
     }
   }
 
