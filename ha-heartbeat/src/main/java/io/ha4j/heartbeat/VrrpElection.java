@@ -243,7 +243,7 @@ public final class VrrpElection implements Election {
    * owner heard its ARP or neighbour advertisement). For a master that means a split brain whose
    * election traffic is blocked while ARP flows, or a misconfigured host: it logs one ERROR line
    * (at most one a minute) and sends its advertisement every 10 ms until a peer's advertisement
-   * arrives, for at most 10 s after the last call (see {@link PeerProbe}), so that the heal is
+   * arrives (every 50 ms once 10 s have passed since the last call; see {@link PeerProbe}), so that the heal is
    * noticed within milliseconds; the next re-announcement is not held back by one made earlier.
    * Ignored unless master.
    */
@@ -258,8 +258,8 @@ public final class VrrpElection implements Election {
     long held = conflictLines.admit(clock.nanoTime());
     if (held >= 0) {
       log.error("{}: {}: another host claims our address (split brain, election traffic blocked?); "
-          + "probing the peers every {} ms for up to {} s{}", name, why, PeerProbe.PERIOD.toMillis(),
-          PeerProbe.WINDOW.toSeconds(), held > 0 ? " (" + held + " more conflicts since the last line)" : "");
+          + "probing the peers every {} ms for {} s, then every {} ms until one answers{}", name, why,
+          PeerProbe.PERIOD.toMillis(), PeerProbe.WINDOW.toSeconds(), PeerProbe.LATE_PERIOD.toMillis(), held > 0 ? " (" + held + " more conflicts since the last line)" : "");
     } else if (started) {
       log.debug("{}: {}; probing the peers again", name, why);
     }
