@@ -383,7 +383,7 @@ public final class VrrpElection implements Election {
     receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
     if (witness != null && ad.state() == Role.MASTER && ad.priority() > 0) {
-      witness.follow(ad.nodeId(), d.source().getAddress());
+      witness.follow(ad.nodeId(), ad.incarnation(), d.source().getAddress());
     }
   }
 

@@ -254,4 +254,20 @@ class DeathWitnessTest {
     assertEquals(WitnessStats.NONE, e.witnessStats());
     e.stop();
   }
+
+  @Test
+  void aHostThatRebootedAndIsMasterAgainIsWatchedInItsNewIncarnation() {
+    settledMaster(200, 100);
+    SimulatedLan.Member n2 = lan.get("n2");
+    lan.advance(Duration.ofMillis(250)); // just after an advertisement of n1's: n2's timer runs longest
+    lan.get("n1").crashHost();
+    SimulatedLan.Member n1 = lan.restart("n1", b -> b.priority(254)); // back before n2's timer ran out
+    lan.advanceUntil(() -> n1.role() == Role.MASTER, Duration.ofSeconds(5));
+    lan.advance(Duration.ofSeconds(2));
+    assertEquals(List.of("n1"), lan.masters());
+    assertEquals(2, n2.election.witnessStats().watching(), "the stale watch was replaced");
+    n1.kill();
+    Duration took = lan.advanceUntil(() -> n2.role() == Role.MASTER, Duration.ofSeconds(5));
+    assertTrue(took.compareTo(witnessBound(100)) <= 0, "took " + took);
+  }
 }

@@ -81,10 +81,13 @@ public final class DeathWitness {
     }
   }
 
-  /** As a backup, {@code master} was heard advertising as master from {@code address}: watch it. */
-  public void follow(NodeId master, InetAddress address) {
+  /**
+   * As a backup, {@code master} was heard advertising as master from {@code address}, in its
+   * proven {@code incarnation}: watch it.
+   */
+  public void follow(NodeId master, long incarnation, InetAddress address) {
     if (role.get() == Role.BACKUP) {
-      watch.follow(master, address);
+      watch.follow(master, incarnation, address);
     }
   }
 

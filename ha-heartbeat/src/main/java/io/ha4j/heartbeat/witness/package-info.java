@@ -107,14 +107,17 @@
  *       reset that carries no key signature: dropped by the backup's kernel, no close, the
  *       <b>timer</b> decides. (Without keys the reset arrives, and the probe decides: ACCEPTED if
  *       the new process listens already, nothing; REFUSED if not, a take-over, which is right:
- *       the master is not running.)
+ *       the master is not running.) When the rebooted member is master again, its advertisements
+ *       carry a new (proven) incarnation, unlike the watched hello's: the backup ends the stale
+ *       watch and watches the new process, whose death it then witnesses.
  *   <li><b>A host that crashes or is cut off</b> (power, panic, link down, partition): no close,
  *       or a close by TIMED_OUT after the retransmissions; a probe would time out: <b>nothing</b>,
  *       the <b>timer</b> decides.
  *   <li><b>A master restarted within milliseconds</b> (a supervisor): the old process's close comes
  *       without a goodbye, but the probe finds the new process listening, ACCEPTED: <b>nothing</b>.
  *       The new process starts as a backup, its hello says so, and the backup watches it again
- *       once it advertises as master; until then the RFC's rules decide as today.
+ *       once it advertises as master (a new incarnation: a new watch); until then the RFC's
+ *       rules decide as today.
  *   <li><b>A master that closes a witness connection without a goodbye because of a bug</b>: must
  *       not happen: every close of its own goes through one method that sends the goodbye first,
  *       and a connection is attested only by a master that answers. If the goodbye cannot be sent
