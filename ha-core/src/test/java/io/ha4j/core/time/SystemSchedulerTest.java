@@ -39,12 +39,14 @@ class SystemSchedulerTest {
       List<String> order = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> done = new CompletableFuture<>();
       long base = System.nanoTime();
-      s.scheduleExact(Duration.ofMillis(20), () -> {
+      // 200 ms: the test thread must schedule the plain task before the exact one's deadline, also
+      // on a loaded machine (20 ms was not always enough under a parallel build).
+      s.scheduleExact(Duration.ofMillis(200), () -> {
         order.add("exact");
         done.complete(null);
       });
       // Due 0.5 ms before the exact task, while that one waits on the CPU (it wakes 1 ms early).
-      long plainDue = base + TimeUnit.MICROSECONDS.toNanos(19_500);
+      long plainDue = base + TimeUnit.MICROSECONDS.toNanos(199_500);
       s.schedule(Duration.ofNanos(Math.max(0, plainDue - System.nanoTime())), () -> order.add("plain"));
       done.get(5, TimeUnit.SECONDS);
       assertEquals(List.of("plain", "exact"), order);
