@@ -22,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's acceptance for item 5: 1,000,000 random datagrams at full speed from a third
- * namespace (n3) at the master director's heartbeat port. Both directors run through their
+ * namespace (n3) at the master director's heartbeat port. The sender stands for another host: it
+ * runs on a CPU of its own (the last), the directors and the capture on the others. Both directors run through their
  * launcher with its own JVM options (the bounded heap). Wanted: no role change on either director
- * (zero false fail-overs), the master's advertisements arriving at the backup every interval
- * on average within 10% and never two intervals apart (timed by tcpdump in n2's namespace; the
- * largest gap is printed next to the same figure before the flood), and the master's resident
- * memory (VmRSS) under 256 MiB throughout. It prints the figures, with the drops the master
+ * (zero false fail-overs), the master's advertisements arriving at the backup within 10% of the
+ * interval throughout (every gap, timed by tcpdump in n2's namespace; printed next to the same
+ * figures before the flood), and the master's resident memory (VmRSS) under 256 MiB throughout. It prints the figures, with the drops the master
  * counted (logged when it stops).
  */
 @NetnsTest
@@ -45,7 +45,7 @@ class DirectorFloodNetnsIT {
     try (DirectorHosts d = DirectorHosts.bridge("flood", 3, dir)) {
       NetnsRig rig = d.rig;
       Process master = d.startWithLaunchersOptions(1, d.config(1, 2, "director-1", 150, ""));
-      d.startWithLaunchersOptions(2, d.config(2, 1, "director-2", 100, ""));
+      Process backup = d.startWithLaunchersOptions(2, d.config(2, 1, "director-2", 100, ""));
       d.await("n1 owns the VIP", Duration.ofSeconds(60), () -> d.hasVip(1) && !d.hasVip(2));
       Thread.sleep(1000);
 
@@ -54,6 +54,14 @@ class DirectorFloodNetnsIT {
           "--immediate-mode", "-Q", "in", "udp and src host " + rig.address(1).getHostAddress()
               + " and dst port " + DirectorConfig.DEFAULT_PORT), capture.toFile());
       d.await("tcpdump captures", Duration.ofSeconds(10), () -> d.contains(capture, "listening on"));
+      // The flood comes from another host: its sender gets a CPU of its own, where the kernel also
+      // does the sending's work (softirq), and the directors and the capture the others.
+      int cpus = Runtime.getRuntime().availableProcessors();
+      String senderCpu = Integer.toString(cpus - 1);
+      String hostCpus = cpus > 1 ? "0-" + (cpus - 2) : "0";
+      for (Process p : List.of(master, backup, tcpdump)) {
+        pin(p.pid(), hostCpus);
+      }
       double quietStart = epochSeconds();
       Thread.sleep(QUIET.toMillis()); // the same figures without a flood, for comparison
 
@@ -78,7 +86,7 @@ class DirectorFloodNetnsIT {
       sampler.start();
       // At the lowest CPU priority: a flood comes from another host, and here the sender shares
       // the directors' CPUs; it still sends as fast as a CPU left free lets it.
-      List<String> flood = new ArrayList<>(List.of("nice", "-n", "19"));
+      List<String> flood = new ArrayList<>(List.of("taskset", "-c", senderCpu, "nice", "-n", "19"));
       flood.addAll(NetnsRig.javaCommand(FloodSender.class.getName(), rig.address(1).getHostAddress(),
           Integer.toString(DirectorConfig.DEFAULT_PORT), Long.toString(DATAGRAMS), Long.toString(MAX_SEND_SECONDS)));
       Process sender = rig.start(3, flood, senderLog.toFile());
@@ -113,16 +121,15 @@ class DirectorFloodNetnsIT {
       assertTrue(sent.contains("sent " + DATAGRAMS + " "), "the sender sent them all: " + sent);
       assertTrue(flooded.count() >= (floodEnd - floodStart) / (ADVERT.toMillis() / 1000.0) * 0.8,
           "adverts captured: " + flooded);
-      // The mean period within 10% of the interval, and no gap near the backup's master-down
-      // interval (3 intervals and the skew): the flood moves no timer. The issue also asks for
-      // every gap within 10%. The kernel drops the flood at the socket (receiveOnlyFrom), and on a
-      // quiet two-CPU machine the longest gap was 102-108 ms in 9 of 10 runs, but 123 ms in one:
-      // the sender shares the directors' CPUs here. So that is printed above, not asserted.
+      // Every advertisement within 10% of the interval. The kernel drops the flood at the socket
+      // (receiveOnlyFrom). With the sender sharing the directors' two CPUs the longest gap was
+      // 102-108 ms in 9 of 10 runs and 123 ms in one; with the sender on a CPU of its own, as a
+      // third host has, 102.4-105.4 ms in 8 of 8 runs.
       double tenPercent = ADVERT.toMillis() * 0.1 / 1000;
       assertTrue(Math.abs(flooded.meanSeconds() - ADVERT.toMillis() / 1000.0) <= tenPercent,
           "mean advert period under the flood: " + flooded);
-      assertTrue(flooded.maxSeconds() <= 2.0 * ADVERT.toMillis() / 1000, "advert gaps under the flood: " + flooded
-          + "; without: " + quiet);
+      assertTrue(flooded.maxSeconds() <= ADVERT.toMillis() / 1000.0 + tenPercent, "advert gaps under the flood: "
+          + flooded + "; without: " + quiet + "\n" + d.logs());
       assertTrue(peak.get() < RSS_LIMIT_KIB, "master VmRSS peak " + peak.get() / 1024 + " MiB");
     }
   }
@@ -168,6 +175,13 @@ class DirectorFloodNetnsIT {
   private static double epochSeconds() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() + now.getNano() / 1e9;
+  }
+
+  /** Binds every thread of {@code pid} (and those it starts) to {@code cpus}. */
+  private static void pin(long pid, String cpus) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "taskset " + cpus + " " + pid + ": " + out);
   }
 
   /** VmRSS of {@code pid} in KiB; 0 once it is gone. */
