@@ -122,8 +122,9 @@ class LinuxWitnessTransportTest {
       server.listen(c -> c.attach(new Recorder()));
       Recorder connector = new Recorder();
       client.connect(server.localAddress(), connector);
-      assertEquals("opened", connector.next());
-      assertEquals("closed RESET", connector.next());
+      String first = connector.next();
+      // The handshake completes in the kernel; the reset may come before the loop sees it open.
+      assertEquals("closed RESET", first.equals("opened") ? connector.next() : first);
       assertEquals(1, server.strangers());
     }
   }

@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * One probe of a peer's witness endpoint: an unkeyed non-blocking connect whose outcome the peer's
  * kernel decides. Unkeyed on purpose: the reset a kernel sends for a closed port carries no RFC
  * 2385 option, and a keyed socket would drop it and wait for its timeout.
+ *
+ * <p>A fresh connect every {@link #RETRY_NANOS} until the timeout: a dying process's kernel closes
+ * its descriptors in their numeric order, so the witness connection's FIN can leave a millisecond
+ * before the keyed listener closes, and the listener drops an unsigned SYN without a word (seen in
+ * the netns test with a 256 MiB heap). The kernel would resend that SYN only after a second.
  */
 final class ProbeAttempt {
 
@@ -21,7 +26,11 @@ final class ProbeAttempt {
   private final long deadline;
   private final Consumer<ProbeResult> result;
   private int fd = -1;
+  private long nextTry;
   private boolean answered;
+
+  /** How often a probe sends a fresh SYN. */
+  static final long RETRY_NANOS = 5_000_000;
 
   ProbeAttempt(InetSocketAddress peer, long deadline, Consumer<ProbeResult> result) {
     this.peer = peer;
@@ -29,8 +38,13 @@ final class ProbeAttempt {
     this.result = result;
   }
 
-  /** Starts the connect; false if it was answered at once (no descriptor to poll). */
-  boolean start() {
+  /** Starts a connect at {@code now}; false if the probe was answered at once (no descriptor to poll). */
+  boolean start(long now) {
+    if (fd >= 0) {
+      TcpSockets.close(fd);
+      fd = -1;
+    }
+    nextTry = now + RETRY_NANOS;
     try {
       fd = TcpSockets.open(peer.getAddress());
     } catch (LastErrorException e) {
@@ -56,6 +70,11 @@ final class ProbeAttempt {
 
   long deadline() {
     return deadline;
+  }
+
+  /** When the next fresh connect is due, unless answered. */
+  long nextTry() {
+    return Math.min(nextTry, deadline);
   }
 
   boolean answered() {

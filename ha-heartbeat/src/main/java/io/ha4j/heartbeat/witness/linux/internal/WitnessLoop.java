@@ -119,8 +119,9 @@ public final class WitnessLoop implements Runnable {
   /** Probes {@code peer}'s witness endpoint. */
   public void probe(InetSocketAddress peer, Duration timeout, Consumer<ProbeResult> result) {
     submit(() -> {
-      ProbeAttempt p = new ProbeAttempt(peer, clock.nanoTime() + timeout.toNanos(), result);
-      if (p.start()) {
+      long now = clock.nanoTime();
+      ProbeAttempt p = new ProbeAttempt(peer, now + timeout.toNanos(), result);
+      if (p.start(now)) {
         probes.add(p);
       }
     });
@@ -261,7 +262,7 @@ public final class WitnessLoop implements Runnable {
     long now = clock.nanoTime();
     long next = Long.MAX_VALUE;
     for (ProbeAttempt p : probes) {
-      next = Math.min(next, p.deadline());
+      next = Math.min(next, p.nextTry());
     }
     for (StreamConnection c : connections.values()) {
       if (c.connecting()) {
@@ -279,6 +280,8 @@ public final class WitnessLoop implements Runnable {
     for (ProbeAttempt p : List.copyOf(probes)) {
       if (!p.answered() && now - p.deadline() >= 0) {
         p.expire();
+      } else if (!p.answered() && now - p.nextTry() >= 0) {
+        p.start(now);
       }
     }
     probes.removeIf(ProbeAttempt::answered);
