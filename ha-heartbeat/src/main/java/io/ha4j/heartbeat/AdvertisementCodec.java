@@ -3,11 +3,10 @@ package io.ha4j.heartbeat;
 import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
 import io.ha4j.api.VirtualAddress;
+import io.ha4j.heartbeat.internal.KeyedMacs;
+import io.ha4j.heartbeat.internal.NodeIdBytes;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -15,15 +14,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes and decodes the advertisements of one election group (see the {@linkplain
  * io.ha4j.heartbeat package documentation} for the wire format). Pure: no I/O, no clock.
  *
- * <p>Not thread-safe (it reuses its {@link Mac} instances): use one per thread, as the election
+ * <p>Not thread-safe (it reuses its MAC instances): use one per thread, as the election
  * does on its scheduler thread.
  */
 public final class AdvertisementCodec {
@@ -48,9 +45,7 @@ public final class AdvertisementCodec {
 
   private final int clusterId;
   private final int groupId;
-  private final HeartbeatKey signingKey;
-  private final @Nullable Mac[] macs = new Mac[256];
-  private final byte[] macOut = new byte[MAC_BYTES];
+  private final KeyedMacs macs;
 
   /** The outcome of {@link #decode}: either an advertisement or the reason it was rejected. */
   public sealed interface Decoded permits Valid, Rejected {}
@@ -129,13 +124,7 @@ public final class AdvertisementCodec {
     }
     this.clusterId = clusterId;
     this.groupId = groupId;
-    this.signingKey = keys.get(0);
-    for (HeartbeatKey k : keys) {
-      if (macs[k.id()] != null) {
-        throw new IllegalArgumentException("keys must have distinct ids, key id " + k.id() + " twice");
-      }
-      macs[k.id()] = newMac(k);
-    }
+    this.macs = new KeyedMacs(clusterId, groupId, keys);
   }
 
   /** The cluster this codec accepts. */
@@ -172,7 +161,7 @@ public final class AdvertisementCodec {
     ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + id.length + extension + MAC_BYTES);
     b.putInt(MAGIC)
         .put((byte) VERSION)
-        .put((byte) signingKey.id())
+        .put((byte) macs.signingKeyId())
         .put((byte) ad.groupId())
         .put((byte) stateCode(ad.state()))
         .putInt(ad.clusterId())
@@ -188,11 +177,9 @@ public final class AdvertisementCodec {
     if (proof != null) {
       b.put(proof.nonce).put((byte) peer.length).put(peer);
     }
-    Mac mac = Objects.requireNonNull(macs[signingKey.id()]);
-    mac.update(b.array(), 0, b.position());
-    doFinal(mac);
-    b.put(macOut);
-    return b.flip();
+    int signed = b.position();
+    macs.sign(b.array(), signed);
+    return b.position(signed + MAC_BYTES).flip();
   }
 
   /**
@@ -229,32 +216,20 @@ public final class AdvertisementCodec {
         || intervalMs < 1 || intervalMs > Advertisement.MAX_INTERVAL.toMillis()) {
       return new Rejected(DropReason.MALFORMED);
     }
-    if (cluster != clusterId) {
-      return new Rejected(DropReason.OTHER_CLUSTER);
-    }
-    if (group != groupId) {
-      return new Rejected(DropReason.OTHER_GROUP);
-    }
-    Mac mac = macs[keyId];
-    if (mac == null) {
-      return new Rejected(DropReason.UNKNOWN_KEY);
-    }
-    int signed = len - MAC_BYTES;
     byte[] bytes = new byte[len];
     p.get(0, bytes);
-    mac.update(bytes, 0, signed);
-    doFinal(mac);
-    if (!MessageDigest.isEqual(macOut, java.util.Arrays.copyOfRange(bytes, signed, len))) {
-      return new Rejected(DropReason.BAD_DIGEST);
+    DropReason refused = macs.authenticate(cluster, group, keyId, bytes);
+    if (refused != null) {
+      return new Rejected(refused);
     }
-    NodeId nodeId = nodeId(bytes, HEADER_BYTES, idLen);
+    NodeId nodeId = NodeIdBytes.decode(bytes, HEADER_BYTES, idLen);
     if (nodeId == null) {
       return new Rejected(DropReason.MALFORMED);
     }
     Proof proof = null;
     if (kind != KIND_ADVERTISEMENT) {
       int nonceAt = HEADER_BYTES + idLen;
-      NodeId peer = nodeId(bytes, nonceAt + NONCE_BYTES + 1, peerLen);
+      NodeId peer = NodeIdBytes.decode(bytes, nonceAt + NONCE_BYTES + 1, peerLen);
       if (peer == null) {
         return new Rejected(DropReason.MALFORMED);
       }
@@ -265,19 +240,6 @@ public final class AdvertisementCodec {
         new Advertisement(cluster, group, nodeId, priority, STATES[stateCode], Duration.ofMillis(intervalMs),
             p.getLong(20), p.getLong(28), digest),
         keyId, proof);
-  }
-
-  /** The node id in {@code bytes[from, from + len)}, or null if it is not valid UTF-8 or not a node id. */
-  private static @Nullable NodeId nodeId(byte[] bytes, int from, int len) {
-    try {
-      return new NodeId(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, from, len))
-          .toString());
-    } catch (CharacterCodingException | IllegalArgumentException e) {
-      return null;
-    }
   }
 
   /**
@@ -307,23 +269,5 @@ public final class AdvertisementCodec {
       case MASTER -> 2;
       case FAULT -> 3;
     };
-  }
-
-  private void doFinal(Mac mac) {
-    try {
-      mac.doFinal(macOut, 0);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC output buffer too small", e);
-    }
-  }
-
-  private static Mac newMac(HeartbeatKey k) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(k.secret(), "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.ha4j.heartbeat;
 
 import io.ha4j.api.Clock;
+import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -129,6 +130,25 @@ final class BackupState implements ElectionState {
       arm(VrrpElection.masterDownNanos(priority, masterAdverNanos) - queuedNanos, MASTER_DOWN);
     }
     // else: "Discard the ADVERTISEMENT": preemption lets our master-down timer run out.
+  }
+
+  /**
+   * The death witness saw the master's process die (its kernel closed the witness connection
+   * without a goodbye and refused a new one). As after a priority-0 advertisement, the
+   * master-down timer is set short: to the witness stagger, {@code (255 - priority) *}
+   * {@link HeartbeatConfig#witnessStagger()}, so that the highest priority goes first and the
+   * others hear it as master (which re-arms their timer) before theirs runs out.
+   */
+  void masterProcessDied(NodeId master) {
+    if (promotion.running()) {
+      return;
+    }
+    long stagger = (HeartbeatConfig.OWNER_PRIORITY - tracked.effective()) * config.witnessStagger().toNanos();
+    arm(stagger, "master " + master + "'s process died (death witness), stagger passed");
+    long last = heard.lastMasterHeardNanos();
+    lostMasterHeardAt = OptionalLong.of(last > 0 ? last : clock.nanoTime());
+    log.debug("{}: master {}'s process died; taking over in {} us unless a new master announces", name, master,
+        stagger / 1000);
   }
 
   /** "If the Master_Down_Timer fires": the take-over, unless this process stood still. */

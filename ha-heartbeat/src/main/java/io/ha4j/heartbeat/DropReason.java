@@ -1,5 +1,10 @@
 package io.ha4j.heartbeat;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
 /** Why a received datagram was dropped without changing the election's state. */
 public enum DropReason {
   /** Too short or too long, wrong magic, bad node id length, non-zero reserved bits, bad field. */
@@ -44,5 +49,15 @@ public enum DropReason {
    */
   UNKNOWN_SOURCE,
   /** The bounded queue between the receive thread and the election was full (a flood). */
-  QUEUE_FULL
+  QUEUE_FULL;
+
+  /** {@code counts} with every reason present (zero where it had none), unmodifiable. */
+  static Map<DropReason, Long> everyReason(Map<DropReason, Long> counts) {
+    Objects.requireNonNull(counts, "dropped");
+    EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+    for (DropReason r : values()) {
+      all.put(r, counts.getOrDefault(r, 0L));
+    }
+    return Collections.unmodifiableMap(all);
+  }
 }

@@ -1,9 +1,6 @@
 package io.ha4j.heartbeat;
 
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A snapshot of an election's counters.
@@ -29,12 +26,7 @@ public record HeartbeatStats(long received, long accepted, Map<DropReason, Long>
   }
 
   public HeartbeatStats {
-    Objects.requireNonNull(dropped, "dropped");
-    EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
-    for (DropReason r : DropReason.values()) {
-      all.put(r, dropped.getOrDefault(r, 0L));
-    }
-    dropped = Collections.unmodifiableMap(all);
+    dropped = DropReason.everyReason(dropped);
   }
 
   /** Datagrams dropped for {@code reason}. */

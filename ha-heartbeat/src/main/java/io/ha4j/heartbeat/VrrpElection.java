@@ -10,6 +10,8 @@ import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.api.transport.WitnessTransport;
+import io.ha4j.heartbeat.witness.DeathWitness;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -77,6 +79,7 @@ public final class VrrpElection implements Election {
   private final StallGuard stalls;
   private final BackupState backup;
   private final MasterState master;
+  private final @Nullable DeathWitness witness;
 
   private volatile Role role = Role.INIT;
 
@@ -92,6 +95,18 @@ public final class VrrpElection implements Election {
    */
   public VrrpElection(HeartbeatConfig config, DatagramTransport transport, Scheduler scheduler) {
     this(config, WireFormat.authenticated(Objects.requireNonNull(config, "config")), transport, scheduler);
+  }
+
+  /**
+   * As {@link #VrrpElection(HeartbeatConfig, DatagramTransport, Scheduler)}, with a death witness
+   * over {@code witness} unless {@link HeartbeatConfig#witness()} is off: a backup takes over
+   * within milliseconds when its master's process dies while its host stays up (package {@code
+   * io.ha4j.heartbeat.witness}).
+   */
+  public VrrpElection(HeartbeatConfig config, DatagramTransport transport, WitnessTransport witness,
+      Scheduler scheduler) {
+    this(config, WireFormat.authenticated(Objects.requireNonNull(config, "config")), transport,
+        Objects.requireNonNull(witness, "witness"), scheduler, LoggerFactory.getLogger(VrrpElection.class));
   }
 
   /**
@@ -112,6 +127,16 @@ public final class VrrpElection implements Election {
    */
   public VrrpElection(HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport,
       Scheduler scheduler, Logger log) {
+    this(config, wireFormat, transport, null, scheduler, log);
+  }
+
+  /**
+   * As {@link #VrrpElection(HeartbeatConfig, WireFormat, DatagramTransport, Scheduler, Logger)},
+   * with a death witness over {@code witness} when it is given, {@link HeartbeatConfig#witness()}
+   * is on and the wire format is ha4j's (VRRPv3 peers do not speak the witness protocol).
+   */
+  public VrrpElection(HeartbeatConfig config, WireFormat wireFormat, DatagramTransport transport,
+      @Nullable WitnessTransport witness, Scheduler scheduler, Logger log) {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(wireFormat, "wireFormat");
@@ -135,6 +160,10 @@ public final class VrrpElection implements Election {
     this.backup = new BackupState(config, clock, timer, tracked, heard, promotion, stalls, this::promote, freshness, name, log);
     this.master = new MasterState(config, clock, wireFormat, timer, tracked, advertiser, listeners, stalls, backup,
         reason -> setRole(Role.BACKUP, reason), name, log);
+    this.witness = witness != null && config.witness() && wireFormat instanceof AuthenticatedWireFormat
+        ? new DeathWitness(config, witness, scheduler, this, () -> role, advertiser::incarnation, retirement::retired,
+            this::masterProcessDied, name, log)
+        : null;
   }
 
   /** Skew_Time of RFC 5798 section 6.1: {@code ((256 - priority) * masterAdverInterval) / 256}. */
@@ -210,6 +239,12 @@ public final class VrrpElection implements Election {
     return f == null ? new ProofStats(0, 0, 0) : f.stats();
   }
 
+  /** The death witness's counters ({@link WitnessStats#NONE} without one). */
+  public synchronized WitnessStats witnessStats() {
+    DeathWitness w = witness;
+    return w == null ? WitnessStats.NONE : w.stats();
+  }
+
   /**
    * Stops accepting key {@code keyId} at once: the end of a rollover, once every member signs with
    * the new key. Advertisements signed with it are dropped as {@link DropReason#RETIRED_KEY}.
@@ -249,6 +284,9 @@ public final class VrrpElection implements Election {
     if (!transportStarted) {
       transportStarted = true;
       transport.start(intake);
+    }
+    if (witness != null) {
+      witness.start();
     }
     initialize("started");
   }
@@ -338,6 +376,17 @@ public final class VrrpElection implements Election {
     heard.heard(ad, heardNanos);
     receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
+    if (witness != null && ad.state() == Role.MASTER && ad.priority() > 0) {
+      witness.follow(ad.nodeId(), d.source().getAddress());
+    }
+  }
+
+  /** The death witness's verdict, under the lock: the master this backup watches died. */
+  private void masterProcessDied(NodeId master) {
+    DeathWitness w = witness;
+    if (role == Role.BACKUP && w != null && master.equals(w.watched())) {
+      backup.masterProcessDied(master);
+    }
   }
 
   /** Our next advertisement, to answer a freshness challenge with; null unless master or backup. */
@@ -438,6 +487,9 @@ public final class VrrpElection implements Election {
     }
     role = to;
     roleEpoch++;
+    if (witness != null) {
+      witness.roleChanged(to);
+    }
     RoleChange change = new RoleChange(from, to, reason, clock.nanoTime(), lostMasterHeardAtNanos);
     listeners.roleChanged(change);
     if (next != null) {

@@ -33,6 +33,17 @@ final class SimulatedLan {
   final VirtualClock clock = new VirtualClock(5_000_000_000L);
   private final VirtualScheduler wire = clock.newScheduler("wire");
   private final Map<String, Member> members = new LinkedHashMap<>();
+  /** The members' death witnesses' connections, or null: members without a witness. */
+  final @Nullable FakeWitnessNetwork witnesses;
+
+  SimulatedLan() {
+    this(false);
+  }
+
+  /** A LAN whose members keep death witnesses over {@link #witnesses} when {@code witness} is set. */
+  SimulatedLan(boolean witness) {
+    witnesses = witness ? new FakeWitnessNetwork(wire, LATENCY) : null;
+  }
 
   final class Member implements DatagramTransport {
     final String name;
@@ -40,6 +51,7 @@ final class SimulatedLan {
     final VirtualScheduler scheduler;
     final InetSocketAddress address;
     final VrrpElection election;
+    final FakeWitnessNetwork.@Nullable Process witness;
     final RecordingListener recorded = new RecordingListener();
     final List<RoleChange> changes = recorded.changes;
     final List<String> reannounces = recorded.reannounces;
@@ -59,7 +71,11 @@ final class SimulatedLan {
       HeartbeatConfig.Builder b = HeartbeatConfig.builder().clusterId(ElectionFixture.CLUSTER)
           .groupId(ElectionFixture.GROUP).nodeId(name).advertisementInterval(ElectionFixture.INTERVAL)
           .key(ElectionFixture.KEY).destination(ElectionFixture.GROUP_ADDRESS);
-      this.election = new VrrpElection(settings.apply(b).build(), this, scheduler);
+      HeartbeatConfig config = settings.apply(b).build();
+      FakeWitnessNetwork w = witnesses;
+      this.witness = w == null ? null : w.attach(address.getAddress());
+      this.election = new VrrpElection(config, WireFormat.authenticated(config), this, witness, scheduler,
+          org.slf4j.LoggerFactory.getLogger(VrrpElection.class));
       election.addListener(recorded);
     }
 
@@ -129,9 +145,23 @@ final class SimulatedLan {
       }
     }
 
-    /** kill -9: no priority-0 advertisement, nothing sent or received any more. */
+    /**
+     * kill -9: no priority-0 advertisement, nothing sent or received any more; the host's kernel
+     * closes the process's witness connections and refuses new ones.
+     */
     void kill() {
       dead = true;
+      if (witnesses != null) {
+        witnesses.crashProcess(address.getAddress());
+      }
+    }
+
+    /** The host dies (power, kernel panic, link): as {@link #kill}, but its kernel says nothing either. */
+    void crashHost() {
+      dead = true;
+      if (witnesses != null) {
+        witnesses.crashHost(address.getAddress());
+      }
     }
 
     @Override
