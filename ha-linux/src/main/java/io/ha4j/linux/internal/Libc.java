@@ -106,6 +106,9 @@ public interface Libc extends Library {
   int IPV6_HOPLIMIT = 52;
   int IPV6_TCLASS = 67;
 
+  /** fcntl: a copy of the descriptor at the lowest free number at or above the argument, close-on-exec. */
+  int F_DUPFD_CLOEXEC = 1030;
+
   // Namespaces (fcntl.h, linux/sched.h).
   int O_RDONLY = 0;
   int O_CLOEXEC = 0x80000;
@@ -221,6 +224,8 @@ public interface Libc extends Library {
 
   int close(int fd) throws LastErrorException;
 
+  int fcntl(int fd, int command, int argument) throws LastErrorException;
+
   int open(String path, int flags) throws LastErrorException;
 
   int setns(int fd, int nstype) throws LastErrorException;
@@ -316,6 +321,9 @@ public interface Libc extends Library {
 
     @Override
     public native int close(int fd) throws LastErrorException;
+
+    @Override
+    public native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     @Override
     public native int open(String path, int flags) throws LastErrorException;

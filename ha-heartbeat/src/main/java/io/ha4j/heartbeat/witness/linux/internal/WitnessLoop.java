@@ -60,7 +60,7 @@ public final class WitnessLoop implements Runnable {
 
   /** Listens at {@code address} (before the loop runs); returns the bound address. */
   public InetSocketAddress bind(InetSocketAddress address) {
-    int fd = TcpSockets.open(address.getAddress());
+    int fd = TcpSockets.highest(TcpSockets.open(address.getAddress()));
     try {
       byte[] k = key;
       if (k != null) {
