@@ -239,6 +239,12 @@ public final class VrrpElection implements Election {
     return f == null ? new ProofStats(0, 0, 0) : f.stats();
   }
 
+  /** The master this backup's death witness watches now; null without one or when watching none. */
+  synchronized @Nullable NodeId witnessWatched() {
+    DeathWitness w = witness;
+    return w == null ? null : w.watched();
+  }
+
   /** The death witness's counters ({@link WitnessStats#NONE} without one). */
   public synchronized WitnessStats witnessStats() {
     DeathWitness w = witness;
@@ -377,7 +383,7 @@ public final class VrrpElection implements Election {
     receivePath.compareVipDigest(ad, now);
     state().received(ad, now - heardNanos);
     if (witness != null && ad.state() == Role.MASTER && ad.priority() > 0) {
-      witness.follow(ad.nodeId(), d.source().getAddress());
+      witness.follow(ad.nodeId(), ad.incarnation(), d.source().getAddress());
     }
   }
 

@@ -5,7 +5,12 @@
  * with the state machine of RFC 5798 section 6.4 (Initialize, Backup, Master) plus FAULT from
  * tracked objects, as keepalived does. It owns no thread: it runs on an {@link
  * io.ha4j.api.Scheduler} and talks through a {@link io.ha4j.api.transport.DatagramTransport} (the
- * UDP one is {@link io.ha4j.heartbeat.udp.UdpTransport}).
+ * UDP one is {@link io.ha4j.heartbeat.udp.UdpTransport}). Given a {@link
+ * io.ha4j.api.transport.WitnessTransport}, it keeps a death witness: each backup holds an
+ * authenticated connection to its master, and when the master's kernel closes it for a dead
+ * process (and refuses a new one), the backup takes over within milliseconds instead of after the
+ * Master_Down_Interval; every other case is left to the timer (package {@code
+ * io.ha4j.heartbeat.witness} works through them).
  *
  * <h2>Wire format, version 1</h2>
  *

@@ -83,6 +83,11 @@ final class SimulatedLan {
       return election.role();
     }
 
+    /** The master this member's death witness watches, or null. */
+    io.ha4j.api.@Nullable NodeId electionWatched() {
+      return election.witnessWatched();
+    }
+
     @Override
     public void start(Consumer<Datagram> r) {
       receiver = r;

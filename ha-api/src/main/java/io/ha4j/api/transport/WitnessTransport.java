@@ -36,7 +36,11 @@ public interface WitnessTransport extends AutoCloseable {
    */
   void probe(InetSocketAddress peer, Duration timeout, Consumer<ProbeResult> result);
 
-  /** Closes the listener and every connection (each handler hears {@link CloseReason#LOCAL}). */
+  /**
+   * Closes the listener and every connection (each handler hears {@link CloseReason#LOCAL}). Close
+   * it only when the process ends, after the election's {@code stop()} said its goodbyes: a live
+   * master whose endpoint refuses probes would be taken for dead by its backups.
+   */
   @Override
   void close();
 

@@ -81,10 +81,13 @@ public final class DeathWitness {
     }
   }
 
-  /** As a backup, {@code master} was heard advertising as master from {@code address}: watch it. */
-  public void follow(NodeId master, InetAddress address) {
+  /**
+   * As a backup, {@code master} was heard advertising as master from {@code address}, in its
+   * proven {@code incarnation}: watch it.
+   */
+  public void follow(NodeId master, long incarnation, InetAddress address) {
     if (role.get() == Role.BACKUP) {
-      watch.follow(master, address);
+      watch.follow(master, incarnation, address);
     }
   }
 
@@ -142,13 +145,18 @@ public final class DeathWitness {
     c.send(codec.encode(new WitnessMessage(goodbye, config.nodeId(), role(), incarnation.getAsLong(), nonce, echo)));
   }
 
-  /** An intentional close: the goodbye first, so that the peer concludes nothing. */
+  /**
+   * An intentional close: the goodbye first, so that the peer concludes nothing. If the goodbye
+   * cannot be sent the connection is closed all the same: the peer's probe then finds this process
+   * listening (ACCEPTED) and concludes nothing either.
+   */
   void goodbyeAndClose(WitnessConnection c, byte[] nonce, byte[] echo) {
     try {
       send(c, true, nonce, echo);
-    } finally {
-      c.close();
+    } catch (RuntimeException e) {
+      log.warn("{}: the witness goodbye to {} failed; closing without it", name, c.peer(), e);
     }
+    c.close();
   }
 
   /** The authenticated message in {@code bytes}, or null when it was dropped (and counted). */

@@ -47,13 +47,23 @@ final class Watch {
     return t == null ? null : t.master();
   }
 
-  /** {@code master} advertises as master from {@code address}. */
-  void follow(NodeId master, InetAddress address) {
+  /** {@code master} advertises as master from {@code address} in {@code incarnation}. */
+  void follow(NodeId master, long incarnation, InetAddress address) {
     Target t = new Target(master, new InetSocketAddress(address, w.config.witnessPort()));
     if (t.equals(target)) {
-      if (session == null && notMasterYet) {
+      Session s = session;
+      if (s == null && notMasterYet) {
         notMasterYet = false;
         cancelRetry();
+        connect();
+      } else if (s != null && s.attested && s.masterIncarnation != incarnation) {
+        // The master restarted (its host may have rebooted: then nothing closed this connection,
+        // and the new kernel's unkeyed reset never will): watch its new process instead.
+        w.log.debug("{}: master {} advertises incarnation {}, the watch is of {}; reconnecting", w.name, master,
+            incarnation, s.masterIncarnation);
+        session = null;
+        s.end();
+        retryNanos = FIRST_RETRY.toNanos();
         connect();
       }
       return;
@@ -113,6 +123,7 @@ final class Watch {
     final Target target;
     final byte[] nonce = DeathWitness.nonce();
     byte[] masterNonce = WitnessMessage.NO_ECHO;
+    long masterIncarnation;
     @Nullable WitnessConnection connection;
     boolean ended;
     /** The master answered with an authenticated hello as master, on this connection. */
@@ -192,6 +203,7 @@ final class Watch {
       }
       attested = true;
       masterNonce = m.nonce();
+      masterIncarnation = m.incarnation();
       retryNanos = FIRST_RETRY.toNanos();
       w.counters.watching++;
       w.log.debug("{}: watching master {} (incarnation {}) at {}", w.name, m.node(), m.incarnation(),

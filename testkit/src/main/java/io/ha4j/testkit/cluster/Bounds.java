@@ -83,6 +83,23 @@ public record Bounds(
   }
 
   /**
+   * W1 after a process death: the best backup (priority {@code p}) is master within {@code f *
+   * (255 - p) * stagger + close + 3 * D}: the dead process's kernel closes its connections ({@link
+   * io.ha4j.testkit.net.SimulatedNetwork#PROCESS_CLOSE_DELAY}), the close travels to the backup,
+   * the backup's probe and its refusal travel there and back, the stagger runs on the backup's
+   * clock.
+   */
+  public long witnessNanos(int bestPriority) {
+    return stretch(witnessStaggerNanos(bestPriority))
+        + io.ha4j.testkit.net.SimulatedNetwork.PROCESS_CLOSE_DELAY.toNanos() + 3 * maxDelayNanos + MARGIN;
+  }
+
+  /** The death witness's stagger of a backup of {@code priority} (the election's default). */
+  public long witnessStaggerNanos(int priority) {
+    return (255 - priority) * io.ha4j.heartbeat.HeartbeatConfig.DEFAULT_WITNESS_STAGGER.toNanos();
+  }
+
+  /**
    * L1 after a graceful hand-over (priority-0 advertisement): a backup of best priority {@code p} is
    * master within {@code D + f * skew(p) + A / 4}.
    */

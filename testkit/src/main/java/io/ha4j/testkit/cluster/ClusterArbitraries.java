@@ -49,8 +49,12 @@ public final class ClusterArbitraries {
 
   /** The kinds of fault episodes a schedule is made of. */
   public enum Episode {
-    /** A member crashes and, after a gap, restarts. */
+    /** A member's host crashes and, after a gap, the member restarts. */
     CRASH_RESTART,
+    /** A member's process is killed (its host stays up) and, after a gap, restarts. */
+    KILL_RESTART,
+    /** A reset is injected into the witness connections between two members (keyed: dropped). */
+    WITNESS_RESET,
     /** A member stops gracefully and, after a gap, restarts. */
     STOP_RESTART,
     /** A running member restarts (stop, then a new incarnation). */
@@ -201,6 +205,10 @@ public final class ClusterArbitraries {
     Map<Episode, Arbitrary<List<Step>>> all = new EnumMap<>(Episode.class);
     all.put(Episode.CRASH_RESTART, Combinators.combine(node, gap, gap)
         .as((n, g1, g2) -> twoSteps(g1, new Fault.Crash(n), g2, new Fault.Restart(n))));
+    all.put(Episode.KILL_RESTART, Combinators.combine(node, gap, gap)
+        .as((n, g1, g2) -> twoSteps(g1, new Fault.Kill(n), g2, new Fault.Restart(n))));
+    all.put(Episode.WITNESS_RESET, Combinators.combine(pair, gap)
+        .as((p, g) -> List.of(new Step(g, new Fault.WitnessReset(p.get(0), p.get(1))))));
     all.put(Episode.STOP_RESTART, Combinators.combine(node, gap, gap)
         .as((n, g1, g2) -> twoSteps(g1, new Fault.Stop(n), g2, new Fault.Restart(n))));
     all.put(Episode.RESTART, Combinators.combine(node, gap).as((n, g) -> List.of(new Step(g, new Fault.Restart(n)))));

@@ -232,6 +232,10 @@ public final class ClusterHarness {
   private void apply(Fault fault) {
     if (fault instanceof Fault.Crash c) {
       member(c.node()).crash();
+    } else if (fault instanceof Fault.Kill k) {
+      member(k.node()).kill();
+    } else if (fault instanceof Fault.WitnessReset r) {
+      network.injectWitnessReset(config.address(r.a()), config.address(r.b()));
     } else if (fault instanceof Fault.Stop s) {
       member(s.node()).stop();
     } else if (fault instanceof Fault.Restart r) {

@@ -58,7 +58,7 @@ final class ClusterState {
   }
 
   private void applyFault(long at, Fault fault) {
-    if (fault instanceof Fault.Crash c) {
+    if (fault instanceof Fault.Death c) {
       up.remove(c.node());
       role.put(c.node(), Role.INIT);
       stalledUntil.remove(c.node());

@@ -86,10 +86,11 @@ final class Disturbances {
 
   /**
    * A fault the election must not see, so no disturbance: a real server's (members learn of those
-   * by checks), and a flood (a role change in its stable period is a false fail-over).
+   * by checks), a flood and an injected witness reset (a role change in their stable period is a
+   * false fail-over).
    */
   private static boolean unseen(Fault fault) {
-    return fault instanceof Fault.RealServerFault || fault instanceof Fault.Flood;
+    return fault instanceof Fault.RealServerFault || fault instanceof Fault.Flood || fault instanceof Fault.WitnessReset;
   }
 
   int count() {

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@link Invariant#L1} at one fault: when the master of a settled connected partition crashes or
- * hands over, a backup of that partition becomes master within the bound, and only the best one
- * when the skews separate it from the next.
+ * {@link Invariant#L1} and {@link Invariant#W1} at one fault: when the master of a settled
+ * connected partition crashes or hands over, a backup of that partition becomes master within the
+ * bound (for a killed process, the death witness's), and only the best one when the skews (the
+ * witness's staggers) separate it from the next.
  */
 final class FailoverCheck {
 
@@ -27,7 +28,10 @@ final class FailoverCheck {
   /** Checks the fault {@code f}, event {@code index} of the history, in the state {@code s} just before it. */
   void check(ClusterState s, History.FaultApplied f, int index, List<Violation> violations) {
     Fault fault = f.fault();
-    boolean crash = fault instanceof Fault.Crash;
+    boolean crash = fault instanceof Fault.Death;
+    // W1 needs the probe's round trip within the election's probe timeout; else the timer decides (L1).
+    boolean killed = fault instanceof Fault.Kill && 2 * bounds.delayNanos()
+        < io.ha4j.heartbeat.HeartbeatConfig.DEFAULT_WITNESS_PROBE_TIMEOUT.toNanos();
     if (!(crash || fault instanceof Fault.Stop || fault instanceof Fault.Boot
         || fault instanceof Fault.InterfaceDown)) {
       return;
@@ -55,7 +59,9 @@ final class FailoverCheck {
       return;
     }
     int best = backups.stream().mapToInt(s::priority).max().orElseThrow();
-    long limit = t + (crash ? bounds.crashFailoverNanos(best) : bounds.handoverNanos(best));
+    long limit = t + (killed ? bounds.witnessNanos(best)
+        : crash ? bounds.crashFailoverNanos(best) : bounds.handoverNanos(best));
+    Invariant which = killed ? Invariant.W1 : Invariant.L1;
     if (limit > history.endNanos() || disturbances.anyAfter(t, limit)) {
       return;
     }
@@ -65,23 +71,24 @@ final class FailoverCheck {
         takeovers.add(r.node());
       }
     }
-    String what = (crash ? "crash" : "hand-over") + " of master " + m;
+    String what = (killed ? "kill" : crash ? "crash" : "hand-over") + " of master " + m;
     if (takeovers.isEmpty()) {
-      violations.add(new Violation(Invariant.L1, t, "no backup of " + backups + " became master within "
+      violations.add(new Violation(which, t, "no backup of " + backups + " became master within "
           + History.time(limit - t) + " after the " + what));
       return;
     }
     List<String> bestOnes = backups.stream().filter(n -> s.priority(n) == best).toList();
     int second = backups.stream().mapToInt(s::priority).filter(p -> p < best).max().orElse(0);
     boolean noDrift = bounds.driftFactor() == 1.0 && bounds.fastestRate() == 1.0;
-    long gap = bounds.skewNanos(second) - bounds.skewNanos(best);
+    long gap = killed ? bounds.witnessStaggerNanos(second) - bounds.witnessStaggerNanos(best)
+        : bounds.skewNanos(second) - bounds.skewNanos(best);
     boolean separated = second == 0 || gap > bounds.delaySpreadNanos() + bounds.maxDelayNanos() + 1_000_000;
     if (noDrift && bestOnes.size() == 1 && separated) {
       for (String n : takeovers) {
         if (!n.equals(bestOnes.get(0))) {
-          violations.add(new Violation(Invariant.L1, t, "after the " + what + ", " + n + " (priority "
+          violations.add(new Violation(which, t, "after the " + what + ", " + n + " (priority "
               + s.priority(n) + ") became master too, though " + bestOnes.get(0) + " (priority " + best
-              + ") leads it by " + History.time(gap) + " of skew"));
+              + ") leads it by " + History.time(gap) + (killed ? " of stagger" : " of skew")));
           return;
         }
       }

@@ -35,6 +35,9 @@ public sealed interface Fault {
   /** A fault that acts on the links between members. */
   sealed interface NetworkFault extends Fault {}
 
+  /** A member's death without a word: its host's ({@link Crash}) or only its process's ({@link Kill}). */
+  sealed interface Death extends NodeFault {}
+
   /** A node fault after which the member runs a new incarnation (booted, or stopped and booted). */
   sealed interface Boot extends NodeFault {}
 
@@ -68,8 +71,12 @@ public sealed interface Fault {
     }
   }
 
-  /** The host dies: no priority-0 advertisement, its addresses vanish with it. */
-  record Crash(String node) implements NodeFault {
+  /**
+   * The host dies: no priority-0 advertisement, its addresses vanish with it, and it falls silent:
+   * its witness connections say nothing, and probes to it time out (the death witness concludes
+   * nothing; the master-down timer decides).
+   */
+  record Crash(String node) implements Death {
     public Crash {
       checkNode(node);
     }
@@ -77,6 +84,45 @@ public sealed interface Fault {
     @Override
     public String text() {
       return "crash " + node;
+    }
+  }
+
+  /**
+   * The member's process dies (kill -9, the OOM killer, a JVM crash) while its host stays up: no
+   * priority-0 advertisement, but its kernel closes the process's witness connections and refuses
+   * new ones, so that a backup's death witness takes over within {@link Invariant#W1}'s bound. The
+   * host's kernels stay (a restart finds their state); the addresses count as no longer owned, as
+   * nothing of the process answers for them any more (in the real kernel they stay configured
+   * until the next incarnation releases them as stale).
+   */
+  record Kill(String node) implements Death {
+    public Kill {
+      checkNode(node);
+    }
+
+    @Override
+    public String text() {
+      return "kill " + node;
+    }
+  }
+
+  /**
+   * A middlebox or an attacker injects a reset into the witness connections between {@code a} and
+   * {@code b}: the keyed connections drop it (TCP-MD5). Not a disturbance: the election must not
+   * notice it, so a role change it causes is a false fail-over in a stable period.
+   */
+  record WitnessReset(String a, String b) implements NetworkFault {
+    public WitnessReset {
+      checkNode(a);
+      checkNode(b);
+      if (a.equals(b)) {
+        throw new IllegalArgumentException("a reset needs two members, was " + a + "," + b);
+      }
+    }
+
+    @Override
+    public String text() {
+      return "witness-reset " + a + "," + b;
     }
   }
 
@@ -370,6 +416,11 @@ public sealed interface Fault {
     try {
       return switch (w[0]) {
         case "crash" -> new Crash(w[1]);
+        case "kill" -> new Kill(w[1]);
+        case "witness-reset" -> {
+          String[] ends = w[1].split(",");
+          yield new WitnessReset(ends[0], ends[1]);
+        }
         case "stop" -> new Stop(w[1]);
         case "restart" -> new Restart(w[1]);
         case "clock-back" -> new ClockBack(w[1]);

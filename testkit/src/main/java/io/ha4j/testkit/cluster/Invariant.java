@@ -51,6 +51,16 @@ public enum Invariant {
    */
   L1,
   /**
+   * Liveness, the death witness (issue 17): when the master of a settled connected partition is
+   * {@linkplain Fault.Kill killed} (its process dies, its host stays up), an eligible backup of that
+   * partition is master within {@link Bounds#witnessNanos} ({@code f * stagger(p) + close + 3D}:
+   * the kernel's close, its way to the backup, the probe's round trip, the stagger of the best
+   * backup), far below L1's bound; unless another disturbance comes first. Without clock drift,
+   * when the best backup's stagger leads the next one's by more than {@code D + delay spread + 1
+   * ms}, only the best backup becomes master.
+   */
+  W1,
+  /**
    * Safety: a master that is up and not stalled owns the virtual address within {@link
    * Bounds#vipHeldNanos} of becoming master (or of its stall's end), or is master no longer: a
    * master that advertises without holding the VIP makes a cluster where nobody holds it.

@@ -12,6 +12,7 @@ import io.ha4j.core.member.Member;
 import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.api.transport.WitnessTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.ipvs.IpvsClient;
@@ -75,6 +76,7 @@ final class SimulatedMember {
   private @Nullable FakeIpvsKernel ipvsKernel;
   private @Nullable NodeScheduler scheduler;
   private @Nullable DatagramTransport transport;
+  private @Nullable WitnessTransport witness;
   private @Nullable VrrpElection election;
   private @Nullable Member member;
   private @Nullable RecordingAddressOwner addresses;
@@ -191,7 +193,8 @@ final class SimulatedMember {
         .stallThreshold(cluster.stallThreshold())
         .incarnations(() -> inc)
         .build();
-    VrrpElection e = new VrrpElection(config, t, s);
+    WitnessTransport w = network.attachWitness(new InetSocketAddress(self, config.witnessPort()));
+    VrrpElection e = new VrrpElection(config, t, w, s);
     e.addListener(new ElectionListener() {
       @Override
       public void onRoleChange(RoleChange change) {
@@ -239,6 +242,7 @@ final class SimulatedMember {
     });
     scheduler = s;
     transport = t;
+    witness = w;
     election = e;
     addresses = a;
     member = m;
@@ -247,8 +251,26 @@ final class SimulatedMember {
     m.start();
   }
 
-  /** The host dies at once: no priority-0 advertisement, its addresses vanish. */
+  /** The host dies at once: no priority-0 advertisement, its addresses vanish, it falls silent. */
   void crash() {
+    die(true);
+  }
+
+  /**
+   * The process dies at once (kill -9), the host stays up: no priority-0 advertisement; its kernel
+   * closes its witness connections and refuses new ones; the host's kernels keep their state.
+   */
+  void kill() {
+    die(false);
+  }
+
+  private void die(boolean host) {
+    InetAddress self = cluster.address(name);
+    if (host) {
+      network.crashHost(self);
+    } else {
+      network.crashProcess(self);
+    }
     startWhenStopped = false;
     NodeScheduler old = stopping;
     if (old != null) {
@@ -258,8 +280,7 @@ final class SimulatedMember {
       requireNonNull(stoppingHealth).close();
       requireNonNull(stoppingProbes).close();
       stopping = null;
-      addressKernel = null;
-      ipvsKernel = null;
+      forgetHost(host);
     }
     NodeScheduler s = scheduler;
     if (s == null) {
@@ -271,8 +292,15 @@ final class SimulatedMember {
     requireNonNull(health).close();
     requireNonNull(probes).close();
     clear();
-    addressKernel = null;
-    ipvsKernel = null;
+    forgetHost(host);
+  }
+
+  /** A crashed host comes back with empty kernels; a killed process's host keeps them. */
+  private void forgetHost(boolean host) {
+    if (host) {
+      addressKernel = null;
+      ipvsKernel = null;
+    }
   }
 
   /** Leaves gracefully (on the member's own thread, so a stalled member leaves when it resumes). */
@@ -312,6 +340,7 @@ final class SimulatedMember {
     }
     Member m = requireNonNull(member);
     DatagramTransport t = requireNonNull(transport);
+    WitnessTransport w = requireNonNull(witness);
     stopping = s;
     stoppingTransport = t;
     stoppingAddresses = requireNonNull(addresses);
@@ -328,6 +357,7 @@ final class SimulatedMember {
       // The stopped process's owner is not closed: Member.stop released the addresses, and the
       // fake kernel's route socket is shared with the next incarnation's owner on this host.
       t.close();
+      w.close(); // the process exits after the election's stop() said its goodbyes
       h.close();
       p.close();
       s.kill();
@@ -398,6 +428,7 @@ final class SimulatedMember {
   private void clear() {
     scheduler = null;
     transport = null;
+    witness = null;
     election = null;
     member = null;
     addresses = null;

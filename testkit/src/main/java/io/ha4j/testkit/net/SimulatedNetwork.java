@@ -3,6 +3,7 @@ package io.ha4j.testkit.net;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.api.transport.WitnessTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -40,6 +41,12 @@ public final class SimulatedNetwork {
 
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedNetwork.class);
 
+  /**
+   * How long a crashed process's kernel takes to close its witness connections: it frees the
+   * process's memory first (3-4 ms measured for a 64 MiB heap).
+   */
+  public static final Duration PROCESS_CLOSE_DELAY = Duration.ofMillis(3);
+
   /** Counts of what the network did, for reports and assertions. */
   public record Stats(long sent, long delivered, long lost, long blocked, long duplicated) {}
 
@@ -49,6 +56,7 @@ public final class SimulatedNetwork {
   private final Map<Link, LinkConditions> links = new HashMap<>();
   private final Set<Link> cut = new HashSet<>();
   private LinkConditions defaults = LinkConditions.PERFECT;
+  private final SimulatedWitnesses witnesses;
   private long sent;
   private long delivered;
   private long lost;
@@ -60,6 +68,63 @@ public final class SimulatedNetwork {
   public SimulatedNetwork(Scheduler timeline, long seed) {
     this.timeline = Objects.requireNonNull(timeline, "timeline");
     this.random = new SplittableRandom(seed);
+    this.witnesses = new SimulatedWitnesses(timeline,
+        hosts -> links.getOrDefault(new Link(hosts[0], hosts[1]), defaults).delay(), this::isCut);
+  }
+
+  /**
+   * The witness transport of a member's process at {@code endpoint} (its address and witness
+   * port): keyed, reliable, ordered connections, whose callbacks run on the timeline. See {@link
+   * #crashProcess} and {@link #crashHost} for how the two deaths differ.
+   *
+   * @throws IllegalStateException if a live process holds the endpoint
+   */
+  public WitnessTransport attachWitness(InetSocketAddress endpoint) {
+    return witnesses.attach(Objects.requireNonNull(endpoint, "endpoint"));
+  }
+
+  /**
+   * The process on {@code host} dies, the host stays up: its kernel closes the process's witness
+   * connections ({@link #PROCESS_CLOSE_DELAY} later) and refuses connections and probes to its
+   * witness port.
+   */
+  public void crashProcess(InetAddress host) {
+    witnesses.crashProcess(host);
+  }
+
+  /**
+   * {@code host} dies: its witness connections fall silent (nothing tells the peers), and probes
+   * and connects to it time out, until a process attaches there again (the host is back).
+   */
+  public void crashHost(InetAddress host) {
+    witnesses.crashHost(host);
+  }
+
+  /**
+   * A middlebox or an attacker resets the witness connections between hosts {@code a} and {@code
+   * b}: dropped while the connections are keyed ({@link #setWitnessKeyed}), as a kernel with
+   * TCP-MD5 drops it; otherwise both ends hear RESET.
+   */
+  public void injectWitnessReset(InetAddress a, InetAddress b) {
+    witnesses.injectReset(a, b);
+  }
+
+  /** Whether witness connections are keyed (default true); unkeyed, injected resets reach them. */
+  public void setWitnessKeyed(boolean keyed) {
+    witnesses.keyed = keyed;
+  }
+
+  /**
+   * A planted bug, for the invariants' own tests: from now on the peer's closes of witness
+   * connections never reach their handlers (a witness that ignores closes).
+   */
+  public void loseWitnessCloses() {
+    witnesses.losesCloses = true;
+  }
+
+  /** Injected resets the keyed witness connections dropped. */
+  public long witnessResetsDropped() {
+    return witnesses.resetsDropped;
   }
 
   /**
@@ -117,6 +182,7 @@ public final class SimulatedNetwork {
   /** Removes every cut and partition; link conditions stay. */
   public void heal() {
     cut.clear();
+    witnesses.flush();
   }
 
   /** Whether datagrams from {@code from} to {@code to} are dropped by a cut or partition. */

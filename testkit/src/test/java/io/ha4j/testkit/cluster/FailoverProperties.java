@@ -38,6 +38,22 @@ class FailoverProperties {
     check(scenario, seed);
   }
 
+  /**
+   * Killed processes and crashed hosts amid partitions, cuts, stalls and injected witness resets
+   * (issue 17): W1 wants the witness's take-over after a kill, S1 and L2 no second master and no
+   * false fail-over from it.
+   */
+  @Property(tries = 500)
+  void deathsWitnessedOrTimedAmidPartitionsAndResets(@ForAll("deaths") Scenario scenario, @ForAll long seed) {
+    check(scenario, seed);
+  }
+
+  @Provide
+  Arbitrary<Scenario> deaths() {
+    return ClusterArbitraries.scenarios(ClusterArbitraries.clusters(2, 5), 4, EnumSet.of(Episode.KILL_RESTART,
+        Episode.CRASH_RESTART, Episode.WITNESS_RESET, Episode.PARTITION, Episode.CUT, Episode.STALL));
+  }
+
   /** Stalls (GC pauses, VM steal) and clock drift, where false fail-overs come from. */
   @Property(tries = 1500)
   void stallsAndDriftCauseNoFalseFailover(@ForAll("stalls") Scenario scenario, @ForAll long seed) {
@@ -94,7 +110,8 @@ class FailoverProperties {
   @Provide
   Arbitrary<Scenario> masterLoss() {
     return ClusterArbitraries.scenarios(ClusterArbitraries.lanClusters(3, 5), 3,
-        EnumSet.of(Episode.CRASH_RESTART, Episode.STOP_RESTART, Episode.RESTART, Episode.INTERFACE, Episode.PRIORITY));
+        EnumSet.of(Episode.CRASH_RESTART, Episode.KILL_RESTART, Episode.STOP_RESTART, Episode.RESTART,
+            Episode.INTERFACE, Episode.PRIORITY));
   }
 
   @Provide
