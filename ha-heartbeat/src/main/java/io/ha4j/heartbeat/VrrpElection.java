@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
  *       section 6.4.1.
  *   <li>Preempt delay: for {@link HeartbeatConfig#preemptDelay()} after a start, a backup accepts
  *       a lower-priority master as if preemption were off.
+ *   <li>Death witness (with a {@link WitnessTransport}): a backup whose master's process died,
+ *       as the master's kernel tells by closing their connection without a goodbye and refusing a
+ *       new one, takes over after {@code (255 - priority) *} {@link
+ *       HeartbeatConfig#witnessStagger()} instead of the master-down interval; nothing else is
+ *       concluded from it (package {@code io.ha4j.heartbeat.witness}).
  * </ul>
  */
 public final class VrrpElection implements Election {

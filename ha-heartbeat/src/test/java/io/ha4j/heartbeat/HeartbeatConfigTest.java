@@ -65,7 +65,8 @@ class HeartbeatConfigTest {
         .preempt(false).preemptDelay(Duration.ofSeconds(3)).track(Tracked.check("http"), -20)
         .virtualAddress(VirtualAddress.of(InetAddress.getByName("198.51.100.100"), 24, "eth0"))
         .stallThreshold(0.5).beforeMaster(hook, Duration.ofSeconds(2)).incarnations(incarnations)
-        .advertisementCopies(2).build();
+        .advertisementCopies(2).witness(false).witnessPort(6000).witnessProbeTimeout(Duration.ofMillis(20))
+        .witnessStagger(Duration.ofNanos(80_000)).build();
     HeartbeatConfig copy = c.toBuilder().build();
     assertEquals(c, copy);
     assertEquals(c.hashCode(), copy.hashCode());
@@ -92,5 +93,23 @@ class HeartbeatConfigTest {
     assertTrue(s.startsWith("HeartbeatConfig[clusterId=0, groupId=1, nodeId=n1, priority=100, "), s);
     assertTrue(s.contains("keys=[HeartbeatKey[id=1, secret=(16 bytes)]]"), s);
     assertFalse(s.contains("0123456789abcdef"), s);
+  }
+
+  @Test
+  void theDeathWitnessIsOnByDefaultAndItsSettingsAreChecked() {
+    HeartbeatConfig c = valid().build();
+    assertTrue(c.witness());
+    assertEquals(HeartbeatConfig.DEFAULT_WITNESS_PORT, c.witnessPort());
+    assertEquals(Duration.ofMillis(10), c.witnessProbeTimeout());
+    assertEquals(Duration.ofNanos(50_000), c.witnessStagger());
+    assertEquals("witnessPort must be 1..65535, was 0",
+        assertThrows(IllegalArgumentException.class, () -> valid().witnessPort(0).build()).getMessage());
+    assertEquals("witnessProbeTimeout must be positive and at most the advertisement interval, was PT2S",
+        assertThrows(IllegalArgumentException.class,
+            () -> valid().witnessProbeTimeout(Duration.ofSeconds(2)).build()).getMessage());
+    assertEquals("witnessStagger must be 0 .. 1 ms, was PT0.002S",
+        assertThrows(IllegalArgumentException.class,
+            () -> valid().witnessStagger(Duration.ofMillis(2)).build()).getMessage());
+    assertTrue(c.toString().contains("witness=true, witnessPort=5407"), c.toString());
   }
 }

@@ -355,6 +355,7 @@ final class DemoReport {
       case S2 -> "a split brain between members that hear each other heals within B";
       case V1 -> "a master holds the VIP within its hold bound, or hands over";
       case L1 -> "a crashed or leaving master is replaced within the fail-over bound";
+      case W1 -> "a master whose process was killed is replaced within the death witness's bound";
       case L2 -> "no role change without a disturbance (no flapping)";
       case L3 -> "B after a disturbance the highest-priority eligible member is master";
       case H1 -> "a failed real server leaves every running director's table within the detection bound";

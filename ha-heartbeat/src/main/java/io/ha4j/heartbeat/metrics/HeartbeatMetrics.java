@@ -4,6 +4,7 @@ import io.ha4j.heartbeat.DropReason;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.HeartbeatStats;
 import io.ha4j.heartbeat.ProofStats;
+import io.ha4j.heartbeat.WitnessStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -33,6 +35,10 @@ import java.util.function.ToLongFunction;
  *       ha4j.heartbeat.proofs.proven}: freshness challenges sent, challenges answered, incarnations
  *       proven ({@link VrrpElection#proofStats()}; failed proofs are drops, {@code UNPROVEN} and
  *       {@code BAD_PROOF});
+ *   <li>{@code ha4j.heartbeat.witness.closes}, {@code ha4j.heartbeat.witness.goodbyes}, {@code
+ *       ha4j.heartbeat.witness.probes}, {@code ha4j.heartbeat.witness.deaths}: the death witness's
+ *       closes of a watched master without a goodbye, goodbyes heard, probes sent, deaths concluded
+ *       ({@link VrrpElection#witnessStats()}; zero without a witness);
  *   <li>{@code ha4j.heartbeat.priority}: the effective priority now.
  * </ul>
  *
@@ -75,19 +81,29 @@ public final class HeartbeatMetrics implements MeterBinder {
         "Advertisements under our own node id that another member sent", HeartbeatStats::duplicateNodeIds, tags);
     counter(registry, "ha4j.heartbeat.stalls", "Timers that fired later than the stall threshold",
         HeartbeatStats::stalls, tags);
-    proofCounter(registry, "ha4j.heartbeat.proofs.challenges", "Freshness challenges sent",
-        ProofStats::challengesSent);
-    proofCounter(registry, "ha4j.heartbeat.proofs.responses", "Freshness challenges answered",
-        ProofStats::responsesSent);
-    proofCounter(registry, "ha4j.heartbeat.proofs.proven", "Incarnations proven fresh", ProofStats::proven);
+    snapshotCounter(registry, "ha4j.heartbeat.proofs.challenges", "Freshness challenges sent",
+        VrrpElection::proofStats, ProofStats::challengesSent);
+    snapshotCounter(registry, "ha4j.heartbeat.proofs.responses", "Freshness challenges answered",
+        VrrpElection::proofStats, ProofStats::responsesSent);
+    snapshotCounter(registry, "ha4j.heartbeat.proofs.proven", "Incarnations proven fresh", VrrpElection::proofStats,
+        ProofStats::proven);
+    snapshotCounter(registry, "ha4j.heartbeat.witness.closes", "Closes of a watched master without a goodbye",
+        VrrpElection::witnessStats, WitnessStats::unannouncedCloses);
+    snapshotCounter(registry, "ha4j.heartbeat.witness.goodbyes", "Goodbyes heard from a watched master",
+        VrrpElection::witnessStats, WitnessStats::goodbyes);
+    snapshotCounter(registry, "ha4j.heartbeat.witness.probes", "Probes of a master's witness endpoint",
+        VrrpElection::witnessStats, WitnessStats::probes);
+    snapshotCounter(registry, "ha4j.heartbeat.witness.deaths", "Master process deaths concluded by the witness",
+        VrrpElection::witnessStats, WitnessStats::conclusions);
     Gauge.builder("ha4j.heartbeat.priority", election, VrrpElection::effectivePriority)
         .description("Effective priority after tracked objects' weights (0 in FAULT)")
         .tags(tags)
         .register(registry);
   }
 
-  private void proofCounter(MeterRegistry registry, String name, String description, ToLongFunction<ProofStats> read) {
-    FunctionCounter.builder(name, election, e -> read.applyAsLong(e.proofStats()))
+  private <S> void snapshotCounter(MeterRegistry registry, String name, String description,
+      Function<VrrpElection, S> snapshot, ToLongFunction<S> read) {
+    FunctionCounter.builder(name, election, e -> read.applyAsLong(snapshot.apply(e)))
         .description(description)
         .tags(tags)
         .register(registry);
