@@ -16,6 +16,12 @@
 # adv" = fail-over + phase (the Master_Down_Interval plus the implementation's own overhead), the
 # expected Master_Down_Interval, the overhead medians and the median paired difference
 # ha4j_r - keepalived_r.
+# --death process (the default): kill -9 as above; ha4j's backup hears of it through its death witness
+# (issue 17), keepalived's after Master_Down_Interval. --death host: n1's link is set down inside its
+# namespace (the host is gone for the others; no kernel speaks for it, both wait for the timer).
+# --death process,host runs both. Per death kind and interval it prints
+# "ratio ha4j/keepalived <death> at <interval>s: median M, p99 P" and the figures behind them.
+# Targets: process death ha4j p99 < 20 ms (ratio <= 0.01 at 1 s, <= 0.06 at 0.1 s); host death ratio <= 1.0.
 # --phase random is the old behaviour: kill after a random wait of up to an interval after settling.
 # --loss-run S: then an ha4j pair at 0.02 s for S seconds with nftables dropping --loss % (5) of the
 # heartbeat datagrams arriving at each director; prints the measured loss, the master's stalls and
@@ -25,6 +31,7 @@
 # Usage: bench/failover-vs-keepalived.sh [--runs 10] [--intervals 1,0.1,0.02] [--impls ha4j,keepalived]
 #          [--copies 2] [--phase locked|random] [--seed 42] [--steady 3] [--loss-run SECONDS] [--loss PERCENT]
 #          [--warm-up on|off]   (off: the directors start with --no-warm-up, their take-over runs cold code)
+#          [--death process|host|process,host]
 # Full run (estimated 16 min: ~5 of fail-overs, 10 of loss run, the build): bench/failover-vs-keepalived.sh --loss-run 600
 set -euo pipefail
 cd "$(dirname "$0")/.."

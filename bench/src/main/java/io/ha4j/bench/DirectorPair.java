@@ -43,7 +43,15 @@ final class DirectorPair {
     return p::destroyForcibly;
   }
 
-  /** Kills both nodes, removes the VIPs and flushes the client's ARP cache. */
+  /**
+   * Host {@code i}'s death, ready to run: its link set down inside its namespace (the node runs on
+   * but is gone for the others). {@link #destroy()} sets it up again.
+   */
+  Runnable linkDown(int i) {
+    return () -> netns.exec(i, "ip", "link", "set", netns.interfaceName(i), "down").orThrow();
+  }
+
+  /** Kills both nodes, sets their links up (after a host death), removes the VIPs and flushes the client's ARP cache. */
   void destroy() throws InterruptedException {
     for (Process p : processes) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -53,6 +61,7 @@ final class DirectorPair {
       p.waitFor(10, TimeUnit.SECONDS);
     }
     for (int i = 1; i <= 2; i++) {
+      netns.exec(i, "ip", "link", "set", netns.interfaceName(i), "up").orThrow();
       netns.exec(i, "ip", "addr", "del", FailoverRig.VIP + "/24", "dev", netns.interfaceName(i)); // absent: fine
     }
     netns.exec(3, "ip", "neigh", "flush", "all").orThrow();

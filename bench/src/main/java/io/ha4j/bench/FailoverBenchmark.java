@@ -108,14 +108,15 @@ public final class FailoverBenchmark {
         keepalivedVersion(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         options.copies());
     System.out.printf("phase %s, seed %d%n", options.phase().name().toLowerCase(Locale.ROOT), options.seed());
-    List<Measurement> results = new ArrayList<>();
-    if (options.runs() > 0) {
+    for (Death death : options.runs() > 0 ? options.deaths() : List.<Death>of()) {
+      List<Measurement> results = new ArrayList<>();
       FailoverRun runner = new FailoverRun(options, rig);
+      System.out.printf("death: %s%n", death.word());
       for (BigDecimal interval : options.intervals()) {
         double intervalMs = interval.doubleValue() * 1000;
         for (PlannedRun planned : PlannedRun.plan(options.runs(), options.impls(), options.phase(), options.seed())) {
           String cell = planned.impl().name().toLowerCase(Locale.ROOT) + " " + interval.toPlainString();
-          Optional<Measurement> m = runner.measure(planned, interval);
+          Optional<Measurement> m = runner.measure(planned, interval, death);
           String shown = m.map(v -> String.format(Locale.ROOT, "%.1f ms, phase %.2f ms%s, from last adv %.1f ms",
               v.failoverMs(), v.phaseMs(), options.phase() == KillPhase.LOCKED
                   ? String.format(Locale.ROOT, " (planned %.2f)", planned.fraction() * intervalMs) : "",
@@ -124,10 +125,13 @@ public final class FailoverBenchmark {
           m.ifPresent(results::add);
         }
       }
-      new FailoverReport(options).print(results);
+      new FailoverReport(options).print(results, death);
     }
     if (options.lossSeconds() > 0) {
       new LossRun(options, rig).run();
+    }
+    if (options.resetSeconds() > 0) {
+      new ResetRun(options, rig).run();
     }
   }
 

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /** The fail-over benchmark's command line; see {@link #usage()}. */
 record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> intervals, List<Implementation> impls,
     int copies, int lossSeconds, int lossPercent, KillPhase phase, long seed, int steadySeconds,
-    @Nullable Path namesFile, boolean warmUp) {
+    @Nullable Path namesFile, boolean warmUp, List<Death> deaths, int resetSeconds) {
 
   /** Seconds of steady answers from n1 before the kill, by default. */
   static final int DEFAULT_STEADY_SECONDS = 3;
@@ -18,7 +18,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
   static String usage() {
     return "usage: FailoverBenchmark TEMPLATE WORKDIR [--runs N] [--intervals 1,0.1,0.02] "
         + "[--impls ha4j,keepalived] [--copies N] [--phase locked|random] [--seed N] [--steady SECONDS] [--loss-run SECONDS] "
-        + "[--loss PERCENT] [--names-file F] [--warm-up on|off]";
+        + "[--loss PERCENT] [--names-file F] [--warm-up on|off] [--death process|host|process,host] [--reset-run SECONDS]";
   }
 
   /** The options of {@code args}; a bad one is an {@link IllegalArgumentException} naming it. */
@@ -37,6 +37,8 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
     int steadySeconds = DEFAULT_STEADY_SECONDS;
     @Nullable Path names = null;
     boolean warmUp = true;
+    List<Death> deaths = List.of(Death.PROCESS);
+    int resetSeconds = 0;
     for (int i = 2; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -70,6 +72,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
         }
         case "--copies" -> copies = number(a, v, 1);
         case "--loss-run" -> lossSeconds = number(a, v, 0);
+        case "--reset-run" -> resetSeconds = number(a, v, 0);
         case "--loss" -> lossPercent = number(a, v, 0); // 0: a control run, the machine's load alone
         case "--phase" -> phase = switch (v) {
           case "locked" -> KillPhase.LOCKED;
@@ -90,6 +93,18 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
           case "off" -> false;
           default -> throw new IllegalArgumentException("--warm-up takes on or off, was '" + v + "'");
         };
+        case "--death" -> {
+          List<Death> l = new ArrayList<>();
+          for (String s : v.split(",")) {
+            try {
+              l.add(Death.valueOf(s.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("--death takes process, host or both separated by a comma, was '" + v
+                  + "'", e);
+            }
+          }
+          deaths = List.copyOf(l);
+        }
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -97,7 +112,7 @@ record FailoverOptions(Path template, Path work, int runs, List<BigDecimal> inte
       throw new IllegalArgumentException("--loss is a percentage, was " + lossPercent);
     }
     return new FailoverOptions(Path.of(args[0]), Path.of(args[1]), runs, intervals, impls, copies, lossSeconds,
-        lossPercent, phase, seed, steadySeconds, names, warmUp);
+        lossPercent, phase, seed, steadySeconds, names, warmUp, deaths, resetSeconds);
   }
 
   private static int number(String option, String v, int min) {

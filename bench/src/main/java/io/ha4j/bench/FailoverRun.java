@@ -28,8 +28,8 @@ final class FailoverRun {
     this.rig = rig;
   }
 
-  /** One crash fail-over: fresh pair, settle, kill n1 at the planned phase, time until n2 answers. Empty on failure. */
-  Optional<Measurement> measure(PlannedRun planned, BigDecimal interval) throws Exception {
+  /** One fail-over: fresh pair, settle, n1's {@code death} at the planned phase, time until n2 answers. Empty on failure. */
+  Optional<Measurement> measure(PlannedRun planned, BigDecimal interval, Death death) throws Exception {
     Implementation impl = planned.impl();
     AdvertisementSniffer sniffer = rig.sniffer(impl);
     VipProber prober = rig.prober();
@@ -53,7 +53,7 @@ final class FailoverRun {
         }
         anchor = advert;
       }
-      Runnable kill = pair.crasher(1);
+      Runnable kill = death == Death.HOST ? pair.linkDown(1) : pair.crasher(1);
       prober.mark();
       long killedAt = PhaseLockedKill.awaitPhase(anchor, Math.round(planned.fraction() * intervalNanos));
       kill.run();
@@ -61,7 +61,10 @@ final class FailoverRun {
       // (of ha4j's back-to-back copies the latest: the backup's timer runs from it).
       OptionalLong last = sniffer.latestAtOrBefore(killedAt);
       long mdiNanos = Math.round(Measurement.masterDownIntervalMs(interval, PairLauncher.BACKUP_PRIORITY) * 1e6);
-      prober.probeFastFrom(last.isPresent() ? last.getAsLong() + mdiNanos - FAST_PROBING_LEAD_NANOS : killedAt);
+      // ha4j's death witness answers a process death within milliseconds of the kill: probe fast from it.
+      boolean witnessed = death == Death.PROCESS && impl == Implementation.HA4J;
+      prober.probeFastFrom(last.isPresent() && !witnessed ? last.getAsLong() + mdiNanos - FAST_PROBING_LEAD_NANOS
+          : killedAt);
       long answeredAt;
       try {
         answeredAt = prober.awaitFirst(FailoverRig.name(2), FAILOVER_TIMEOUT_NANOS);

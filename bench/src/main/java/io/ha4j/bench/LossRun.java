@@ -116,7 +116,7 @@ final class LossRun {
     return r.stdout();
   }
 
-  private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
+  static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
 
   /** The packet counters of a listed chain, in rule order. */
   static List<Long> counters(String listing) {
@@ -135,7 +135,7 @@ final class LossRun {
     return dropped + passed == 0 ? 0 : 100.0 * dropped / (dropped + passed);
   }
 
-  private static List<String> linesSince(Path log, long offset, String needle) throws IOException {
+  static List<String> linesSince(Path log, long offset, String needle) throws IOException {
     byte[] all = Files.readAllBytes(log);
     String tail = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
         StandardCharsets.UTF_8);

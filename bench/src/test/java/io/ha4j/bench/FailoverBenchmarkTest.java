@@ -99,6 +99,20 @@ class FailoverBenchmarkTest {
   }
 
   @Test
+  void deathKindsAndTheResetRunParse() {
+    FailoverOptions o = FailoverOptions.parse(new String[] {"t", "w"});
+    assertEquals(java.util.List.of(Death.PROCESS), o.deaths());
+    assertEquals(0, o.resetSeconds());
+    o = FailoverOptions.parse(new String[] {"t", "w", "--death", "process,host", "--reset-run", "600"});
+    assertEquals(java.util.List.of(Death.PROCESS, Death.HOST), o.deaths());
+    assertEquals(600, o.resetSeconds());
+    assertEquals(java.util.List.of(Death.HOST), FailoverOptions.parse(new String[] {"t", "w", "--death", "host"}).deaths());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FailoverOptions.parse(new String[] {"t", "w", "--death", "power"}));
+    assertTrue(e.getMessage().contains("--death"), e.getMessage());
+  }
+
+  @Test
   void badPhaseOrSeedIsRejectedByName() {
     IllegalArgumentException phase = assertThrows(IllegalArgumentException.class,
         () -> FailoverOptions.parse(new String[] {"t", "w", "--phase", "sometimes"}));

@@ -10,9 +10,12 @@ import io.ha4j.core.reconcile.ReconcileOptions;
 import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.api.transport.WitnessTransport;
+import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.heartbeat.udp.UdpTransport;
 import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
+import io.ha4j.heartbeat.witness.linux.LinuxWitnessTransport;
 import io.ha4j.ipvs.Ipvs;
 import io.ha4j.ipvs.IpvsClient;
 import io.ha4j.vip.VipOwner;
@@ -178,7 +181,14 @@ public final class DirectorMain {
       heartbeatAddress = t.localAddress();
     }
     resources.add(heartbeat);
-    VrrpElection election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
+    WitnessTransport witness = witness(config, electionScheduler, log);
+    VrrpElection election;
+    if (witness != null) {
+      resources.add(witness);
+      election = new VrrpElection(config.heartbeat(), heartbeat, witness, electionScheduler);
+    } else {
+      election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
+    }
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
         .watchInterfaces(config.trackedInterfaces().toArray(String[]::new))
@@ -226,6 +236,33 @@ public final class DirectorMain {
     log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
         heartbeat.getClass().getSimpleName(),
         config.heartbeat().destinations(), config.virtualAddresses());
+  }
+
+  /**
+   * The death witness's transport (issue 17): a backup hears within milliseconds that the
+   * master's process died. Keyed with the signing heartbeat key (during a key rollover whose
+   * members sign with different keys, witness connections do not open and the timer alone
+   * decides); the listener takes only the unicast peers.
+   */
+  private static @Nullable WitnessTransport witness(DirectorConfig config, SystemScheduler scheduler, Logger log)
+      throws IOException {
+    HeartbeatConfig hb = config.heartbeat();
+    if (!hb.witness()) {
+      log.info("death witness off (ha4j_witness off): a dead master is noticed after the master-down interval");
+      return null;
+    }
+    if (!LinuxWitnessTransport.isAvailable()) {
+      log.warn("death witness unavailable ({}): a dead master is noticed after the master-down interval",
+          LinuxWitnessTransport.unavailabilityCause());
+      return null;
+    }
+    Set<InetAddress> peers = hb.unicastPeers();
+    if (peers == null || peers.isEmpty()) {
+      log.warn("death witness off: it needs unicast peers to accept connections from");
+      return null;
+    }
+    return LinuxWitnessTransport.open(new InetSocketAddress(config.heartbeatBind().getAddress(), hb.witnessPort()),
+        peers, LinuxWitnessTransport.tcpMd5Key(hb.keys().get(0)), scheduler.clock());
   }
 
   /** SIGTERM: hand over at once (priority 0), release the VIPs, then close everything. */

@@ -65,6 +65,12 @@ final class VrrpInstanceBlock {
       .keyword("ha4j_advert_copies", (b, d) ->
           b.heartbeat.advertisementCopies(d.integer(1, HeartbeatConfig.MAX_ADVERTISEMENT_COPIES)))
       .keyword("ha4j_cluster_id", VrrpInstanceBlock::clusterId)
+      .keyword("ha4j_witness", (b, d) -> b.heartbeat.witness(switch (d.word()) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw d.error(d.arg(0), "ha4j_witness must be on or off");
+      }))
+      .keyword("ha4j_witness_port", (b, d) -> b.witnessPort = d.integer(1, 65535))
       .block("virtual_ipaddress", (b, d) -> {
         d.block(0);
         b.vipBlock = d; // read at the end: an address's default device is the instance's interface
@@ -88,6 +94,8 @@ final class VrrpInstanceBlock {
   private final List<HeartbeatKey> keys = new ArrayList<>();
   private final Map<Integer, ConfigToken> keyAt = new HashMap<>();
   private int port = DirectorConfig.DEFAULT_PORT;
+  /** 0: the heartbeat port plus 2 (5407 beside the default 5405, as {@link HeartbeatConfig#DEFAULT_WITNESS_PORT}). */
+  private int witnessPort;
   private @Nullable Directive vipBlock;
   private final Map<Tracked, Integer> tracked = new LinkedHashMap<>();
   private @Nullable Duration refresh;
@@ -194,7 +202,8 @@ final class VrrpInstanceBlock {
       tracked.put(Tracked.networkInterface(iface), 0);
     }
     tracked.forEach(heartbeat::track);
-    heartbeat.nodeId(nodeId(routerId, src, s.words())).groupId(vrid).keys(keys);
+    heartbeat.nodeId(nodeId(routerId, src, s.words())).groupId(vrid).keys(keys)
+        .witnessPort(witnessPort > 0 ? witnessPort : port <= 65533 ? port + 2 : port - 2);
     for (InetAddress p : peers) {
       heartbeat.destination(new InetSocketAddress(p, port));
     }

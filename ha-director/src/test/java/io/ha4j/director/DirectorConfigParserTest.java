@@ -290,6 +290,20 @@ class DirectorConfigParserTest {
   }
 
   @Test
+  void theWitnessIsOnByDefaultAtTheHeartbeatPortPlusTwo() throws Exception {
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL);
+    assertTrue(c.heartbeat().witness());
+    assertEquals(5407, c.heartbeat().witnessPort());
+    c = DirectorConfigParser.parse("d.conf", MINIMAL.replace("ha4j_key 1", "ha4j_port 6000\n  ha4j_key 1"));
+    assertEquals(6002, c.heartbeat().witnessPort());
+    c = DirectorConfigParser.parse("d.conf",
+        MINIMAL.replace("ha4j_key 1", "ha4j_witness_port 7001\n  ha4j_witness off\n  ha4j_key 1"));
+    assertEquals(7001, c.heartbeat().witnessPort());
+    assertFalse(c.heartbeat().witness());
+    assertError(MINIMAL.replace("ha4j_key 1", "ha4j_witness maybe\n  ha4j_key 1"), 8, 16, "maybe", "on or off");
+  }
+
+  @Test
   void advertCopiesDefaultToOneAndAreReadWithinTheirRange() throws Exception {
     assertEquals(1, DirectorConfigParser.parse("d.conf", MINIMAL).heartbeat().advertisementCopies());
     DirectorConfig c = DirectorConfigParser.parse("d.conf", MINIMAL.replace("ha4j_key 1", "ha4j_advert_copies 2\n  ha4j_key 1"));

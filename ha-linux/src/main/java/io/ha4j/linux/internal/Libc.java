@@ -34,14 +34,23 @@ public interface Libc extends Library {
   int AF_INET6 = 10;
   int AF_NETLINK = 16;
   int AF_PACKET = 17;
+  int SOCK_STREAM = 1;
   int SOCK_DGRAM = 2;
   int SOCK_RAW = 3;
+  int SOCK_NONBLOCK = 0x800;
   int SOCK_CLOEXEC = 0x80000;
+  /** send flag: no SIGPIPE when the peer has gone (EPIPE instead). */
+  int MSG_NOSIGNAL = 0x4000;
   /** recv flag: return the datagram's real length even when it did not fit. */
   int MSG_TRUNC = 0x20;
 
   // Socket-level options (asm-generic/socket.h).
   int SOL_SOCKET = 1;
+  int SO_REUSEADDR = 2;
+  int SO_ERROR = 4;
+  int SO_KEEPALIVE = 9;
+  /** {@code struct linger}: on with 0 seconds, close sends a reset instead of FIN. */
+  int SO_LINGER = 13;
   int SO_SNDBUF = 7;
   int SO_RCVBUF = 8;
   int SO_RCVTIMEO = 20;
@@ -54,6 +63,25 @@ public interface Libc extends Library {
   int SOL_NETLINK = 270;
   int NETLINK_CAP_ACK = 10;
   int NETLINK_EXT_ACK = 11;
+
+  // TCP (linux/tcp.h).
+  int IPPROTO_TCP = 6;
+  int TCP_NODELAY = 1;
+  int TCP_KEEPIDLE = 4;
+  int TCP_KEEPINTVL = 5;
+  int TCP_KEEPCNT = 6;
+  /** {@code struct tcp_md5sig}: the RFC 2385 key for one peer address. */
+  int TCP_MD5SIG = 14;
+  int TCP_USER_TIMEOUT = 18;
+
+  // poll (asm-generic/poll.h) and eventfd (sys/eventfd.h).
+  short POLLIN = 0x1;
+  short POLLOUT = 0x4;
+  short POLLERR = 0x8;
+  short POLLHUP = 0x10;
+  short POLLNVAL = 0x20;
+  int EFD_NONBLOCK = 0x800;
+  int EFD_CLOEXEC = 0x80000;
 
   // IPv4 (linux/in.h).
   int IPPROTO_IP = 0;
@@ -77,6 +105,9 @@ public interface Libc extends Library {
   int IPV6_RECVHOPLIMIT = 51;
   int IPV6_HOPLIMIT = 52;
   int IPV6_TCLASS = 67;
+
+  /** fcntl: a copy of the descriptor at the lowest free number at or above the argument, close-on-exec. */
+  int F_DUPFD_CLOEXEC = 1030;
 
   // Namespaces (fcntl.h, linux/sched.h).
   int O_RDONLY = 0;
@@ -161,6 +192,28 @@ public interface Libc extends Library {
 
   long sendto(int fd, Pointer buffer, long length, int flags, Pointer to, int toLength) throws LastErrorException;
 
+  long send(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
+
+  /** Connects to a {@code sockaddr_in} or {@code sockaddr_in6}; EINPROGRESS on a non-blocking socket. */
+  int connect(int fd, byte[] address, int addressLength) throws LastErrorException;
+
+  int listen(int fd, int backlog) throws LastErrorException;
+
+  /** Accepts with {@code flags} (SOCK_NONBLOCK, SOCK_CLOEXEC); the peer's address and its length in and out. */
+  int accept4(int fd, byte[] address, int[] addressLength, int flags) throws LastErrorException;
+
+  /** An int option such as {@code SO_ERROR}; its length in and out. */
+  int getsockopt(int fd, int level, int name, int[] value, int[] valueLength) throws LastErrorException;
+
+  /** Waits for events on {@code count} {@code struct pollfd}s (8 bytes each) in native memory. */
+  int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+
+  int eventfd(int initial, int flags) throws LastErrorException;
+
+  long read(int fd, Pointer buffer, long length) throws LastErrorException;
+
+  long write(int fd, Pointer buffer, long length) throws LastErrorException;
+
   long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 
   long recvfrom(int fd, Pointer buffer, long length, int flags, Pointer from, Pointer fromLength)
@@ -170,6 +223,8 @@ public interface Libc extends Library {
   long recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
+
+  int fcntl(int fd, int command, int argument) throws LastErrorException;
 
   int open(String path, int flags) throws LastErrorException;
 
@@ -227,6 +282,34 @@ public interface Libc extends Library {
         throws LastErrorException;
 
     @Override
+    public native long send(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
+
+    @Override
+    public native int connect(int fd, byte[] address, int addressLength) throws LastErrorException;
+
+    @Override
+    public native int listen(int fd, int backlog) throws LastErrorException;
+
+    @Override
+    public native int accept4(int fd, byte[] address, int[] addressLength, int flags) throws LastErrorException;
+
+    @Override
+    public native int getsockopt(int fd, int level, int name, int[] value, int[] valueLength)
+        throws LastErrorException;
+
+    @Override
+    public native int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+
+    @Override
+    public native int eventfd(int initial, int flags) throws LastErrorException;
+
+    @Override
+    public native long read(int fd, Pointer buffer, long length) throws LastErrorException;
+
+    @Override
+    public native long write(int fd, Pointer buffer, long length) throws LastErrorException;
+
+    @Override
     public native long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 
     @Override
@@ -238,6 +321,9 @@ public interface Libc extends Library {
 
     @Override
     public native int close(int fd) throws LastErrorException;
+
+    @Override
+    public native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     @Override
     public native int open(String path, int flags) throws LastErrorException;

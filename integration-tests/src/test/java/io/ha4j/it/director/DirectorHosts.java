@@ -116,7 +116,12 @@ final class DirectorHosts implements AutoCloseable {
    * class path's simplelogger.properties keeps them quiet for the simulations).
    */
   Process startWithLaunchersOptions(int host, Path config) {
-    return startLauncher(host, config, "-Dorg.slf4j.simpleLogger.log.io.ha4j.heartbeat=info");
+    return startWithLaunchersOptions(host, config, "");
+  }
+
+  /** As {@link #startWithLaunchersOptions(int, Path)}, with more JVM options (log levels, say). */
+  Process startWithLaunchersOptions(int host, Path config, String moreOptions) {
+    return startLauncher(host, config, ("-Dorg.slf4j.simpleLogger.log.io.ha4j.heartbeat=info " + moreOptions).strip());
   }
 
   private Process startLauncher(int host, Path config, String javaOptions) {

@@ -3,10 +3,11 @@ package io.ha4j.heartbeat.udp.linux;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.closeAfter;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.errno;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.isRetry;
-import static io.ha4j.heartbeat.linux.internal.NativeSockets.nat;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setInt;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.setReceiveTimeout;
 import static io.ha4j.heartbeat.linux.internal.NativeSockets.unavailability;
+import static io.ha4j.heartbeat.linux.internal.SocketAddresses.sockaddr;
+import static io.ha4j.heartbeat.linux.internal.SocketAddresses.socketAddress;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -15,6 +16,7 @@ import io.ha4j.api.transport.Datagram;
 import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.heartbeat.internal.KernelTimestamps;
 import io.ha4j.heartbeat.internal.ReceiveThread;
+import io.ha4j.heartbeat.linux.internal.SocketAddresses;
 import io.ha4j.heartbeat.linux.internal.SourceFilter;
 import io.ha4j.linux.internal.Libc;
 import io.ha4j.linux.internal.NativeDatagram;
@@ -23,7 +25,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -58,7 +59,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
   private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpTransport.class);
   private static final int BUFFER = 2048;
   private static final int CONTROL = 64;
-  private static final int SOCKADDR = 28; // sockaddr_in6, large enough for sockaddr_in too
+  private static final int SOCKADDR = SocketAddresses.SOCKADDR;
   private static final int MSGHDR = 56; // LP64 struct msghdr
 
   private final int fd;
@@ -286,46 +287,4 @@ public final class LinuxUdpTransport implements DatagramTransport {
           cause);
     }
   }
-
-  // ---- socket addresses ------------------------------------------------------------------------
-
-  /** {@code struct sockaddr_in} or {@code sockaddr_in6} (port in network order, the rest native). */
-  static byte[] sockaddr(InetSocketAddress a) {
-    InetAddress ip = a.getAddress();
-    if (ip instanceof Inet4Address) {
-      return nat(16).putShort((short) Libc.AF_INET).put(port(a.getPort())).put(ip.getAddress()).array();
-    }
-    Inet6Address v6 = (Inet6Address) ip;
-    return nat(SOCKADDR).putShort((short) Libc.AF_INET6).put(port(a.getPort())).putInt(0).put(v6.getAddress())
-        .putInt(v6.getScopeId()).array();
-  }
-
-  /** The address in a {@code sockaddr_in} / {@code sockaddr_in6} that the kernel filled in. */
-  static InetSocketAddress socketAddress(ByteBuffer raw) {
-    ByteBuffer b = raw.duplicate().order(ByteOrder.nativeOrder());
-    int family = b.getShort(0);
-    int port = ((b.get(2) & 0xff) << 8) | (b.get(3) & 0xff);
-    byte[] ip;
-    int scope = 0;
-    if (family == Libc.AF_INET6) {
-      ip = new byte[16];
-      b.get(8, ip);
-      scope = b.getInt(24);
-    } else {
-      ip = new byte[4];
-      b.get(4, ip);
-    }
-    try {
-      InetAddress address = family == Libc.AF_INET6 && scope != 0
-          ? Inet6Address.getByAddress(null, ip, scope) : InetAddress.getByAddress(ip);
-      return new InetSocketAddress(address, port);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("bad socket address from the kernel", e);
-    }
-  }
-
-  private static byte[] port(int port) {
-    return new byte[] {(byte) (port >>> 8), (byte) port};
-  }
-
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.core.time.SystemScheduler;
 import io.ha4j.api.transport.Datagram;
+import io.ha4j.heartbeat.linux.internal.SocketAddresses;
 import io.ha4j.heartbeat.udp.UdpTransport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -99,9 +100,9 @@ class LinuxUdpTransportTest {
   void socketAddressesRoundTripThroughTheKernelsLayout() throws Exception {
     for (InetSocketAddress a : new InetSocketAddress[] {
         new InetSocketAddress("198.51.100.7", 5405), new InetSocketAddress("2001:db8::7", 65535)}) {
-      byte[] raw = LinuxUdpTransport.sockaddr(a);
+      byte[] raw = SocketAddresses.sockaddr(a);
       byte[] padded = java.util.Arrays.copyOf(raw, 28);
-      assertEquals(a, LinuxUdpTransport.socketAddress(ByteBuffer.wrap(padded)));
+      assertEquals(a, SocketAddresses.socketAddress(ByteBuffer.wrap(padded)));
     }
   }
 
