@@ -3,7 +3,9 @@ package io.ha4j.heartbeat;
 import io.ha4j.api.Clock;
 import io.ha4j.api.NodeId;
 import io.ha4j.api.Role;
+import java.net.InetAddress;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -154,13 +156,18 @@ final class BackupState implements ElectionState {
    * without a goodbye and refused a new one). As after a priority-0 advertisement, the
    * master-down timer is set short: to the witness stagger, {@code (255 - priority) *}
    * {@link HeartbeatConfig#witnessStagger()}, so that the highest priority goes first and the
-   * others hear it as master (which re-arms their timer) before theirs runs out.
+   * others hear it as master (which re-arms their timer) before theirs runs out. No stagger when
+   * the only unicast peer is that master: no other backup can exist.
    */
   void masterProcessDied(NodeId master) {
     if (promotion.running()) {
       return;
     }
-    long stagger = (HeartbeatConfig.OWNER_PRIORITY - tracked.effective()) * config.witnessStagger().toNanos();
+    // The stagger lets the best of several backups go first. With one unicast peer, the dead
+    // master, there is no other backup to wait for: 7.75 ms saved at priority 100.
+    Set<InetAddress> peers = config.unicastPeers();
+    long stagger = peers != null && peers.size() == 1 ? 0
+        : (HeartbeatConfig.OWNER_PRIORITY - tracked.effective()) * config.witnessStagger().toNanos();
     arm(stagger, "master " + master + "'s process died (death witness), stagger passed");
     long last = heard.lastMasterHeardNanos();
     lostMasterHeardAt = OptionalLong.of(last > 0 ? last : clock.nanoTime());
