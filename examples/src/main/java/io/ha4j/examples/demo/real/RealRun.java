@@ -97,13 +97,15 @@ final class RealRun {
     // 1. The master's machine dies.
     long from = l.nowMs();
     Process d1 = t.director(1);
-    note("demo", "FAULT master crash: kill -9 of d1 (pid " + (d1 == null ? "?" : d1.pid()) + ") and d1's link down");
-    t.killDirector(1);
+    // Link first: a machine that dies sends nothing, while a JVM killed with its link up has its
+    // kernel reset the death witness's connection (a process death, taken over in milliseconds).
+    note("demo", "FAULT master crash: d1's link down, then kill -9 of d1 (pid " + (d1 == null ? "?" : d1.pid()) + ")");
     t.setDirectorLink(1, false);
+    t.killDirector(1);
     boolean ok = await("d2 takes over and the client gets answers through it", Duration.ofSeconds(60),
         () -> t.hasVip(2) && t.clientVipDirector() == 2 && l.outageAfter(from).resumedAtMs() >= 0);
     settle(3);
-    phases.add(new Phase("master crash (kill -9 d1, link down)", l.outageAfter(from),
+    phases.add(new Phase("master crash (d1 link down, kill -9)", l.outageAfter(from),
         ok ? "d2 master, client served through d2" : "d2 did not take over within 60 s"));
 
     // 2. Partition the new master: its heartbeats are dropped both ways, then let through again.
