@@ -91,10 +91,14 @@
  *       master, ACCEPTED: <b>nothing</b>, and the backup reconnects. A forged reset for the probe
  *       alone does nothing, because a probe is sent only after an unannounced close of the keyed
  *       connection; forging both needs the key.
- *   <li><b>A master whose witness thread died</b> (or its transport hangs): its kernel keeps the
- *       connections open and its listener still accepts: no close, and a probe would be ACCEPTED:
- *       <b>nothing</b>. The master keeps advertising and stays master; if its whole process hangs,
- *       the Master_Down <b>timer</b> decides.
+ *   <li><b>A master whose witness thread died</b> (or its transport hangs): a hung transport keeps
+ *       the connections open and its listener still accepts: no close, and a probe would be
+ *       ACCEPTED: <b>nothing</b>. The master keeps advertising and stays master; if its whole
+ *       process hangs, the Master_Down <b>timer</b> decides. On Linux the witness sockets live in
+ *       the poll thread's own descriptor table (so that a killed process's close comes before the
+ *       kernel frees its memory), and a thread that ended would take them along: the poll thread
+ *       therefore never ends on a failure (it logs it and polls on) and runs no foreign code, so
+ *       only {@code close()} or the death of the process ends it.
  *   <li><b>A JVM that exits normally</b>: {@code stop()} (the director's shutdown hook) sends the
  *       priority-0 advertisement and a goodbye on every witness connection before the transport
  *       is closed: the close after a goodbye concludes <b>nothing</b>, and the priority-0

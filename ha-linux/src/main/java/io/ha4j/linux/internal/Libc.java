@@ -113,6 +113,8 @@ public interface Libc extends Library {
   int O_RDONLY = 0;
   int O_CLOEXEC = 0x80000;
   int CLONE_NEWNET = 0x40000000;
+  /** unshare: a private copy of the descriptor table for the calling thread alone. */
+  int CLONE_FILES = 0x400;
 
   /** {@code struct sockaddr_nl} ({@code linux/netlink.h}). */
   @Structure.FieldOrder({"nl_family", "nl_pad", "nl_pid", "nl_groups"})
@@ -230,6 +232,8 @@ public interface Libc extends Library {
 
   int setns(int fd, int nstype) throws LastErrorException;
 
+  int unshare(int flags) throws LastErrorException;
+
   /** The index of interface {@code name}; throws with ENODEV when there is none. */
   int if_nametoindex(String name) throws LastErrorException;
 
@@ -330,6 +334,9 @@ public interface Libc extends Library {
 
     @Override
     public native int setns(int fd, int nstype) throws LastErrorException;
+
+    @Override
+    public native int unshare(int flags) throws LastErrorException;
 
     @Override
     public native int if_nametoindex(String name) throws LastErrorException;

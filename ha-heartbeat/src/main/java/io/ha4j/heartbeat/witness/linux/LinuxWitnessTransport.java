@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * (unkeyed, so that the dead peer's unsigned reset reaches it) of a live ha4j peer therefore
  * ends {@link ProbeResult#TIMED_OUT}, not {@link ProbeResult#ACCEPTED}; only {@link
  * ProbeResult#REFUSED} concludes anything.
+ *
+ * <p>The poll thread keeps its sockets in a descriptor table of its own ({@link
+ * #sharedTableCause()}), and it runs no callback: acceptors, handlers and probe results are called,
+ * in order, on a second thread of the transport, which must hand longer work on.
  */
 public final class LinuxWitnessTransport implements WitnessTransport {
 
@@ -49,6 +53,8 @@ public final class LinuxWitnessTransport implements WitnessTransport {
   private final WitnessLoop loop;
   private final InetSocketAddress localAddress;
   private final ReceiveThread thread;
+  private final ReceiveThread relay;
+  private final @Nullable String sharedTableCause;
   private boolean closed;
 
   private LinuxWitnessTransport(WitnessLoop loop, InetSocketAddress localAddress) {
@@ -56,6 +62,9 @@ public final class LinuxWitnessTransport implements WitnessTransport {
     this.localAddress = localAddress;
     this.thread = new ReceiveThread("ha4j-witness-" + localAddress);
     thread.start(false, loop);
+    this.relay = new ReceiveThread("ha4j-witness-events-" + localAddress);
+    relay.start(false, loop.relay());
+    sharedTableCause = loop.awaitPrivateTable(Duration.ofSeconds(5));
   }
 
   /**
@@ -140,6 +149,19 @@ public final class LinuxWitnessTransport implements WitnessTransport {
     }
     loop.stop();
     thread.join(1000);
+    loop.relay().stop();
+    relay.join(1000);
+    loop.closeWake();
+  }
+
+  /**
+   * Why the witness sockets share the process's descriptor table, or null when they are in the
+   * poll thread's own table (the default on Linux): there a killed process's peers see the close
+   * within a millisecond or so, where the shared table closes only after the kernel has freed the
+   * JVM's memory. {@code -Dio.ha4j.heartbeat.witness.sharedDescriptors=true} keeps them shared.
+   */
+  public @Nullable String sharedTableCause() {
+    return sharedTableCause;
   }
 
   @Override

@@ -5,8 +5,12 @@
  * <p>What the kernels do, as the netns tests ({@code WitnessNetnsIT}) see it:
  * <ul>
  *   <li><b>kill -9</b> of the listening process: its kernel closes the connection (FIN, now and then
- *       a reset), 4-10 ms after the kill with the director's heap, 20-60 ms with a 256 MiB
- *       pre-touched one (the kernel frees the memory first); then a probe is REFUSED.
+ *       a reset), then a probe is REFUSED. With the sockets in the process's shared descriptor
+ *       table the close comes only after the kernel has freed the JVM's memory: 4-10 ms after the
+ *       kill with the director's heap, 20-60 ms with a 256 MiB pre-touched one. The poll thread
+ *       therefore keeps them in a table of its own, which its own exit closes at once: 0.7-6.4 ms
+ *       with the director's heap, median 3.2 ms with the 256 MiB one (5 runs each, on a loaded
+ *       machine).
  *   <li><b>Normal exit</b>: the same close; only the election's goodbye, sent before, tells it apart.
  *   <li><b>An injected reset</b> (nftables {@code reject with tcp reset}): carries no signature and
  *       the kernel drops it; the connection lives on. Without the key it ends the connection (RESET).

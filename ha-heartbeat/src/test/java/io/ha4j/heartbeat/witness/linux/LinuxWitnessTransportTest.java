@@ -30,10 +30,14 @@ import org.junit.jupiter.api.Test;
 class LinuxWitnessTransportTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  private static final byte[] KEY = LinuxWitnessTransport.tcpMd5Key(new HeartbeatKey(1, new byte[16]));
+  static final byte[] KEY = LinuxWitnessTransport.tcpMd5Key(new HeartbeatKey(1, new byte[16]));
 
   @BeforeEach
   void needsLinux() {
+    assumeAvailable();
+  }
+
+  static void assumeAvailable() {
     Assumptions.assumeTrue(LinuxWitnessTransport.isAvailable(), () -> "no native witness transport: "
         + LinuxWitnessTransport.unavailabilityCause());
   }
@@ -41,12 +45,9 @@ class LinuxWitnessTransportTest {
   @Test
   void aKeyedConnectionCarriesMessagesAndReportsItsEnd() throws Exception {
     try (LinuxWitnessTransport server = open(KEY); LinuxWitnessTransport client = open(KEY)) {
-      Recorder accepted = new Recorder();
-      server.listen(c -> c.attach(accepted));
-      Recorder connector = new Recorder();
-      client.connect(server.localAddress(), connector);
-      assertEquals("opened", connector.next());
-      assertEquals("opened", accepted.next());
+      Recorder[] ends = connected(server, client);
+      Recorder connector = ends[0];
+      Recorder accepted = ends[1];
       connector.connection().send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
       assertEquals("received hello", accepted.next());
       accepted.connection().send(ByteBuffer.wrap(new byte[0]));
@@ -127,6 +128,17 @@ class LinuxWitnessTransportTest {
       assertEquals("closed RESET", first.equals("opened") ? connector.next() : first);
       assertEquals(1, server.strangers());
     }
+  }
+
+  /** Connects {@code client} to {@code server}: the connecting end's and the accepted end's handlers, both open. */
+  static Recorder[] connected(LinuxWitnessTransport server, LinuxWitnessTransport client) throws InterruptedException {
+    Recorder accepted = new Recorder();
+    server.listen(c -> c.attach(accepted));
+    Recorder connector = new Recorder();
+    client.connect(server.localAddress(), connector);
+    assertEquals("opened", connector.next());
+    assertEquals("opened", accepted.next());
+    return new Recorder[] {connector, accepted};
   }
 
   private static LinuxWitnessTransport open(byte @Nullable [] key) throws Exception {

@@ -22,6 +22,7 @@ final class ProbeAttempt {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProbeAttempt.class);
 
+  private final WitnessLoop loop;
   private final InetSocketAddress peer;
   private final long deadline;
   private final Consumer<ProbeResult> result;
@@ -32,7 +33,8 @@ final class ProbeAttempt {
   /** How often a probe sends a fresh SYN. */
   static final long RETRY_NANOS = 5_000_000;
 
-  ProbeAttempt(InetSocketAddress peer, long deadline, Consumer<ProbeResult> result) {
+  ProbeAttempt(WitnessLoop loop, InetSocketAddress peer, long deadline, Consumer<ProbeResult> result) {
+    this.loop = loop;
     this.peer = peer;
     this.deadline = deadline;
     this.result = result;
@@ -48,7 +50,8 @@ final class ProbeAttempt {
     try {
       fd = TcpSockets.open(peer.getAddress());
     } catch (LastErrorException e) {
-      LOG.warn("witness probe of {}: no socket: {}", peer, Errno.describe(e.getErrorCode()));
+      int errno = e.getErrorCode();
+      loop.relay(() -> LOG.warn("witness probe of {}: no socket: {}", peer, Errno.describe(errno)));
       answer(ProbeResult.UNREACHABLE);
       return false;
     }
@@ -106,12 +109,14 @@ final class ProbeAttempt {
       // A reset, not FIN: an accepting peer is left with nothing to time out.
       TcpSockets.abort(fd);
     }
-    LOG.debug("witness probe of {}: {}", peer, r);
-    try {
-      result.accept(r);
-    } catch (RuntimeException e) {
-      LOG.error("witness probe of {}: the result consumer failed", peer, e);
-    }
+    loop.relay(() -> {
+      LOG.debug("witness probe of {}: {}", peer, r);
+      try {
+        result.accept(r);
+      } catch (RuntimeException e) {
+        LOG.error("witness probe of {}: the result consumer failed", peer, e);
+      }
+    });
   }
 
   /**

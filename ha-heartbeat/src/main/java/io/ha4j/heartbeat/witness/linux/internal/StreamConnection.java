@@ -35,6 +35,7 @@ final class StreamConnection implements WitnessConnection {
   private boolean connecting;
   private final long connectDeadline;
   private volatile boolean ended;
+  private boolean pending;
 
   StreamConnection(WitnessLoop loop, int fd, InetSocketAddress peer, @Nullable Handler handler, boolean connecting,
       long connectDeadline) {
@@ -60,6 +61,27 @@ final class StreamConnection implements WitnessConnection {
 
   boolean ended() {
     return ended;
+  }
+
+  /** Accepted, waiting for the acceptor: not polled yet. */
+  void pend() {
+    pending = true;
+  }
+
+  boolean pending() {
+    return pending;
+  }
+
+  /** The acceptor attached a handler: polled from now on. */
+  void adopt() {
+    pending = false;
+  }
+
+  /** Nobody took the accepted connection: reset it, without a callback. */
+  void abandon() {
+    ended = true;
+    loop.forget(this);
+    TcpSockets.abort(fd);
   }
 
   boolean hasHandler() {
@@ -157,8 +179,8 @@ final class StreamConnection implements WitnessConnection {
       });
       if (!whole) {
         loop.countBadStream();
-        LOG.warn("witness connection {}: a message longer than {} bytes, ending the connection", peer,
-            Frames.MAX_MESSAGE);
+        loop.relay(() -> LOG.warn("witness connection {}: a message longer than {} bytes, ending the connection",
+            peer, Frames.MAX_MESSAGE));
         end(CloseReason.FAILED);
         return;
       }
@@ -170,7 +192,9 @@ final class StreamConnection implements WitnessConnection {
       return;
     }
     if (queued + wire.length > MAX_QUEUED) {
-      LOG.warn("witness connection {}: {} bytes unsent, the peer does not read; ending the connection", peer, queued);
+      int unsent = queued;
+      loop.relay(() -> LOG.warn("witness connection {}: {} bytes unsent, the peer does not read; ending the connection",
+          peer, unsent));
       end(CloseReason.FAILED);
       return;
     }
@@ -212,19 +236,22 @@ final class StreamConnection implements WitnessConnection {
     ended = true;
     TcpSockets.close(fd);
     loop.forget(this);
-    LOG.debug("witness connection {} closed: {}", peer, reason);
     Handler h = handler;
+    loop.relay(() -> LOG.debug("witness connection {} closed: {}", peer, reason));
     if (h != null) {
       notify(() -> h.closed(this, reason));
     }
   }
 
+  /** Runs a handler's callback on the relay, after those before it. */
   private void notify(Runnable event) {
-    try {
-      event.run();
-    } catch (RuntimeException e) {
-      LOG.error("witness connection {}: the handler failed", peer, e);
-    }
+    loop.relay(() -> {
+      try {
+        event.run();
+      } catch (RuntimeException e) {
+        LOG.error("witness connection {}: the handler failed", peer, e);
+      }
+    });
   }
 
   /** The close reason for an errno the kernel reported on a witness connection. */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -24,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The witness transport's one thread: a {@code poll} over the wake-up eventfd, the listener, every
+ * The witness transport's poll thread: a {@code poll} over the wake-up eventfd, the listener, every
  * connection and every probe. Work from other threads arrives as commands through the eventfd, so
- * that every descriptor and every callback belongs to this thread.
+ * that every descriptor belongs to this thread, which keeps them in a descriptor table of its own
+ * ({@link PrivateDescriptors}); callbacks and log lines leave it through the {@link Relay}.
  */
 public final class WitnessLoop implements Runnable {
 
@@ -34,6 +37,7 @@ public final class WitnessLoop implements Runnable {
   /** A keyed connect whose handshake does not finish in this time ends as timed out. */
   private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(3).toNanos();
   private static final int POLLFD = 8;
+  private static final Memory NOTHING = new Memory(POLLFD);
 
   private final Clock clock;
   private final Set<InetAddress> peers;
@@ -46,7 +50,13 @@ public final class WitnessLoop implements Runnable {
   private final List<ProbeAttempt> probes = new ArrayList<>();
   private final AtomicLong strangers = new AtomicLong();
   private final AtomicLong badStreams = new AtomicLong();
+  private final Relay relay = new Relay();
+  private final CountDownLatch entered = new CountDownLatch(1);
+  private final Object wakeLock = new Object();
+  private boolean wakeClosed;
+  private volatile @Nullable String sharedBecause = "the poll thread has not started";
   private int listenFd = -1;
+  private Memory fds = new Memory(POLLFD * 64L);
   private @Nullable Consumer<WitnessConnection> acceptor;
   private volatile boolean closed;
 
@@ -98,11 +108,56 @@ public final class WitnessLoop implements Runnable {
   /** Runs {@code command} on the loop's thread. */
   public void submit(Runnable command) {
     commands.add(command);
-    wake.setLong(0, 1);
+    synchronized (wakeLock) {
+      if (wakeClosed) {
+        return;
+      }
+      wake.setLong(0, 1);
+      try {
+        Libc.INSTANCE.write(wakeFd, wake, 8);
+      } catch (LastErrorException e) {
+        // EAGAIN: the counter is full, the loop is woken anyway
+      }
+    }
+  }
+
+  /** The thread that runs this loop's callbacks and log lines. */
+  public Relay relay() {
+    return relay;
+  }
+
+  void relay(Runnable task) {
+    relay.execute(task);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the poll thread to take its own descriptor table; returns why
+   * the witness sockets stay in the process's table, or null. Once it has, the process's copy of
+   * the listener is closed: only the poll thread's table holds it.
+   */
+  public @Nullable String awaitPrivateTable(Duration timeout) {
     try {
-      Libc.INSTANCE.write(wakeFd, wake, 8);
-    } catch (LastErrorException e) {
-      // EAGAIN: the counter is full, the loop is woken anyway
+      if (!entered.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return "the poll thread did not start within " + timeout;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while the poll thread started";
+    }
+    String why = sharedBecause;
+    if (why == null && listenFd >= 0) {
+      TcpSockets.close(listenFd);
+    }
+    return why;
+  }
+
+  /** Closes the process's copy of the wake-up eventfd once the poll thread has ended. */
+  public void closeWake() {
+    synchronized (wakeLock) {
+      if (!wakeClosed) {
+        wakeClosed = true;
+        TcpSockets.close(wakeFd);
+      }
     }
   }
 
@@ -120,7 +175,7 @@ public final class WitnessLoop implements Runnable {
   public void probe(InetSocketAddress peer, Duration timeout, Consumer<ProbeResult> result) {
     submit(() -> {
       long now = clock.nanoTime();
-      ProbeAttempt p = new ProbeAttempt(peer, now + timeout.toNanos(), result);
+      ProbeAttempt p = new ProbeAttempt(this, peer, now + timeout.toNanos(), result);
       if (p.start(now)) {
         probes.add(p);
       }
@@ -137,6 +192,7 @@ public final class WitnessLoop implements Runnable {
   public void discard() {
     closed = true;
     shutDown();
+    closeWake();
   }
 
   private void startConnect(InetSocketAddress peer, WitnessConnection.Handler handler) {
@@ -144,8 +200,12 @@ public final class WitnessLoop implements Runnable {
     try {
       fd = TcpSockets.open(peer.getAddress());
     } catch (LastErrorException e) {
-      LOG.warn("witness connection to {}: no socket: {}", peer, Errno.describe(e.getErrorCode()));
-      handler.closed(new StreamConnection(this, -1, peer, null, false, 0), CloseReason.FAILED);
+      int errno = e.getErrorCode();
+      StreamConnection none = new StreamConnection(this, -1, peer, null, false, 0);
+      relay(() -> {
+        LOG.warn("witness connection to {}: no socket: {}", peer, Errno.describe(errno));
+        handler.closed(none, CloseReason.FAILED);
+      });
       return;
     }
     StreamConnection c = new StreamConnection(this, fd, peer, handler, true, clock.nanoTime() + CONNECT_TIMEOUT_NANOS);
@@ -170,56 +230,89 @@ public final class WitnessLoop implements Runnable {
 
   @Override
   public void run() {
-    Memory fds = new Memory(POLLFD * 64L);
+    try {
+      sharedBecause = PrivateDescriptors.enter(listenFd >= 0 ? Set.of(wakeFd, listenFd) : Set.of(wakeFd));
+    } finally {
+      entered.countDown();
+    }
+    String why = sharedBecause;
+    if (why != null) {
+      relay(() -> LOG.warn("witness sockets stay in the process's descriptor table ({}): a killed process's "
+          + "death is seen only after the kernel has freed its memory", why));
+    }
     try {
       while (!closed) {
-        List<Object> polled = new ArrayList<>();
-        int n = 0;
-        fds = room(fds, 2 + connections.size() + probes.size());
-        n = put(fds, n, wakeFd, Libc.POLLIN);
-        boolean listening = listenFd >= 0 && acceptor != null;
-        if (listening) {
-          n = put(fds, n, listenFd, Libc.POLLIN);
-        }
-        for (StreamConnection c : connections.values()) {
-          n = put(fds, n, c.fd(), c.events());
-          polled.add(c);
-        }
-        for (ProbeAttempt p : probes) {
-          n = put(fds, n, p.fd(), Libc.POLLOUT);
-          polled.add(p);
-        }
         try {
-          Libc.INSTANCE.poll(fds, n, timeoutMillis());
-        } catch (LastErrorException e) {
-          if (!Errno.EINTR.is(e.getErrorCode())) {
-            LOG.error("witness transport: poll failed: {}", Errno.describe(e.getErrorCode()));
-          }
-          continue;
+          pollOnce();
+        } catch (RuntimeException | Error e) {
+          // The thread must not end while the member runs: its own table would close the witness
+          // sockets, and the peers would take that for this process's death.
+          relay(() -> LOG.error("witness transport: the poll loop failed; going on", e));
+          pause();
         }
-        int first = listening ? 2 : 1;
-        if (listening && revents(fds, 1) != 0) {
-          acceptAll();
-        }
-        for (int i = 0; i < polled.size(); i++) {
-          short r = revents(fds, first + i);
-          if (r == 0) {
-            continue;
-          }
-          if (polled.get(i) instanceof StreamConnection c) {
-            c.ready(r, io);
-          } else {
-            ((ProbeAttempt) polled.get(i)).ready();
-          }
-        }
-        if (revents(fds, 0) != 0) {
-          drainWake();
-        }
-        runCommands();
-        expire();
       }
     } finally {
       shutDown();
+    }
+  }
+
+  private void pollOnce() {
+    List<Object> polled = new ArrayList<>();
+    int n = 0;
+    fds = room(fds, 2 + connections.size() + probes.size());
+    n = put(fds, n, wakeFd, Libc.POLLIN);
+    boolean listening = listenFd >= 0 && acceptor != null;
+    if (listening) {
+      n = put(fds, n, listenFd, Libc.POLLIN);
+    }
+    for (StreamConnection c : connections.values()) {
+      if (!c.pending()) {
+        n = put(fds, n, c.fd(), c.events());
+        polled.add(c);
+      }
+    }
+    for (ProbeAttempt p : probes) {
+      n = put(fds, n, p.fd(), Libc.POLLOUT);
+      polled.add(p);
+    }
+    try {
+      Libc.INSTANCE.poll(fds, n, timeoutMillis());
+    } catch (LastErrorException e) {
+      int errno = e.getErrorCode();
+      if (!Errno.EINTR.is(errno)) {
+        relay(() -> LOG.error("witness transport: poll failed: {}", Errno.describe(errno)));
+        pause();
+      }
+      return;
+    }
+    int first = listening ? 2 : 1;
+    if (listening && revents(fds, 1) != 0) {
+      acceptAll();
+    }
+    for (int i = 0; i < polled.size(); i++) {
+      short r = revents(fds, first + i);
+      if (r == 0) {
+        continue;
+      }
+      if (polled.get(i) instanceof StreamConnection c) {
+        c.ready(r, io);
+      } else {
+        ((ProbeAttempt) polled.get(i)).ready();
+      }
+    }
+    if (revents(fds, 0) != 0) {
+      drainWake();
+    }
+    runCommands();
+    expire();
+  }
+
+  /** A tenth of a second without work, after a failure that could repeat at once. */
+  private static void pause() {
+    try {
+      Libc.INSTANCE.poll(NOTHING, 0, 100);
+    } catch (LastErrorException e) {
+      // EINTR: shorter, no harm
     }
   }
 
@@ -229,7 +322,8 @@ public final class WitnessLoop implements Runnable {
       try {
         a = TcpSockets.accept(listenFd);
       } catch (LastErrorException e) {
-        LOG.warn("witness listener: accept failed: {}", Errno.describe(e.getErrorCode()));
+        int errno = e.getErrorCode();
+        relay(() -> LOG.warn("witness listener: accept failed: {}", Errno.describe(errno)));
         return;
       }
       if (a == null) {
@@ -238,24 +332,45 @@ public final class WitnessLoop implements Runnable {
       Consumer<WitnessConnection> to = acceptor;
       if (to == null || !peers.contains(a.peer().getAddress())) {
         strangers.incrementAndGet();
-        LOG.debug("witness listener: closing a connection from {}, not a peer", a.peer());
+        relay(() -> LOG.debug("witness listener: closing a connection from {}, not a peer", a.peer()));
         TcpSockets.abort(a.fd());
         continue;
       }
-      StreamConnection c = new StreamConnection(this, a.fd(), a.peer(), null, false, 0);
       try {
         TcpSockets.configureConnection(a.fd());
-        to.accept(c);
-      } catch (RuntimeException e) {
-        LOG.error("witness listener: the acceptor failed for {}", a.peer(), e);
-      }
-      if (!c.hasHandler()) {
+      } catch (LastErrorException e) {
+        int errno = e.getErrorCode();
+        relay(() -> LOG.warn("witness listener: cannot set up the connection from {}: {}", a.peer(),
+            Errno.describe(errno)));
         TcpSockets.abort(a.fd());
         continue;
       }
+      // Pending, not polled, until the acceptor has run on the relay and attached its handler.
+      StreamConnection c = new StreamConnection(this, a.fd(), a.peer(), null, false, 0);
+      c.pend();
       connections.put(a.fd(), c);
-      c.opened();
+      relay(() -> {
+        try {
+          to.accept(c);
+        } catch (RuntimeException e) {
+          LOG.error("witness listener: the acceptor failed for {}", a.peer(), e);
+        }
+        submit(() -> adopt(c));
+      });
     }
+  }
+
+  /** The acceptor has run: polls the connection from now on, or resets it when nobody took it. */
+  private void adopt(StreamConnection c) {
+    if (c.ended()) {
+      return;
+    }
+    if (!c.hasHandler()) {
+      c.abandon();
+      return;
+    }
+    c.adopt();
+    c.opened();
   }
 
   private int timeoutMillis() {
@@ -298,7 +413,7 @@ public final class WitnessLoop implements Runnable {
       try {
         r.run();
       } catch (RuntimeException e) {
-        LOG.error("witness transport: a command failed", e);
+        relay(() -> LOG.error("witness transport: a command failed", e));
       }
     }
   }
@@ -323,7 +438,10 @@ public final class WitnessLoop implements Runnable {
     if (listenFd >= 0) {
       TcpSockets.close(listenFd);
     }
-    TcpSockets.close(wakeFd);
+    if (sharedBecause == null) {
+      // this thread's own copy; the process's is closed by closeWake()
+      TcpSockets.close(wakeFd);
+    }
   }
 
   private static Memory room(Memory fds, int count) {
