@@ -58,7 +58,8 @@ cleanup() {
       ip netns del "$ns" 2>/dev/null || true
     done < "$WORK/namespaces"
   fi
-  if [ "$status" -eq 0 ]; then rm -rf "$WORK"; else echo "failover-vs-keepalived: logs kept in $WORK" >&2; fi
+  # Kept after a failure, and after a false fail-over in the loss or reset run (its mark file).
+  if [ "$status" -eq 0 ] && [ ! -e "$WORK/keep-logs" ]; then rm -rf "$WORK"; else echo "failover-vs-keepalived: logs kept in $WORK" >&2; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

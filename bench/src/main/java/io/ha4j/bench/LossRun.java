@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -101,6 +102,7 @@ final class LossRun {
           + "%.4f with %d copies (%.2f with 1 copy)%n", adverts, adverts * Math.pow(q, 3), options.copies(),
           adverts * Math.pow(options.lossPercent() / 100.0, 3));
       System.out.printf("false fail-overs: %d%n", takeovers);
+      keepLogsOn(takeoverLines, pair.logs);
     } finally {
       for (int i = 1; i <= 2; i++) {
         netns.exec(i, "nft", "delete", "table", "inet", NFT_TABLE); // gone already: fine
@@ -134,6 +136,23 @@ final class LossRun {
   private static double percent(long dropped, long passed) {
     return dropped + passed == 0 ? 0 : 100.0 * dropped / (dropped + passed);
   }
+
+  /**
+   * After a false fail-over: prints its log lines and leaves a mark that tells the script to keep
+   * the directors' logs (it removes them after a clean run), so that the cause can be read.
+   */
+  static void keepLogsOn(List<String> takeovers, List<Path> logs) throws IOException {
+    if (takeovers.isEmpty()) {
+      return;
+    }
+    takeovers.forEach(t -> System.out.println("  false fail-over: " + t));
+    Path dir = Objects.requireNonNull(logs.get(0).toAbsolutePath().getParent(), "a log file has a folder");
+    Files.writeString(dir.resolve(KEEP_LOGS), String.join("\n", takeovers) + "\n", StandardCharsets.UTF_8);
+    System.out.println("  directors' logs kept: " + logs);
+  }
+
+  /** The file whose presence keeps the work folder (failover-vs-keepalived.sh). */
+  static final String KEEP_LOGS = "keep-logs";
 
   static List<String> linesSince(Path log, long offset, String needle) throws IOException {
     byte[] all = Files.readAllBytes(log);

@@ -73,6 +73,7 @@ final class ResetRun {
           + "along: %s; n1 left MASTER %d times; n2's witness connection ended without a goodbye %d times%n",
           ran / 1e9, windows, injected, pair.processes.get(0).isAlive(), masterLost, ended.size());
       System.out.printf("false fail-overs: %d%n", takeovers.size());
+      LossRun.keepLogsOn(takeovers, pair.logs);
     } finally {
       netns.exec(1, "nft", "delete", "table", "inet", NFT_TABLE); // gone already: fine
       pair.destroy();
