@@ -44,6 +44,7 @@ class DistributionNetnsIT {
   /** What the unit's AmbientCapabilities are run as: nobody (uid and gid 65534). */
   static final String NOBODY = "65534";
   static final String VIP = "198.51.100.100";
+  static final String BARE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
   /** Test classes and tooling that a runtime lib/ must not hold, as jar names and as class folders. */
   static final List<String> TEST_JAR_NAMES = List.of("junit", "jqwik", "mockito", "testkit", "opentest4j",
       "apiguardian", "byte-buddy", "objenesis", "hamcrest", "assertj");
@@ -69,12 +70,12 @@ class DistributionNetnsIT {
     libHoldsTheRuntimeJarsOnly(home.resolve("lib"));
 
     Path example = home.resolve("conf/director.conf");
-    Out valid = run(List.of(home.resolve("bin/ha4j-director").toString(), "--check", example.toString()), 0);
-    assertTrue(valid.text.contains(example + " is valid: node director-1@198.51.100.1, 1 virtual addresses, 1 virtual servers"),
-        valid.text);
+    Out valid = asNewUser(home, List.of("bin/ha4j-director", "--check", "conf/director.conf"), 0);
+    assertTrue(valid.text.contains("director: conf/director.conf is valid: node director-1@198.51.100.1,"
+        + " 1 virtual addresses, 1 virtual servers"), valid.text);
     Path broken = tmp.resolve("broken.conf");
     Files.writeString(broken, "vrrp_instance VI_1 {\n  interface eth0\n  priority high\n}\n", StandardCharsets.UTF_8);
-    Out invalid = run(List.of(home.resolve("bin/ha4j-director").toString(), "--check", broken.toString()), 1);
+    Out invalid = asNewUser(home, List.of("bin/ha4j-director", "--check", broken.toString()), 1);
     assertTrue(invalid.text.contains(broken + ":3:12: priority must be an integer in 1..255 (at 'high')"), invalid.text);
 
     runsTheExampleInANamespace(home, example, tmp);
@@ -163,12 +164,14 @@ class DistributionNetnsIT {
 
       // As the unit runs it: its own user (nobody here), the unit's ambient capabilities and
       // nothing else, its cache folder for JNA; the JVM of this test through JAVA_HOME.
-      director = new ProcessBuilder("ip", "netns", "exec", d, "env",
+      // From / with a bare environment, as systemd starts it: nothing from this build leaks in
+      // (no DIRECTOR_CLASSPATH, no class path, no Maven).
+      director = new ProcessBuilder("ip", "netns", "exec", d, "env", "-i", "PATH=" + BARE_PATH,
           "JAVA_HOME=" + System.getProperty("java.home"), "XDG_CACHE_HOME=" + cache,
           "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--no-new-privs",
           "--inh-caps=-all," + caps, "--ambient-caps=-all," + caps, "--bounding-set=-all," + caps,
           home.resolve("bin/ha4j-director").toString(), example.toString(), "--no-ipvs")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+          .directory(Path.of("/").toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Process daemon = director;
       await("master with the VIP on eth0", Duration.ofSeconds(30), log,
           () -> read(log).contains("-> MASTER") && hasVip(d));
@@ -180,8 +183,11 @@ class DistributionNetnsIT {
       System.out.printf("[distribution] the example's director in netns %s as uid %s with %s: master, VIP %s answers: %s%n",
           d, NOBODY, caps, VIP, ping.text.lines().filter(l -> l.contains("bytes from")).findFirst().orElse(""));
 
+      long term = System.nanoTime();
       run(List.of("kill", "-TERM", Long.toString(daemon.pid())), 0);
       assertTrue(daemon.waitFor(15, TimeUnit.SECONDS), "no exit within 15 s of SIGTERM\n" + read(log));
+      System.out.printf("[distribution] SIGTERM to exit: %d ms, exit %d%n", (System.nanoTime() - term) / 1_000_000,
+          daemon.exitValue());
       // 143: the JVM's exit after SIGTERM and its shutdown hooks (the unit's SuccessExitStatus).
       assertEquals(143, daemon.exitValue(), read(log));
       assertFalse(hasVip(d), "the VIP is still on eth0 after SIGTERM\n" + read(log));
@@ -229,7 +235,21 @@ class DistributionNetnsIT {
 
   /** Runs {@code cmd}, asserting exit {@code expected}; its stdout and stderr together. */
   private static Out run(List<String> cmd, int expected) throws IOException, InterruptedException {
-    Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return run(new ProcessBuilder(cmd), expected);
+  }
+
+  /** {@code cmd} run in the unpacked folder with only PATH and JAVA_HOME set, as a new user would run it. */
+  private static Out asNewUser(Path home, List<String> cmd, int expected) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", BARE_PATH);
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return run(pb, expected);
+  }
+
+  private static Out run(ProcessBuilder pb, int expected) throws IOException, InterruptedException {
+    List<String> cmd = pb.command();
+    Process pr = pb.redirectErrorStream(true).start();
     String text = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(pr.waitFor(60, TimeUnit.SECONDS), cmd + " did not end");
     assertEquals(expected, pr.exitValue(), cmd + ":\n" + text);
