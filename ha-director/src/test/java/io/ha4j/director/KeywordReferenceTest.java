@@ -32,16 +32,16 @@ import org.junit.jupiter.api.Test;
 class KeywordReferenceTest {
 
   /** Each table of the reader (class.field) and the heading of its section in the reference. */
-  static final Map<String, String> SECTIONS = Map.of(
-      "DirectorConfigParser.TOP_LEVEL", "top level",
-      "DirectorConfigParser.GLOBAL_DEFS", "global_defs",
-      "VrrpInstanceBlock.KEYWORDS", "vrrp_instance",
-      "VrrpInstanceBlock.AUTHENTICATION", "authentication",
-      "VirtualServerBlock.KEYWORDS", "virtual_server",
-      "RealServerBlock.KEYWORDS", "real_server",
-      "CheckerBlock.TCP_CHECK", "TCP_CHECK",
-      "CheckerBlock.HTTP_GET", "HTTP_GET and SSL_GET",
-      "UrlBlock.KEYWORDS", "url");
+  static final Map<String, String> SECTIONS = Map.ofEntries(
+      Map.entry("DirectorConfigParser.TOP_LEVEL", "top level"),
+      Map.entry("DirectorConfigParser.GLOBAL_DEFS", "global_defs"),
+      Map.entry("VrrpInstanceBlock.KEYWORDS", "vrrp_instance"),
+      Map.entry("VrrpInstanceBlock.AUTHENTICATION", "authentication"),
+      Map.entry("VirtualServerBlock.KEYWORDS", "virtual_server"),
+      Map.entry("RealServerBlock.KEYWORDS", "real_server"),
+      Map.entry("CheckerBlock.TCP_CHECK", "TCP_CHECK"),
+      Map.entry("CheckerBlock.HTTP_GET", "HTTP_GET and SSL_GET"),
+      Map.entry("UrlBlock.KEYWORDS", "url"));
 
   /** KeywordTable's private maps, each the keywords of one status. */
   static final Map<String, String> STATUS_OF_MAP = Map.of(
@@ -101,8 +101,9 @@ class KeywordReferenceTest {
       if (e.getValue().equals("refused")) {
         String text = example + "\n" + e.getKey() + " x {\n}\n";
         ConfigException c = assertThrows(ConfigException.class, () -> DirectorConfigParser.parse("t.conf", text),
-            e.getKey());
-        assertTrue(c.getMessage().contains(e.getKey() + " is not supported"), c.getMessage());
+            REFERENCE + " says `" + e.getKey() + "` is refused at the top level, but the reader takes it");
+        assertTrue(c.getMessage().contains(e.getKey() + " is not supported"), REFERENCE + " says `" + e.getKey()
+            + "` is refused at the top level, but the reader says: " + c.getMessage());
         refused++;
       }
     }
@@ -112,7 +113,9 @@ class KeywordReferenceTest {
       if (e.getValue().equals("warned-and-ignored")) {
         String text = example.replace("global_defs {", "global_defs {\n  " + e.getKey() + " x");
         DirectorConfig c = DirectorConfigParser.parse("t.conf", text);
-        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("t.conf:" + line + ":3: " + e.getKey())), c.warnings().toString());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("t.conf:" + line + ":3: " + e.getKey())),
+            REFERENCE + " says `" + e.getKey() + "` is warned-and-ignored in global_defs, but the reader's warnings are "
+            + c.warnings());
         warned++;
       }
     }
