@@ -81,6 +81,12 @@ public final class ZooKeeperElection implements Election {
   private volatile boolean otherLeads;
   private volatile ReleaseMargin margin;
 
+  /**
+   * False only in the planted-bug test: a master that keeps its role while SUSPENDED, as Curator's
+   * leader recipes do, to show that the tests catch the two masters that follows.
+   */
+  volatile boolean releaseOnSuspended = true;
+
   // The scheduler thread's alone.
   private @Nullable CuratorFramework client;
   /** Bumped at each connection change, stall and stop: results of older operations are stale. */
@@ -275,12 +281,18 @@ public final class ZooKeeperElection implements Election {
         restartStallDetector();
         prove();
       }
-      case SUSPENDED -> release("ZooKeeper connection suspended; the session may expire in " + margin.margin().toMillis() + " ms");
+      case SUSPENDED -> suspended("ZooKeeper connection suspended; the session may expire in " + margin.margin().toMillis() + " ms");
       case READ_ONLY -> release("ZooKeeper server is read-only");
       case LOST -> {
         release("ZooKeeper session lost");
         myCandidate = null;
       }
+    }
+  }
+
+  private void suspended(String reason) {
+    if (releaseOnSuspended) {
+      release(reason);
     }
   }
 
