@@ -12,10 +12,18 @@ import java.util.Objects;
  * @param readTimeout the ZooKeeper client's read timeout, {@code sessionTimeout * 2 / 3} in whole
  *     milliseconds as {@code ClientCnxn} computes it: the silence after which it drops the
  *     connection (and Curator reports SUSPENDED)
- * @param margin {@code sessionTimeout - readTimeout}: the least time between SUSPENDED and the
- *     expiry of the session on the ensemble, less a one-way network delay
+ * @param margin {@code sessionTimeout - readTimeout -} {@link #CLIENT_CLEANUP}: the least time
+ *     between SUSPENDED and the expiry of the session on the ensemble, less a one-way network delay
  */
 public record ReleaseMargin(Duration sessionTimeout, Duration readTimeout, Duration margin) {
+
+  /**
+   * How long the ZooKeeper 3.9 client's NIO socket (its default) waits in {@code cleanup()} after a
+   * failed connection before it queues the {@code Disconnected} event that becomes SUSPENDED: a
+   * fixed {@code Thread.sleep(100)} in {@code ClientCnxnSocketNIO}, measured here as 100-120 ms
+   * between a server's death and the election's BACKUP.
+   */
+  public static final Duration CLIENT_CLEANUP = Duration.ofMillis(100);
 
   public ReleaseMargin {
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
@@ -30,7 +38,12 @@ public record ReleaseMargin(Duration sessionTimeout, Duration readTimeout, Durat
       throw new IllegalArgumentException("session timeout must be positive, was " + sessionTimeout);
     }
     long read = ms * 2 / 3;
-    return new ReleaseMargin(Duration.ofMillis(ms), Duration.ofMillis(read), Duration.ofMillis(ms - read));
+    long margin = ms - read - CLIENT_CLEANUP.toMillis();
+    if (margin <= 0) {
+      throw new IllegalArgumentException("a session timeout of " + ms + " ms leaves no release margin: the client"
+          + " suspends " + read + " ms + " + CLIENT_CLEANUP.toMillis() + " ms after the last answer it heard");
+    }
+    return new ReleaseMargin(Duration.ofMillis(ms), Duration.ofMillis(read), Duration.ofMillis(margin));
   }
 
   @Override

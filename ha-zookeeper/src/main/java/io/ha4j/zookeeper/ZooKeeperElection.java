@@ -12,6 +12,7 @@ import io.ha4j.zookeeper.internal.Candidate;
 import io.ha4j.zookeeper.internal.LeaderChoice;
 import io.ha4j.zookeeper.internal.StallDetector;
 import io.ha4j.zookeeper.internal.TrackedWeights;
+import io.ha4j.zookeeper.internal.Znodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,6 @@ import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -62,8 +62,6 @@ public final class ZooKeeperElection implements Election {
   private final String connectString;
   private final Duration sessionTimeout;
   private final Duration connectionTimeout;
-  private final String candidatesPath;
-  private final String leaderPath;
   private final boolean preempt;
   private final NodeId nodeId;
   private final TrackedWeights tracked;
@@ -71,8 +69,7 @@ public final class ZooKeeperElection implements Election {
   private final Clock clock;
   private final StallDetector stalls;
   private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
-  /** A watch on the candidates and the leader node: any change means another look. */
-  private final CuratorWatcher changed;
+  private final Znodes znodes;
 
   private volatile Role role = Role.INIT;
   private volatile long token = -1;
@@ -104,8 +101,6 @@ public final class ZooKeeperElection implements Election {
     this.sessionTimeout = b.sessionTimeout != null ? b.sessionTimeout : ZooKeeperElectionBuilder.DEFAULT_SESSION_TIMEOUT;
     this.connectionTimeout = b.connectionTimeout != null ? b.connectionTimeout : ZooKeeperElectionBuilder.DEFAULT_CONNECTION_TIMEOUT;
     String path = b.path != null ? b.path : ZooKeeperElectionBuilder.DEFAULT_PATH;
-    this.candidatesPath = path + "/candidates";
-    this.leaderPath = path + "/leader";
     this.preempt = b.preempt == null || b.preempt;
     this.tracked = new TrackedWeights(b.priority != null ? b.priority : 100, b.weights);
     this.priority = tracked.effective();
@@ -113,11 +108,13 @@ public final class ZooKeeperElection implements Election {
     this.clock = scheduler.clock();
     this.stalls = new StallDetector(scheduler, this::stalled);
     this.margin = ReleaseMargin.of(sessionTimeout);
-    this.changed = event -> {
+    CuratorWatcher changed = event -> {
+      // Any change of the candidates or the leader node means another look.
       if (event.getType() != Watcher.Event.EventType.None) {
         scheduler.execute(this::refresh);
       }
     };
+    this.znodes = new Znodes(path, scheduler, () -> epoch, this::staleResult, changed);
   }
 
   /** Settings for an election; {@link ZooKeeperElectionBuilder#build} makes it. */
@@ -276,7 +273,13 @@ public final class ZooKeeperElection implements Election {
     proven = false;
     switch (state) {
       case CONNECTED, RECONNECTED -> {
-        margin = ReleaseMargin.of(Duration.ofMillis(c.getZookeeperClient().getLastNegotiatedSessionTimeoutMs()));
+        int granted = c.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+        try {
+          margin = ReleaseMargin.of(Duration.ofMillis(granted));
+        } catch (IllegalArgumentException e) {
+          log.error("{}: ZooKeeper granted a session timeout of {} ms: {}; not taking part", nodeId, granted, e.getMessage());
+          return;
+        }
         log.info("{}: ZooKeeper {}; {}", nodeId, state, margin);
         restartStallDetector();
         prove();
@@ -310,11 +313,9 @@ public final class ZooKeeperElection implements Election {
   /** A sync through the ensemble's leader: it succeeds only on a valid session. */
   private void prove() {
     CuratorFramework c = client;
-    if (c == null) {
-      return;
+    if (c != null) {
+      znodes.sync(c, ev -> proved(c, epoch, ev));
     }
-    long e = epoch;
-    background(e, "sync", () -> c.sync().inBackground((cl, ev) -> handOff(e, () -> proved(c, e, ev))).forPath("/"));
   }
 
   private void proved(CuratorFramework c, long e, CuratorEvent ev) {
@@ -371,31 +372,25 @@ public final class ZooKeeperElection implements Election {
     }
     refreshing = true;
     dirty = false;
-    long e = epoch;
+    boolean started;
     if (myCandidate == null && role != Role.FAULT) {
-      String prefix = candidatesPath + "/" + Candidate.prefix(priority, preempt, nodeId);
-      background(e, "create candidate", () -> c.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-          .inBackground((cl, ev) -> handOff(e, () -> candidateCreated(c, e, ev))).forPath(prefix));
+      started = znodes.createCandidate(c, Candidate.prefix(priority, preempt, nodeId), ev -> candidateCreated(c, ev));
     } else {
-      list(c, e);
+      started = znodes.listCandidates(c, ev -> listed(c, ev));
     }
+    refreshing = started;
   }
 
-  private void candidateCreated(CuratorFramework c, long e, CuratorEvent ev) {
+  private void candidateCreated(CuratorFramework c, CuratorEvent ev) {
     if (!ok(ev, "create candidate")) {
       return;
     }
-    myCandidate = ev.getName().substring(candidatesPath.length() + 1);
+    myCandidate = znodes.candidateName(ev);
     log.info("{}: candidate {}", nodeId, myCandidate);
-    list(c, e);
+    refreshing = znodes.listCandidates(c, ev2 -> listed(c, ev2));
   }
 
-  private void list(CuratorFramework c, long e) {
-    background(e, "list candidates", () -> c.getChildren().usingWatcher(changed)
-        .inBackground((cl, ev) -> handOff(e, () -> listed(c, e, ev))).forPath(candidatesPath));
-  }
-
-  private void listed(CuratorFramework c, long e, CuratorEvent ev) {
+  private void listed(CuratorFramework c, CuratorEvent ev) {
     List<Candidate> candidates = new ArrayList<>();
     if (ev.getResultCode() != KeeperException.Code.NONODE.intValue()) {
       if (!ok(ev, "list candidates")) {
@@ -405,40 +400,33 @@ public final class ZooKeeperElection implements Election {
         Candidate.parse(name).ifPresent(cand -> {
           if (cand.nodeId().equals(nodeId) && !cand.name().equals(myCandidate)) {
             // Ours from a replaced priority or a create retried after a connection loss.
-            background(e, "drop stale candidate", () -> c.delete().inBackground().forPath(candidatesPath + "/" + cand.name()));
+            znodes.dropCandidate(c, cand.name(), () -> {});
           } else {
             candidates.add(cand);
           }
         });
       }
     }
-    background(e, "read leader", () -> c.getData().usingWatcher(changed)
-        .inBackground((cl, ev2) -> handOff(e, () -> leaderRead(c, e, candidates, ev2))).forPath(leaderPath));
+    refreshing = znodes.readLeader(c, ev2 -> leaderRead(c, candidates, ev2));
   }
 
-  private void leaderRead(CuratorFramework c, long e, List<Candidate> candidates, CuratorEvent ev) {
+  private void leaderRead(CuratorFramework c, List<Candidate> candidates, CuratorEvent ev) {
     @Nullable Stat stat = null;
     if (ev.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-      // No leader: watch for one to appear (getData set no watch on a missing node).
-      background(e, "watch leader", () -> c.checkExists().usingWatcher(changed).inBackground((cl, ev2) -> {
-        if (ev2.getStat() != null) {
-          // Created between the two reads: look again.
-          scheduler.execute(this::refresh);
-        }
-      }).forPath(leaderPath));
+      znodes.watchLeader(c, this::refresh);
     } else if (!ok(ev, "read leader")) {
       return;
     } else {
       stat = ev.getStat();
     }
     refreshing = false;
-    decide(c, e, candidates, stat);
+    decide(c, candidates, stat);
     if (dirty) {
       refresh();
     }
   }
 
-  private void decide(CuratorFramework c, long e, List<Candidate> candidates, @Nullable Stat leader) {
+  private void decide(CuratorFramework c, List<Candidate> candidates, @Nullable Stat leader) {
     live = Math.max(1, candidates.size());
     LeaderChoice.Holder holder = leader == null ? LeaderChoice.Holder.NONE
         : leader.getEphemeralOwner() == sessionId ? LeaderChoice.Holder.ME : LeaderChoice.Holder.OTHER;
@@ -446,8 +434,7 @@ public final class ZooKeeperElection implements Election {
     LeaderChoice.Choice choice = LeaderChoice.decide(candidates, myCandidate, holder);
     log.debug("{}: {} ({})", nodeId, choice.decision(), choice.reason());
     switch (choice.decision()) {
-      case CLAIM -> background(e, "claim leader", () -> c.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-          .inBackground((cl, ev) -> handOff(e, this::refresh)).forPath(leaderPath, nodeId.value().getBytes(StandardCharsets.UTF_8)));
+      case CLAIM -> znodes.claimLeader(c, nodeId.value().getBytes(StandardCharsets.UTF_8), this::refresh);
       case LEAD -> {
         if (role == Role.BACKUP && leader != null) {
           token = leader.getCzxid();
@@ -458,9 +445,7 @@ public final class ZooKeeperElection implements Election {
         if (role == Role.MASTER) {
           setRole(Role.BACKUP, choice.reason());
         }
-        int version = Objects.requireNonNull(leader).getVersion();
-        background(e, "give up leader", () -> c.delete().withVersion(version)
-            .inBackground((cl, ev) -> handOff(e, this::refresh)).forPath(leaderPath));
+        znodes.giveUpLeader(c, Objects.requireNonNull(leader).getVersion(), this::refresh);
       }
       case FOLLOW, WAIT -> {
         if (role == Role.MASTER) {
@@ -475,9 +460,7 @@ public final class ZooKeeperElection implements Election {
     String mine = myCandidate;
     myCandidate = null;
     if (c != null && mine != null) {
-      long e = epoch;
-      background(e, "drop candidate", () -> c.delete().inBackground((cl, ev) -> handOff(e, this::refresh))
-          .forPath(candidatesPath + "/" + mine));
+      znodes.dropCandidate(c, mine, this::refresh);
     }
   }
 
@@ -499,32 +482,11 @@ public final class ZooKeeperElection implements Election {
     return false;
   }
 
-  /** Runs a result on the scheduler if its epoch is still current; otherwise ends the look. */
-  private void handOff(long e, Runnable result) {
-    scheduler.execute(() -> {
-      if (e == epoch) {
-        result.run();
-      } else {
-        refreshing = false;
-        if (proven) {
-          refresh();
-        }
-      }
-    });
-  }
-
-  private interface ZkCall {
-    void run() throws Exception;
-  }
-
-  private void background(long e, String what, ZkCall call) {
-    try {
-      call.run();
-    } catch (Exception ex) {
-      log.warn("{}: {} could not be started: {}", nodeId, what, ex.toString());
-      if (e == epoch) {
-        refreshing = false;
-      }
+  /** A result of an operation started before the last connection change, stall or stop. */
+  private void staleResult() {
+    refreshing = false;
+    if (proven) {
+      refresh();
     }
   }
 

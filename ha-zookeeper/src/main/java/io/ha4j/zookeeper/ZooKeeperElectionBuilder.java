@@ -46,11 +46,13 @@ public final class ZooKeeperElectionBuilder {
 
   /**
    * The session timeout to ask for; the servers bound it to 2..20 ticks. Default {@link
-   * #DEFAULT_SESSION_TIMEOUT}. The release margin is a third of what they grant.
+   * #DEFAULT_SESSION_TIMEOUT}. The release margin is a third of what they grant less 100 ms
+   * ({@link ReleaseMargin}); a timeout that leaves none is refused.
    */
   public ZooKeeperElectionBuilder sessionTimeout(Duration value) {
     requireUnset(sessionTimeout, "session timeout");
     sessionTimeout = positive(value, "session timeout");
+    ReleaseMargin.of(value);
     return this;
   }
 

@@ -29,13 +29,17 @@
  *   <li>The ensemble expires a session {@code T} (rounded up to the next tick) after the last
  *       packet it received from the client; the follower the client is connected to relays the
  *       session's touches to the quorum leader, which only delays expiry further.
+ *   <li>The ZooKeeper client's NIO socket (its default) sleeps 100 ms in {@code cleanup()} before
+ *       it queues {@code Disconnected}: every SUSPENDED comes at least that late.
  *   <li>The last packet the client received answers one it sent, so both clocks start at the same
- *       exchange: the client suspends at most {@code 2T/3 + d} after the server's last receipt
- *       (one-way delay {@code d}), and the server expires the session at least {@code T} after it.
- *       The <b>release margin</b> is therefore {@code T - 2T/3 = T/3} less one network delay
- *       ({@link io.ha4j.zookeeper.ReleaseMargin}): 3.33 s for a 10 s session, 20 s for Curator's
- *       default 60 s. The election turns SUSPENDED into BACKUP on its scheduler within
- *       milliseconds, far inside it.
+ *       exchange: the client suspends at most {@code 2T/3 + 100 ms + d} after the server's last
+ *       receipt (one-way delay {@code d}), and the server expires the session at least {@code T}
+ *       after it. The <b>release margin</b> is therefore {@code T/3 - 100 ms} less one network delay
+ *       ({@link io.ha4j.zookeeper.ReleaseMargin}): 3.234 s for a 10 s session, 19.9 s for Curator's
+ *       default 60 s, 400 ms for the 1.5 s of the tests, where a silent partition showed 434 to
+ *       518 ms between the master's BACKUP and the other member's MASTER. The election turns
+ *       SUSPENDED into BACKUP on its scheduler within milliseconds, far inside it. A session
+ *       timeout of 300 ms or less leaves no margin and is refused.
  *   <li>Curator's error policy does not change this: the default {@code
  *       StandardConnectionStateErrorPolicy} counts SUSPENDED as an error and {@code
  *       SessionConnectionStateErrorPolicy} only LOST, but the policy only steers Curator's own

@@ -6,6 +6,7 @@ import io.ha4j.api.election.ElectionListener;
 import io.ha4j.api.election.RoleChange;
 import io.ha4j.core.time.SystemScheduler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,8 +42,13 @@ final class Candidacy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The role of the last change the listener got: the election's own field changes just before
+   * its listeners run, and a test must not look at {@link #reported} in between.
+   */
   Role role() {
-    return election.role();
+    int n = reported.size();
+    return n == 0 ? Role.INIT : reported.get(n - 1).change().to();
   }
 
   /** The token of the last change to MASTER. */
@@ -64,6 +70,46 @@ final class Candidacy implements AutoCloseable {
       }
     }
     throw new AssertionError(election.nodeId() + " never went " + role + ": " + reported);
+  }
+
+  /** Checks {@link #assertNeverTwoMasters}, then closes the members and their ZooKeeper, also on failure. */
+  static void checkAndClose(List<Candidacy> members, java.io.Closeable zookeeper) throws java.io.IOException {
+    try {
+      assertNeverTwoMasters(members);
+    } finally {
+      for (Candidacy m : members) {
+        m.close();
+      }
+      zookeeper.close();
+    }
+  }
+
+  /** At no instant did two members report MASTER (the listeners' clock readings, one JVM's clock). */
+  static void assertNeverTwoMasters(List<Candidacy> members) {
+    long now = System.nanoTime();
+    List<long[]> spans = new ArrayList<>();
+    for (int who = 0; who < members.size(); who++) {
+      long start = -1;
+      for (Reported r : members.get(who).reported) {
+        if (r.change().to() == Role.MASTER) {
+          start = r.change().atNanos();
+        } else if (r.change().from() == Role.MASTER && start >= 0) {
+          spans.add(new long[] {who, start, r.change().atNanos()});
+          start = -1;
+        }
+      }
+      if (start >= 0) {
+        spans.add(new long[] {who, start, now});
+      }
+    }
+    for (long[] a : spans) {
+      for (long[] b : spans) {
+        if (a[0] < b[0] && a[1] < b[2] && b[1] < a[2]) {
+          throw new AssertionError("two masters: " + members.get((int) a[0]).election.nodeId() + " and "
+              + members.get((int) b[0]).election.nodeId() + " for " + (Math.min(a[2], b[2]) - Math.max(a[1], b[1])) / 1e6 + " ms");
+        }
+      }
+    }
   }
 
   @Override
