@@ -10,12 +10,12 @@ import io.ha4j.api.election.RoleChange;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.zookeeper.internal.Candidate;
 import io.ha4j.zookeeper.internal.LeaderChoice;
+import io.ha4j.zookeeper.internal.Look;
 import io.ha4j.zookeeper.internal.StallDetector;
 import io.ha4j.zookeeper.internal.TrackedWeights;
 import io.ha4j.zookeeper.internal.Znodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -70,6 +70,7 @@ public final class ZooKeeperElection implements Election {
   private final StallDetector stalls;
   private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
   private final Znodes znodes;
+  private final Look look;
 
   private volatile Role role = Role.INIT;
   private volatile long token = -1;
@@ -91,9 +92,6 @@ public final class ZooKeeperElection implements Election {
   /** Whether the session is known valid since the last connection change or stall. */
   private boolean proven;
   private long sessionId;
-  private @Nullable String myCandidate;
-  private boolean refreshing;
-  private boolean dirty;
 
   ZooKeeperElection(ZooKeeperElectionBuilder b, Scheduler scheduler) {
     this.connectString = Objects.requireNonNull(b.connectString);
@@ -111,10 +109,27 @@ public final class ZooKeeperElection implements Election {
     CuratorWatcher changed = event -> {
       // Any change of the candidates or the leader node means another look.
       if (event.getType() != Watcher.Event.EventType.None) {
-        scheduler.execute(this::refresh);
+        scheduler.execute(this::lookAgain);
       }
     };
-    this.znodes = new Znodes(path, scheduler, () -> epoch, this::staleResult, changed);
+    Znodes znodes = new Znodes(path, scheduler, () -> epoch, this::lookStale, changed);
+    this.look = new Look(nodeId, znodes, scheduler, () -> epoch, new Look.Session() {
+      @Override
+      public @Nullable CuratorFramework provenClient() {
+        return proven ? client : null;
+      }
+
+      @Override
+      public boolean wantsCandidate() {
+        return role != Role.FAULT;
+      }
+
+      @Override
+      public String candidatePrefix() {
+        return Candidate.prefix(priority, preempt, nodeId);
+      }
+    }, this::decide);
+    this.znodes = znodes;
   }
 
   /** Settings for an election; {@link ZooKeeperElectionBuilder#build} makes it. */
@@ -215,7 +230,7 @@ public final class ZooKeeperElection implements Election {
       CuratorFramework c = client;
       client = null;
       proven = false;
-      myCandidate = null;
+      look.forgetCandidate();
       otherLeads = false;
       setRole(Role.INIT, "stopped");
       if (c != null) {
@@ -250,16 +265,19 @@ public final class ZooKeeperElection implements Election {
     }
     if (faulted && role != Role.FAULT) {
       setRole(Role.FAULT, what);
-      dropCandidate();
+      CuratorFramework c = client;
+      if (c != null) {
+        look.dropCandidate(c);
+      }
     } else if (!faulted && role == Role.FAULT) {
       setRole(Role.BACKUP, what + "; fault cleared");
-      refresh();
+      look.run();
     } else if (before != priority) {
       log.info("{}: priority {} -> {}: {}", nodeId, before, priority, what);
       // A new candidate node first; the old one goes as a stale one of ours once the new is listed,
       // so that a leader never looks like a non-candidate in between.
-      myCandidate = null;
-      refresh();
+      look.forgetCandidate();
+      look.run();
     }
   }
 
@@ -288,7 +306,7 @@ public final class ZooKeeperElection implements Election {
       case READ_ONLY -> release("ZooKeeper server is read-only");
       case LOST -> {
         release("ZooKeeper session lost");
-        myCandidate = null;
+        look.forgetCandidate();
       }
     }
   }
@@ -338,11 +356,11 @@ public final class ZooKeeperElection implements Election {
     if (sid != sessionId) {
       // A new session: the old one's candidate node is gone with it.
       sessionId = sid;
-      myCandidate = null;
+      look.forgetCandidate();
     }
     proven = true;
     log.info("{}: session 0x{} proven valid", nodeId, Long.toHexString(sid));
-    refresh();
+    look.run();
   }
 
   private void release(String reason) {
@@ -359,82 +377,17 @@ public final class ZooKeeperElection implements Election {
     stalls.start(m.dividedBy(4), m);
   }
 
-  // ---- the look at the candidates and the leader node -----------------------------------------
+  // ---- the decision ----------------------------------------------------------------------
 
-  private void refresh() {
-    CuratorFramework c = client;
-    if (c == null || !proven) {
-      return;
-    }
-    if (refreshing) {
-      dirty = true;
-      return;
-    }
-    refreshing = true;
-    dirty = false;
-    boolean started;
-    if (myCandidate == null && role != Role.FAULT) {
-      started = znodes.createCandidate(c, Candidate.prefix(priority, preempt, nodeId), ev -> candidateCreated(c, ev));
-    } else {
-      started = znodes.listCandidates(c, ev -> listed(c, ev));
-    }
-    refreshing = started;
-  }
-
-  private void candidateCreated(CuratorFramework c, CuratorEvent ev) {
-    if (!ok(ev, "create candidate")) {
-      return;
-    }
-    myCandidate = znodes.candidateName(ev);
-    log.info("{}: candidate {}", nodeId, myCandidate);
-    refreshing = znodes.listCandidates(c, ev2 -> listed(c, ev2));
-  }
-
-  private void listed(CuratorFramework c, CuratorEvent ev) {
-    List<Candidate> candidates = new ArrayList<>();
-    if (ev.getResultCode() != KeeperException.Code.NONODE.intValue()) {
-      if (!ok(ev, "list candidates")) {
-        return;
-      }
-      for (String name : ev.getChildren()) {
-        Candidate.parse(name).ifPresent(cand -> {
-          if (cand.nodeId().equals(nodeId) && !cand.name().equals(myCandidate)) {
-            // Ours from a replaced priority or a create retried after a connection loss.
-            znodes.dropCandidate(c, cand.name(), () -> {});
-          } else {
-            candidates.add(cand);
-          }
-        });
-      }
-    }
-    refreshing = znodes.readLeader(c, ev2 -> leaderRead(c, candidates, ev2));
-  }
-
-  private void leaderRead(CuratorFramework c, List<Candidate> candidates, CuratorEvent ev) {
-    @Nullable Stat stat = null;
-    if (ev.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-      znodes.watchLeader(c, this::refresh);
-    } else if (!ok(ev, "read leader")) {
-      return;
-    } else {
-      stat = ev.getStat();
-    }
-    refreshing = false;
-    decide(c, candidates, stat);
-    if (dirty) {
-      refresh();
-    }
-  }
-
-  private void decide(CuratorFramework c, List<Candidate> candidates, @Nullable Stat leader) {
+  private void decide(CuratorFramework c, List<Candidate> candidates, @Nullable String mine, @Nullable Stat leader) {
     live = Math.max(1, candidates.size());
     LeaderChoice.Holder holder = leader == null ? LeaderChoice.Holder.NONE
         : leader.getEphemeralOwner() == sessionId ? LeaderChoice.Holder.ME : LeaderChoice.Holder.OTHER;
     otherLeads = holder == LeaderChoice.Holder.OTHER;
-    LeaderChoice.Choice choice = LeaderChoice.decide(candidates, myCandidate, holder);
+    LeaderChoice.Choice choice = LeaderChoice.decide(candidates, mine, holder);
     log.debug("{}: {} ({})", nodeId, choice.decision(), choice.reason());
     switch (choice.decision()) {
-      case CLAIM -> znodes.claimLeader(c, nodeId.value().getBytes(StandardCharsets.UTF_8), this::refresh);
+      case CLAIM -> znodes.claimLeader(c, nodeId.value().getBytes(StandardCharsets.UTF_8), look::run);
       case LEAD -> {
         if (role == Role.BACKUP && leader != null) {
           token = leader.getCzxid();
@@ -445,7 +398,7 @@ public final class ZooKeeperElection implements Election {
         if (role == Role.MASTER) {
           setRole(Role.BACKUP, choice.reason());
         }
-        znodes.giveUpLeader(c, Objects.requireNonNull(leader).getVersion(), this::refresh);
+        znodes.giveUpLeader(c, Objects.requireNonNull(leader).getVersion(), look::run);
       }
       case FOLLOW, WAIT -> {
         if (role == Role.MASTER) {
@@ -455,39 +408,12 @@ public final class ZooKeeperElection implements Election {
     }
   }
 
-  private void dropCandidate() {
-    CuratorFramework c = client;
-    String mine = myCandidate;
-    myCandidate = null;
-    if (c != null && mine != null) {
-      znodes.dropCandidate(c, mine, this::refresh);
-    }
+  private void lookAgain() {
+    look.run();
   }
 
-  // ---- plumbing -------------------------------------------------------------------------------
-
-  /** Whether {@code ev} succeeded; if not, ends this look and tries again shortly in the same epoch. */
-  private boolean ok(CuratorEvent ev, String what) {
-    if (ev.getResultCode() == KeeperException.Code.OK.intValue()) {
-      return true;
-    }
-    log.debug("{}: {} failed: {}", nodeId, what, KeeperException.Code.get(ev.getResultCode()));
-    refreshing = false;
-    long e = epoch;
-    scheduler.schedule(RETRY, () -> {
-      if (e == epoch) {
-        refresh();
-      }
-    });
-    return false;
-  }
-
-  /** A result of an operation started before the last connection change, stall or stop. */
-  private void staleResult() {
-    refreshing = false;
-    if (proven) {
-      refresh();
-    }
+  private void lookStale() {
+    look.stale();
   }
 
   private void setRole(Role to, String reason) {
