@@ -215,6 +215,13 @@ public final class ZooKeeperElection implements Election {
     }, false);
   }
 
+  /**
+   * Leaves: reports INIT (so the member releases its addresses) and then closes the session, which
+   * removes this member's candidate node and, if it led, the leader node in one transaction on the
+   * ensemble, so that the next member leads at once instead of after a session timeout. Closing
+   * waits for the server's answer (a round trip, Curator's close wait at most) on the scheduler
+   * thread; called from another thread, it waits for that too.
+   */
   @Override
   public void stop() {
     if (role == Role.INIT) {
