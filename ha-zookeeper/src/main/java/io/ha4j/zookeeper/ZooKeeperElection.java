@@ -11,6 +11,7 @@ import io.ha4j.api.election.Tracked;
 import io.ha4j.zookeeper.internal.Candidate;
 import io.ha4j.zookeeper.internal.LeaderChoice;
 import io.ha4j.zookeeper.internal.Look;
+import io.ha4j.zookeeper.internal.SessionProof;
 import io.ha4j.zookeeper.internal.StallDetector;
 import io.ha4j.zookeeper.internal.TrackedWeights;
 import io.ha4j.zookeeper.internal.Znodes;
@@ -24,11 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperElection implements Election {
 
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperElection.class);
-  private static final Duration RETRY = Duration.ofMillis(100);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final String connectString;
@@ -71,6 +69,7 @@ public final class ZooKeeperElection implements Election {
   private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
   private final Znodes znodes;
   private final Look look;
+  private final SessionProof proof;
 
   private volatile Role role = Role.INIT;
   private volatile long token = -1;
@@ -130,6 +129,7 @@ public final class ZooKeeperElection implements Election {
       }
     }, this::decide);
     this.znodes = znodes;
+    this.proof = new SessionProof(nodeId, znodes, scheduler, () -> epoch, this::proved);
   }
 
   /** Settings for an election; {@link ZooKeeperElectionBuilder#build} makes it. */
@@ -335,38 +335,21 @@ public final class ZooKeeperElection implements Election {
     }
   }
 
-  /** A sync through the ensemble's leader: it succeeds only on a valid session. */
   private void prove() {
     CuratorFramework c = client;
     if (c != null) {
-      znodes.sync(c, ev -> proved(c, epoch, ev));
+      proof.start(c);
     }
   }
 
-  private void proved(CuratorFramework c, long e, CuratorEvent ev) {
-    if (ev.getResultCode() != KeeperException.Code.OK.intValue()) {
-      log.debug("{}: sync failed: {}", nodeId, KeeperException.Code.get(ev.getResultCode()));
-      scheduler.schedule(RETRY, () -> {
-        if (e == epoch) {
-          prove();
-        }
-      });
-      return;
-    }
-    long sid;
-    try {
-      sid = c.getZookeeperClient().getZooKeeper().getSessionId();
-    } catch (Exception ex) {
-      log.debug("{}: no session after sync", nodeId, ex);
-      return;
-    }
+  /** The session {@code sid} is valid now: look again, as a new candidate if it is a new session. */
+  private void proved(long sid) {
     if (sid != sessionId) {
       // A new session: the old one's candidate node is gone with it.
       sessionId = sid;
       look.forgetCandidate();
     }
     proven = true;
-    log.info("{}: session 0x{} proven valid", nodeId, Long.toHexString(sid));
     look.run();
   }
 
