@@ -2,6 +2,9 @@ package io.ha4j.director;
 
 import io.ha4j.api.ServiceKey;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ public final class DirectorConfigParser {
         d.exactly(1);
         p.routerId = d.arg(0);
       })
+      .keyword("vrrp_mcast_group4", (p, d) -> p.group4 = group(d, Inet4Address.class))
+      .keyword("vrrp_mcast_group6", (p, d) -> p.group6 = group(d, Inet6Address.class))
       .ignored(IGNORED_GLOBAL, " is a keepalived daemon setting; ignored");
 
   /**
@@ -51,6 +56,8 @@ public final class DirectorConfigParser {
 
   private final ConfigWords words;
   private @Nullable ConfigToken routerId;
+  private InetAddress group4 = AddressLiteral.require("224.0.0.18");
+  private InetAddress group6 = AddressLiteral.require("ff02::12");
   private @Nullable Directive instance;
   private final List<Directive> virtualServers = new ArrayList<>();
 
@@ -70,6 +77,15 @@ public final class DirectorConfigParser {
     return p.end();
   }
 
+  /** A multicast group of the family {@code family} (RFC 5798's groups are link-local: ff02:: for IPv6). */
+  private static InetAddress group(Directive d, Class<? extends InetAddress> family) throws ConfigException {
+    InetAddress g = d.address();
+    if (!family.isInstance(g) || !g.isMulticastAddress()) {
+      throw d.error(d.arg(0), d.name() + " must be an IPv" + (family == Inet4Address.class ? 4 : 6) + " multicast address");
+    }
+    return g;
+  }
+
   private void vrrpInstance(Directive d) throws ConfigException {
     Directive first = instance;
     if (first != null) {
@@ -85,7 +101,7 @@ public final class DirectorConfigParser {
     if (i == null) {
       throw new ConfigException(words.file(), 1, 1, "", "no vrrp_instance block: a director needs one");
     }
-    VrrpInstanceBlock.Instance election = VrrpInstanceBlock.read(i, routerId);
+    VrrpInstanceBlock.Instance election = VrrpInstanceBlock.read(i, new VrrpInstanceBlock.Globals(routerId, group4, group6));
     List<VirtualServerConfig> servers = new ArrayList<>();
     Set<ServiceKey> keys = new HashSet<>();
     for (Directive s : virtualServers) {
@@ -96,8 +112,8 @@ public final class DirectorConfigParser {
       servers.add(v);
     }
     ConfigToken r = routerId;
-    String name = r != null ? r.text() : election.bind().getAddress().getHostAddress();
-    return new DirectorConfig(name, election.config(), election.bind(),
+    String name = r != null ? r.text() : election.config().nodeId().value();
+    return new DirectorConfig(name, election.config(), election.bind(), election.multicast(),
         election.vips(), election.announceRefresh(), servers, words.warnings());
   }
 }

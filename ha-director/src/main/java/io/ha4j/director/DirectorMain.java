@@ -13,8 +13,6 @@ import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.api.transport.WitnessTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
-import io.ha4j.heartbeat.udp.UdpTransport;
-import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
 import io.ha4j.heartbeat.witness.linux.LinuxWitnessTransport;
 import io.ha4j.ipvs.Ipvs;
 import io.ha4j.ipvs.IpvsClient;
@@ -24,7 +22,6 @@ import io.ha4j.vip.linux.LinuxVip;
 import io.ha4j.warmup.TakeOverWarmUp;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -129,7 +126,7 @@ public final class DirectorMain {
     Logger log = LoggerFactory.getLogger(DirectorMain.class);
     config.warnings().forEach(w -> log.warn("{}", w));
     if (check) {
-      err.println("director: " + file + " is valid: node " + config.heartbeat().nodeId() + ", "
+      err.println("director: " + file + " is valid: node " + config.heartbeat().nodeId() + multicastOn(config) + ", "
           + config.virtualAddresses().size() + " virtual addresses, " + config.virtualServers().size()
           + " virtual servers");
       return 0;
@@ -144,6 +141,10 @@ public final class DirectorMain {
       return 2;
     }
     try {
+      DirectorConfig.Multicast m = config.multicast();
+      if (m != null && m.source() == null) {
+        config = config.withSource(HeartbeatSocket.interfaceAddress(m), w -> log.warn("{}", w));
+      }
       start(config, noIpvs, warmUp, table == null ? IpvsClient::open : table, log);
       return RUNNING;
     } catch (IOException | RuntimeException e) {
@@ -162,24 +163,9 @@ public final class DirectorMain {
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(electionScheduler);
     resources.add(scheduler);
-    // The native transport stamps advertisements with the kernel's arrival time, so the
-    // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
-    DatagramTransport heartbeat;
-    InetSocketAddress heartbeatAddress;
-    if (LinuxUdpTransport.isAvailable()) {
-      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
-      // A flood from elsewhere is dropped in the kernel, before it wakes the receive thread.
-      Set<InetAddress> peers = config.heartbeat().unicastPeers();
-      if (peers != null && !peers.isEmpty() && peers.stream().allMatch(Inet4Address.class::isInstance)) {
-        t.receiveOnlyFrom(peers);
-      }
-      heartbeat = t;
-      heartbeatAddress = t.localAddress();
-    } else {
-      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), electionScheduler);
-      heartbeat = t;
-      heartbeatAddress = t.localAddress();
-    }
+    HeartbeatSocket socket = HeartbeatSocket.open(config, electionScheduler);
+    DatagramTransport heartbeat = socket.transport();
+    InetSocketAddress heartbeatAddress = socket.localAddress();
     resources.add(heartbeat);
     WitnessTransport witness = witness(config, electionScheduler, log);
     VrrpElection election;
@@ -233,9 +219,14 @@ public final class DirectorMain {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
-    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
-        heartbeat.getClass().getSimpleName(),
+    log.info("director {} started: heartbeat on {} ({}{}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
+        heartbeat.getClass().getSimpleName(), multicastOn(config),
         config.heartbeat().destinations(), config.virtualAddresses());
+  }
+
+  private static String multicastOn(DirectorConfig config) {
+    DirectorConfig.Multicast m = config.multicast();
+    return m == null ? "" : ", multicast on " + m.interfaceName();
   }
 
   /**
@@ -258,7 +249,9 @@ public final class DirectorMain {
     }
     Set<InetAddress> peers = hb.unicastPeers();
     if (peers == null || peers.isEmpty()) {
-      log.warn("death witness off: it needs unicast peers to accept connections from");
+      // It accepts connections only from the peers it knows; a multicast group names none.
+      log.info("death witness off with a multicast heartbeat (it needs unicast_peer): a dead master is noticed after"
+          + " the master-down interval");
       return null;
     }
     return LinuxWitnessTransport.open(new InetSocketAddress(config.heartbeatBind().getAddress(), hb.witnessPort()),

@@ -5,9 +5,14 @@
  * <h2>What it speaks</h2>
  *
  * The {@code vrrp_instance} block configures ha4j's <b>authenticated heartbeat</b> (HMAC-signed UDP
- * advertisements, unicast to the peers, port {@value io.ha4j.director.DirectorConfig#DEFAULT_PORT}
- * unless {@code ha4j_port} says otherwise), with VRRP's election rules. It is <b>not VRRP</b>: a
- * director does not interoperate with a keepalived peer.
+ * advertisements, unicast to the peers or, without {@code unicast_peer}, multicast to keepalived's
+ * group 224.0.0.18 (ff02::12 for an IPv6 instance; {@code mcast_dst_ip} or global_defs' {@code
+ * vrrp_mcast_group4}/{@code vrrp_mcast_group6} to change it) on the instance's interface; UDP port
+ * {@value io.ha4j.director.DirectorConfig#DEFAULT_PORT} unless {@code ha4j_port} says otherwise),
+ * with VRRP's election rules. It is <b>not VRRP</b>: a director does not interoperate with a
+ * keepalived peer (UDP, not IP protocol 112: the two never see each other's adverts). The death
+ * witness needs unicast peers: over multicast a dead master is noticed after the master-down
+ * interval.
  *
  * <h2>Grammar</h2>
  *
@@ -22,7 +27,9 @@
  *
  * The heartbeat's node id, which every advertisement carries and which breaks ties of priority, is
  * {@code router_id@unicast_src_ip}, for instance {@code LVS_DEVEL@198.51.100.1}; without a {@code
- * router_id} it is the {@code unicast_src_ip} address. keepalived's sample {@code router_id
+ * router_id} it is the {@code unicast_src_ip} address. A multicast instance without {@code
+ * mcast_src_ip} takes the interface's first address of its family at start (a global one before a
+ * link-local one). keepalived's sample {@code router_id
  * LVS_DEVEL} is often copied to both nodes: with the address the two ids still differ (with one
  * id, each node would take the other's advertisements for its own, and both would hold the VIP). A
  * router_id too long for the id's 64 bytes with the address is cut, with a warning.
@@ -30,7 +37,7 @@
  * <h2>Keywords read</h2>
  *
  * <pre>
- * global_defs { router_id NAME }            # node id NAME@unicast_src_ip; default: unicast_src_ip
+ * global_defs { router_id NAME  vrrp_mcast_group4 G  vrrp_mcast_group6 G }  # node id NAME@source
  * vrrp_instance NAME {                      # exactly one
  *   state MASTER|BACKUP                     # accepted; the election decides (both start as backup)
  *   interface IF                            # required; tracked: losing it means FAULT
@@ -38,9 +45,10 @@
  *   priority P                              # 1..255, default 100
  *   advert_int S                            # default 1; whole milliseconds, 0.01..3600
  *   nopreempt | preempt_delay S
- *   unicast_src_ip A                        # required: the heartbeat socket's address
- *   unicast_peer { A ... }                  # required, addresses on one line or several
- *   authentication { auth_type PASS  auth_pass SECRET }   # key id 1; SECRET of 16+ bytes
+ *   unicast_src_ip A | mcast_src_ip A       # the heartbeat's source (one setting); required with unicast_peer
+ *   unicast_peer { A ... }                  # unicast to these, addresses on one line or several
+ *   mcast_dst_ip G                          # without unicast_peer: the group, default 224.0.0.18 / ff02::12
+ *   authentication { auth_type PASS|AH  auth_pass SECRET }   # key id 1; see below
  *   ha4j_key ID SECRET                      # ha4j: a key (id 0..255, 16+ bytes); up to 2 for a rollover
  *   ha4j_port N                             # ha4j: heartbeat UDP port, default 5405
  *   ha4j_cluster_id N                       # ha4j: 32-bit cluster id shared by the pair, default 0
@@ -68,6 +76,12 @@
  * {@code p}, so the 3 lost intervals that make a false fail-over become {@code p^6} likely (at 5%
  * loss and 20 ms intervals, about 3.75 false fail-overs in 10 minutes with 1 copy, 0.0005 with 2),
  * with the same detection time. See {@code HeartbeatConfig.Builder#advertisementCopies}.
+ *
+ * <p>{@code auth_pass}: a password of 16 bytes or more is the HMAC key itself; a shorter one (what
+ * keepalived users have: PASS sends at most 8 characters, in clear) is stretched by HKDF-Extract
+ * (RFC 5869 2.2, HMAC-SHA256 with the fixed salt {@code "ha4j auth_pass v1"}) to a 32-byte key,
+ * with one warning (it is never sent, but a short password stays guessable). {@code auth_type AH}
+ * is read the same way, with a warning: ha4j's HMAC replaces keepalived's IPsec AH.
  *
  * <p>Mapping: {@code delay_loop} is the check interval, {@code connect_timeout} the timeout (default
  * 5 s), {@code retry}/{@code nb_get_retry} and {@code delay_before_retry} the retries within a

@@ -413,8 +413,8 @@ class DirectorConfigParserTest {
 
   @Test
   void keysTooShortOrDuplicated() {
-    assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "authentication {\n    auth_type PASS\n    auth_pass 1111\n  }"),
-        10, 15, ConfigToken.SHOWN_SECRET, "at least 16 bytes");
+    assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcde"),
+        8, 14, ConfigToken.SHOWN_SECRET, "ha4j_key secret must be at least 16 bytes (ha4j's HMAC key), was 15");
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcdef\n  ha4j_key 1 fedcba9876543210"),
         9, 3, "ha4j_key", "key id 1 is defined twice (first at line 8)");
   }
