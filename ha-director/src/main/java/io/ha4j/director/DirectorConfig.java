@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param routerId {@code global_defs { router_id }}, or {@code unicast_src_ip}'s address without
  *     one; the heartbeat's node id is {@code router_id@unicast_src_ip} (copied configurations still
  *     differ), see {@link HeartbeatConfig#nodeId()}
- * @param heartbeat the election settings of the {@code vrrp_instance}
+ * @param heartbeat the election settings of the {@code vrrp_instance}; null in LVS-only mode (no
+ *     {@code vrrp_instance}: the checks drive the table, with no election and no VIP)
  * @param heartbeatBind where the heartbeat socket is bound: {@code unicast_src_ip} and the port, or
  *     for a multicast instance the group and the port
  * @param multicast the group of an instance without {@code unicast_peer}, or null for unicast
@@ -31,13 +32,18 @@ import org.jspecify.annotations.Nullable;
  */
 public record DirectorConfig(
     String routerId,
-    HeartbeatConfig heartbeat,
-    InetSocketAddress heartbeatBind,
+    @Nullable HeartbeatConfig heartbeat,
+    @Nullable InetSocketAddress heartbeatBind,
     @Nullable Multicast multicast,
     List<VirtualAddress> virtualAddresses,
     @Nullable Duration announceRefresh,
     List<VirtualServerConfig> virtualServers,
     List<String> warnings) {
+
+  /** LVS-only mode: no {@code vrrp_instance}, so no election and no VIP; the checks drive the table. */
+  public boolean lvsOnly() {
+    return heartbeat == null;
+  }
 
   /** The UDP port of ha4j's heartbeat unless {@code ha4j_port} says otherwise. */
   public static final int DEFAULT_PORT = 5405;
@@ -66,8 +72,9 @@ public record DirectorConfig(
 
   public DirectorConfig {
     Objects.requireNonNull(routerId, "routerId");
-    Objects.requireNonNull(heartbeat, "heartbeat");
-    Objects.requireNonNull(heartbeatBind, "heartbeatBind");
+    if ((heartbeat == null) != (heartbeatBind == null) || (heartbeat == null && multicast != null)) {
+      throw new IllegalArgumentException("an election needs its heartbeat and its socket address; LVS-only has neither");
+    }
     virtualAddresses = List.copyOf(virtualAddresses);
     virtualServers = List.copyOf(virtualServers);
     warnings = List.copyOf(warnings);
@@ -80,12 +87,13 @@ public record DirectorConfig(
    */
   public DirectorConfig withSource(InetAddress source, Consumer<String> cut) {
     Multicast m = multicast;
-    if (m == null || m.source() != null) {
+    HeartbeatConfig h = heartbeat;
+    if (m == null || m.source() != null || h == null) {
       return this;
     }
     String id = NodeIdName.of(m.routerName(), source.getHostAddress(), cut);
     return new DirectorConfig(m.routerName() != null ? routerId : source.getHostAddress(),
-        heartbeat.toBuilder().nodeId(id).build(), heartbeatBind,
+        h.toBuilder().nodeId(id).build(), heartbeatBind,
         new Multicast(m.group(), m.interfaceName(), source, m.routerName()), virtualAddresses, announceRefresh,
         virtualServers, warnings);
   }
@@ -96,6 +104,9 @@ public record DirectorConfig(
    */
   public SortedSet<String> trackedInterfaces() {
     SortedSet<String> names = new TreeSet<>();
+    if (heartbeat == null) {
+      return names;
+    }
     for (Tracked t : heartbeat.trackWeights().keySet()) {
       if (t.kind() == Tracked.Kind.INTERFACE) {
         names.add(t.name());

@@ -95,13 +95,17 @@ public final class DirectorConfigParser {
     instance = d;
   }
 
-  /** The end of the file: the instance, then the virtual servers in file order. */
+  /**
+   * The end of the file: the instance, then the virtual servers in file order. Without an instance
+   * the file is LVS-only (keepalived and ldirectord run so): the checks drive the table alone.
+   */
   private DirectorConfig end() throws ConfigException {
     Directive i = instance;
-    if (i == null) {
-      throw new ConfigException(words.file(), 1, 1, "", "no vrrp_instance block: a director needs one");
+    if (i == null && virtualServers.isEmpty()) {
+      throw new ConfigException(words.file(), 1, 1, "", "neither vrrp_instance nor virtual_server: nothing to run");
     }
-    VrrpInstanceBlock.Instance election = VrrpInstanceBlock.read(i, new VrrpInstanceBlock.Globals(routerId, group4, group6));
+    VrrpInstanceBlock.@Nullable Instance election = i == null ? null
+        : VrrpInstanceBlock.read(i, new VrrpInstanceBlock.Globals(routerId, group4, group6));
     List<VirtualServerConfig> servers = new ArrayList<>();
     Set<ServiceKey> keys = new HashSet<>();
     for (Directive s : virtualServers) {
@@ -112,6 +116,10 @@ public final class DirectorConfigParser {
       servers.add(v);
     }
     ConfigToken r = routerId;
+    if (election == null) {
+      return new DirectorConfig(r != null ? r.text() : "LVS-only", null, null, null, List.of(), null, servers,
+          words.warnings());
+    }
     String name = r != null ? r.text() : election.config().nodeId().value();
     return new DirectorConfig(name, election.config(), election.bind(), election.multicast(),
         election.vips(), election.announceRefresh(), servers, words.warnings());

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -125,11 +126,20 @@ public final class DirectorMain {
     }
     Logger log = LoggerFactory.getLogger(DirectorMain.class);
     config.warnings().forEach(w -> log.warn("{}", w));
+    HeartbeatConfig hb = config.heartbeat();
     if (check) {
-      err.println("director: " + file + " is valid: node " + config.heartbeat().nodeId() + multicastOn(config) + ", "
-          + config.virtualAddresses().size() + " virtual addresses, " + config.virtualServers().size()
-          + " virtual servers");
+      err.println("director: " + file + " is valid: " + (hb == null ? "LVS-only (no vrrp_instance: no election, no VIP)"
+          : "node " + hb.nodeId() + multicastOn(config)) + ", " + config.virtualAddresses().size()
+          + " virtual addresses, " + config.virtualServers().size() + " virtual servers");
       return 0;
+    }
+    if (hb == null) {
+      if (!noIpvs && table == null && !Ipvs.isAvailable()) {
+        err.println("director: IPVS unavailable: " + Ipvs.unavailabilityCause() + " (--no-ipvs runs the checks only)");
+        return 2;
+      }
+      startLvsOnly(config, noIpvs, table == null ? IpvsClient::open : table, log);
+      return RUNNING;
     }
     if (!LinuxVip.isAvailable()) {
       err.println("director: cannot manage virtual addresses here: " + LinuxVip.unavailabilityCause());
@@ -145,7 +155,8 @@ public final class DirectorMain {
       if (m != null && m.source() == null) {
         config = config.withSource(HeartbeatSocket.interfaceAddress(m), w -> log.warn("{}", w));
       }
-      start(config, noIpvs, warmUp, table == null ? IpvsClient::open : table, log);
+      start(config, Objects.requireNonNull(config.heartbeat()), noIpvs, warmUp,
+          table == null ? IpvsClient::open : table, log);
       return RUNNING;
     } catch (IOException | RuntimeException e) {
       err.println("director: cannot start: " + e);
@@ -153,8 +164,48 @@ public final class DirectorMain {
     }
   }
 
-  private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Supplier<LoadBalancerTable> table,
-      Logger log) throws IOException {
+  /**
+   * LVS-only mode: the checks drive the table on their own, with no election and no VIP. A table
+   * that cannot be opened is logged and retried by nothing: the daemon then only logs the checks.
+   */
+  private static void startLvsOnly(DirectorConfig config, boolean noIpvs, Supplier<LoadBalancerTable> table,
+      Logger log) {
+    SystemScheduler scheduler = new SystemScheduler("member");
+    List<AutoCloseable> resources = new ArrayList<>();
+    resources.add(scheduler);
+    HealthEngine health = checks(config, scheduler, resources, log);
+    if (noIpvs) {
+      log.info("--no-ipvs: LVS-only, the {} virtual servers are checked but not programmed", config.virtualServers().size());
+    } else {
+      LoadBalancerTable ipvs = table.get();
+      resources.add(ipvs);
+      ChecksDrivenTable driven = new ChecksDrivenTable(ipvs, health,
+          config.virtualServers().stream().map(VirtualServerConfig::service).toList(),
+          config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha), scheduler, log);
+      resources.add(driven);
+      driven.start();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(resources, log), "director-stop"));
+    log.info("director started LVS-only (no vrrp_instance: no election, no VIP): {} virtual servers",
+        config.virtualServers().size());
+  }
+
+  /** The health checks of every real server, registered on an engine that logs their changes. */
+  private static HealthEngine checks(DirectorConfig config, SystemScheduler scheduler, List<AutoCloseable> resources,
+      Logger log) {
+    HealthEngine health = new HealthEngine(scheduler);
+    resources.add(health);
+    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      for (RealServerCheck c : vs.checks()) {
+        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
+      }
+    }
+    return health;
+  }
+
+  private static void start(DirectorConfig config, HeartbeatConfig hb, boolean noIpvs, boolean warmUp,
+      Supplier<LoadBalancerTable> table, Logger log) throws IOException {
     // Two threads: the election and its timers on one where nothing blocks, so that its adverts
     // keep time while the member waits for netlink (VIPs, IPVS: a reply may take seconds) and a
     // storm of health changes reconciles the table.
@@ -163,17 +214,18 @@ public final class DirectorMain {
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(electionScheduler);
     resources.add(scheduler);
-    HeartbeatSocket socket = HeartbeatSocket.open(config, electionScheduler);
+    InetSocketAddress bind = Objects.requireNonNull(config.heartbeatBind(), "an instance's heartbeat address");
+    HeartbeatSocket socket = HeartbeatSocket.open(hb, bind, config.multicast(), electionScheduler);
     DatagramTransport heartbeat = socket.transport();
     InetSocketAddress heartbeatAddress = socket.localAddress();
     resources.add(heartbeat);
-    WitnessTransport witness = witness(config, electionScheduler, log);
+    WitnessTransport witness = witness(bind, hb, electionScheduler, log);
     VrrpElection election;
     if (witness != null) {
       resources.add(witness);
-      election = new VrrpElection(config.heartbeat(), heartbeat, witness, electionScheduler);
+      election = new VrrpElection(hb, heartbeat, witness, electionScheduler);
     } else {
-      election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
+      election = new VrrpElection(hb, heartbeat, electionScheduler);
     }
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
@@ -191,16 +243,8 @@ public final class DirectorMain {
       b.announceRefresh(refresh);
     }
     // Checks run with or without IPVS, so that --no-ipvs still shows what the real servers do.
-    HealthEngine health = new HealthEngine(scheduler);
-    resources.add(health);
-    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
-    boolean alpha = false;
-    for (VirtualServerConfig vs : config.virtualServers()) {
-      for (RealServerCheck c : vs.checks()) {
-        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
-      }
-      alpha |= vs.alpha();
-    }
+    HealthEngine health = checks(config, scheduler, resources, log);
+    boolean alpha = config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha);
     if (!noIpvs) {
       config.virtualServers().forEach(vs -> b.service(vs.service()));
       LoadBalancerTable ipvs = table.get();
@@ -213,15 +257,15 @@ public final class DirectorMain {
     Member member = b.build();
     if (warmUp) {
       // A standby takes over once, when every client waits for it: run that path ahead, on copies.
-      TakeOverWarmUp.Result w = TakeOverWarmUp.of(config.heartbeat()).virtualAddresses(config.virtualAddresses()).run();
+      TakeOverWarmUp.Result w = TakeOverWarmUp.of(hb).virtualAddresses(config.virtualAddresses()).run();
       log.debug("take-over warmed up: {} of {} rounds took over, native path {}, in {} ms", w.tookOver(), w.rounds(),
           w.nativePath() ? "warmed" : "unavailable", w.took().toMillis());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
-    log.info("director {} started: heartbeat on {} ({}{}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
+    log.info("director {} started: heartbeat on {} ({}{}) to {}, VIPs {}", hb.nodeId(), heartbeatAddress,
         heartbeat.getClass().getSimpleName(), multicastOn(config),
-        config.heartbeat().destinations(), config.virtualAddresses());
+        hb.destinations(), config.virtualAddresses());
   }
 
   private static String multicastOn(DirectorConfig config) {
@@ -235,9 +279,8 @@ public final class DirectorMain {
    * members sign with different keys, witness connections do not open and the timer alone
    * decides); the listener takes only the unicast peers.
    */
-  private static @Nullable WitnessTransport witness(DirectorConfig config, SystemScheduler scheduler, Logger log)
-      throws IOException {
-    HeartbeatConfig hb = config.heartbeat();
+  private static @Nullable WitnessTransport witness(InetSocketAddress bind, HeartbeatConfig hb, SystemScheduler scheduler,
+      Logger log) throws IOException {
     if (!hb.witness()) {
       log.info("death witness off (ha4j_witness off): a dead master is noticed after the master-down interval");
       return null;
@@ -254,7 +297,7 @@ public final class DirectorMain {
           + " the master-down interval");
       return null;
     }
-    return LinuxWitnessTransport.open(new InetSocketAddress(config.heartbeatBind().getAddress(), hb.witnessPort()),
+    return LinuxWitnessTransport.open(new InetSocketAddress(bind.getAddress(), hb.witnessPort()),
         peers, LinuxWitnessTransport.tcpMd5Key(hb.keys().get(0)), scheduler.clock());
   }
 
@@ -272,6 +315,11 @@ public final class DirectorMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    close(resources, log);
+  }
+
+  /** Closes {@code resources}, the last opened first. */
+  private static void close(List<AutoCloseable> resources, Logger log) {
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();

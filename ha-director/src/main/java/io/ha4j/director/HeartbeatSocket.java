@@ -2,6 +2,7 @@ package io.ha4j.director;
 
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.transport.DatagramTransport;
+import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.udp.UdpTransport;
 import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
 import java.io.IOException;
@@ -26,9 +27,12 @@ import org.jspecify.annotations.Nullable;
  */
 record HeartbeatSocket(DatagramTransport transport, InetSocketAddress localAddress) {
 
-  /** Opens the transport of {@code config}, whose timers and receive hand-offs run on {@code scheduler}. */
-  static HeartbeatSocket open(DirectorConfig config, Scheduler scheduler) throws IOException {
-    DirectorConfig.Multicast m = config.multicast();
+  /**
+   * Opens the transport of an instance ({@code hb}, bound to {@code bind}; multicast when {@code m}
+   * is there), whose timers and receive hand-offs run on {@code scheduler}.
+   */
+  static HeartbeatSocket open(HeartbeatConfig hb, InetSocketAddress bind, DirectorConfig.@Nullable Multicast m,
+      Scheduler scheduler) throws IOException {
     if (m != null) {
       // Plain Java: the native transport is unicast only; arrival is stamped on the receive thread.
       UdpTransport t = UdpTransport.multicast(m.group(), networkInterface(m.interfaceName()), scheduler);
@@ -37,15 +41,15 @@ record HeartbeatSocket(DatagramTransport transport, InetSocketAddress localAddre
     if (LinuxUdpTransport.isAvailable()) {
       // The native transport stamps advertisements with the kernel's arrival time, so the
       // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
-      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), scheduler);
+      LinuxUdpTransport t = LinuxUdpTransport.unicast(bind, scheduler);
       // A flood from elsewhere is dropped in the kernel, before it wakes the receive thread.
-      Set<InetAddress> peers = config.heartbeat().unicastPeers();
+      Set<InetAddress> peers = hb.unicastPeers();
       if (peers != null && !peers.isEmpty() && peers.stream().allMatch(Inet4Address.class::isInstance)) {
         t.receiveOnlyFrom(peers);
       }
       return new HeartbeatSocket(t, t.localAddress());
     }
-    UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), scheduler);
+    UdpTransport t = UdpTransport.unicast(bind, scheduler);
     return new HeartbeatSocket(t, t.localAddress());
   }
 

@@ -38,7 +38,7 @@
  *
  * <pre>
  * global_defs { router_id NAME  vrrp_mcast_group4 G  vrrp_mcast_group6 G }  # node id NAME@source
- * vrrp_instance NAME {                      # exactly one
+ * vrrp_instance NAME {                      # at most one; none: LVS-only (below)
  *   state MASTER|BACKUP                     # accepted; the election decides (both start as backup)
  *   interface IF                            # required; tracked: losing it means FAULT
  *   virtual_router_id N                     # required, 1..255: the heartbeat group id
@@ -82,6 +82,11 @@
  * (RFC 5869 2.2, HMAC-SHA256 with the fixed salt {@code "ha4j auth_pass v1"}) to a 32-byte key,
  * with one warning (it is never sent, but a short password stays guessable). {@code auth_type AH}
  * is read the same way, with a warning: ha4j's HMAC replaces keepalived's IPsec AH.
+ *
+ * <p><b>LVS-only mode.</b> A file with {@code virtual_server} blocks and no {@code vrrp_instance}
+ * (keepalived's {@code keepalived.conf.fwmark} sample, ldirectord's job) runs the checks and lets
+ * them drive the IPVS table on their own, with no election and no VIP: at start, on every health
+ * change and every 5 s to repair the table. Run it on every node that forwards.
  *
  * <p>Mapping: {@code delay_loop} is the check interval, {@code connect_timeout} the timeout (default
  * 5 s), {@code retry}/{@code nb_get_retry} and {@code delay_before_retry} the retries within a

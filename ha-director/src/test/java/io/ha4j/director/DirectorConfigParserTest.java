@@ -407,8 +407,27 @@ class DirectorConfigParserTest {
     assertError(MINIMAL.replace("  unicast_src_ip 198.51.100.1\n", ""), 1, 1, "vrrp_instance", "lacks unicast_src_ip");
     assertError(MINIMAL.replace("  ha4j_key 1 0123456789abcdef\n", ""), 1, 1, "vrrp_instance", "lacks a key");
     ConfigException none = error("global_defs {\n  router_id a\n}\n");
-    assertTrue(none.getMessage().startsWith("d.conf:1:1: no vrrp_instance"), none.getMessage());
+    assertTrue(none.getMessage().startsWith("d.conf:1:1: neither vrrp_instance nor virtual_server"), none.getMessage());
     assertError(MINIMAL + MINIMAL, 10, 1, "vrrp_instance", "only one vrrp_instance per director (the first is at line 1)");
+  }
+
+  /** keepalived and ldirectord run a file of virtual servers alone: no election, no VIP (issue 18). */
+  @Test
+  void virtualServersWithoutAnInstanceAreLvsOnly() throws Exception {
+    String text = MINIMAL.substring(MINIMAL.indexOf('}', MINIMAL.indexOf("ha4j_key")) + 2) + """
+        virtual_server 198.51.100.100 80 {
+          real_server 198.51.100.10 80 {
+          }
+        }
+        """;
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", text);
+    assertTrue(c.lvsOnly());
+    assertNull(c.heartbeat());
+    assertNull(c.heartbeatBind());
+    assertEquals(List.of(), c.virtualAddresses());
+    assertEquals(1, c.virtualServers().size());
+    assertEquals(new java.util.TreeSet<String>(), c.trackedInterfaces());
+    assertFalse(DirectorConfigParser.parse("d.conf", MINIMAL).lvsOnly());
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ha4j.heartbeat.VrrpElection;
 import io.ha4j.testkit.netns.NetnsTest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,8 +27,8 @@ class DirectorMulticastNetnsIT {
   @Test
   void multicastPairElectsOneMasterAndKillMovesTheVip(@TempDir Path dir) throws Exception {
     try (DirectorHosts d = DirectorHosts.bridge("dmc", 2, dir)) {
-      Process d1 = d.start(1, config(d, 1, 150));
-      Process d2 = d.start(2, config(d, 2, 100));
+      Process d1 = d.start(1, d.multicastConfig(1, "LVS_DEVEL", 150));
+      Process d2 = d.start(2, d.multicastConfig(2, "LVS_DEVEL", 100));
       d.await("n1 (priority 150) owns the VIP", Duration.ofSeconds(30), () -> d.hasVip(1));
       // Each hears the other over the group: the backup stays backup for several intervals.
       Thread.sleep(10 * ADVERT.toMillis());
@@ -52,29 +50,4 @@ class DirectorMulticastNetnsIT {
     }
   }
 
-  /** keepalived.conf.vrrp's shape: no unicast_peer, no source address, a 4-byte PASS password. */
-  private static Path config(DirectorHosts d, int self, int priority) throws Exception {
-    String text = """
-        global_defs {
-          router_id LVS_DEVEL
-        }
-        vrrp_instance VI_1 {
-          state BACKUP
-          interface %s
-          virtual_router_id 51
-          priority %d
-          advert_int %s
-          authentication {
-            auth_type PASS
-            auth_pass 1111
-          }
-          virtual_ipaddress {
-            %s/24
-          }
-        }
-        """.formatted(d.rig.interfaceName(self), priority, ADVERT.toMillis() / 1000.0, DirectorHosts.VIP);
-    Path p = d.file("d" + self + ".conf");
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
-  }
 }
