@@ -38,9 +38,12 @@ final class RealServerBlock {
       List<RealServer> pool, List<RealServerCheck> checks) throws ConfigException {
     List<ConfigStatement> given = r.body();
     List<ConfigStatement> body = given == null ? List.of() : given;
-    r.exactly(2);
+    // keepalived.conf(5): real_server IP [PORT]; without a port (fwmark services) it is 0, the
+    // client's destination port.
+    boolean withPort = r.statement().args().size() >= 2;
+    r.exactly(withPort ? 2 : 1);
     InetAddress address = r.words().address(r.arg(0));
-    int port = r.words().integer(r.arg(1), 0, 65535, "port");
+    int port = withPort ? r.words().integer(r.arg(1), 0, 65535, "port") : 0;
     RealServer server = RealServer.of(address, port).withForwarding(forwarding);
     for (RealServer earlier : pool) {
       if (earlier.endpoint().equals(server.endpoint())) {

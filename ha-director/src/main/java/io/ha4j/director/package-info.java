@@ -62,7 +62,7 @@
  *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
  *   persistence_timeout S  persistence_granularity MASK|LEN  quorum N  hysteresis N
  *   sorry_server IP PORT  inhibit_on_failure  alpha
- *   real_server IP PORT {
+ *   real_server IP [PORT] {                 # no port: 0, the client's destination port (fwmark)
  *     weight W (default 1)
  *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
  *                 delay_loop S  rise N  fall N }

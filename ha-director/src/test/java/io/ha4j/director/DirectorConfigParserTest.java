@@ -411,6 +411,24 @@ class DirectorConfigParserTest {
     assertError(MINIMAL + MINIMAL, 10, 1, "vrrp_instance", "only one vrrp_instance per director (the first is at line 1)");
   }
 
+  /** keepalived.conf(5) {@code real_server IP [PORT]}: without a port (keepalived.conf.fwmark) it is 0, the client's port. */
+  @Test
+  void realServerWithoutAPortHasPortZeroAndItsCheckTheConnectPort() throws Exception {
+    String text = MINIMAL + """
+        virtual_server fwmark 1 {
+          real_server 198.51.100.10 {
+            TCP_CHECK {
+              connect_port 80
+            }
+          }
+        }
+        """;
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", text).virtualServers().get(0);
+    assertEquals(new RealServer.Endpoint(ip("198.51.100.10"), 0), vs.service().realServers().get(0).endpoint());
+    assertEquals(new TcpCheck(new InetSocketAddress(ip("198.51.100.10"), 80)), vs.checks().get(0).check());
+    assertError(text.replace("      connect_port 80\n", ""), 12, 5, "TCP_CHECK", "port 0: set connect_port");
+  }
+
   /** keepalived and ldirectord run a file of virtual servers alone: no election, no VIP (issue 18). */
   @Test
   void virtualServersWithoutAnInstanceAreLvsOnly() throws Exception {

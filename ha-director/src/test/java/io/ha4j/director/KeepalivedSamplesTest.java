@@ -35,7 +35,7 @@ class KeepalivedSamplesTest {
       Map.entry("keepalived.conf.SSL_GET", "url"),
       Map.entry("keepalived.conf.UDP_CHECK", "UDP_CHECK"),
       Map.entry("keepalived.conf.conditional_conf", "@high"),
-      Map.entry("keepalived.conf.fwmark", "real_server"),
+      Map.entry("keepalived.conf.fwmark", ""),
       Map.entry("keepalived.conf.inhibit", "inhibit_on_failure"),
       Map.entry("keepalived.conf.misc_check", "MISC_CHECK"),
       Map.entry("keepalived.conf.misc_check_arg", "MISC_CHECK"),
