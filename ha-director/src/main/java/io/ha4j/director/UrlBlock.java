@@ -25,18 +25,18 @@ final class UrlBlock {
       .keyword("status_code", UrlBlock::statusCode)
       .keyword("digest", (b, d) -> {
         String v = d.word().toLowerCase(Locale.ROOT);
-        if (!v.matches("[0-9a-f]{64}")) {
-          throw d.error(d.arg(0), v.matches("[0-9a-f]{32}")
-              ? "digest is keepalived's MD5; ha4j checks SHA-256: give 64 hex digits (sha256sum of the body)"
-              : "digest must be 64 hex digits (the SHA-256 of the body)");
+        if (!v.matches("[0-9a-f]{64}|[0-9a-f]{32}")) {
+          throw d.error(d.arg(0), "digest must be 32 hex digits (keepalived's MD5 of the body, as genhash prints it)"
+              + " or 64 (its SHA-256)");
         }
-        b.sha256 = v;
+        b.digest = v;
       });
 
   private String path = "/";
   private int minStatus = 200;
   private int maxStatus = 299;
-  private @Nullable String sha256;
+  /** 32 hex digits: MD5 (keepalived's); 64: SHA-256. */
+  private @Nullable String digest;
 
   private UrlBlock() {}
 
@@ -52,8 +52,10 @@ final class UrlBlock {
       if (host != null) {
         check.hostHeader(host);
       }
-      String digest = b.sha256;
-      if (digest != null) {
+      String digest = b.digest;
+      if (digest != null && digest.length() == 32) {
+        check.md5(digest);
+      } else if (digest != null) {
         check.sha256(digest);
       }
       return check.build();

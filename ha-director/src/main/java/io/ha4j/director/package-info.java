@@ -66,7 +66,7 @@
  *     weight W (default 1)
  *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
  *                 delay_loop S  rise N  fall N }
- *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M  digest SHA256-HEX }  virtualhost H
+ *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M  digest MD5-HEX|SHA256-HEX }  virtualhost H
  *                 and the TCP_CHECK keywords }
  *   }
  * </pre>
@@ -93,7 +93,7 @@
  * round; {@code rise}/{@code fall} (ha4j, default 1) count rounds. A real server without a checker
  * is always up. {@code inhibit_on_failure} keeps down servers with weight 0 (ha4j applies it to the
  * whole virtual server); {@code alpha} in any virtual server applies to all of them. {@code
- * digest} is SHA-256 (keepalived's 32-digit MD5 is refused with a message saying so). One checker
+ * digest} is keepalived's MD5 of the body with 32 hex digits (what its genhash prints), SHA-256 with 64. One checker
  * and one {@code url} per real server.
  *
  * <h2>Errors and warnings</h2>

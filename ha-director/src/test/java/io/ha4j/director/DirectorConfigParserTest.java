@@ -411,6 +411,27 @@ class DirectorConfigParserTest {
     assertError(MINIMAL + MINIMAL, 10, 1, "vrrp_instance", "only one vrrp_instance per director (the first is at line 1)");
   }
 
+  /** keepalived's digest is the MD5 its genhash prints (keepalived.conf.sample); 64 digits stay SHA-256. */
+  @Test
+  void digestOf32HexDigitsIsKeepalivedsMd5() throws Exception {
+    String text = MINIMAL + """
+        virtual_server 198.51.100.100 80 {
+          real_server 198.51.100.10 80 {
+            HTTP_GET {
+              url {
+                path /testurl3/test.jsp
+                digest 640205B7B0FC66C1EA91C463FAC6334D
+              }
+            }
+          }
+        }
+        """;
+    HttpCheck check = (HttpCheck) DirectorConfigParser.parse("d.conf", text).virtualServers().get(0).checks().get(0).check();
+    assertEquals(HttpCheck.get("http://198.51.100.10:80/testurl3/test.jsp").md5("640205b7b0fc66c1ea91c463fac6334d").build(),
+        check);
+    assertEquals("MD5", check.digestAlgorithm());
+  }
+
   /** keepalived.conf(5) {@code real_server IP [PORT]}: without a port (keepalived.conf.fwmark) it is 0, the client's port. */
   @Test
   void realServerWithoutAPortHasPortZeroAndItsCheckTheConnectPort() throws Exception {
@@ -464,7 +485,7 @@ class DirectorConfigParserTest {
         }
         """;
     assertError(vs, 11, 11, "FOO", "lb_kind must be NAT, DR or TUN");
-    assertError(MINIMAL + """
+    String md5 = MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {
             HTTP_GET {
@@ -475,7 +496,8 @@ class DirectorConfigParserTest {
             }
           }
         }
-        """, 15, 16, "9b3a0c2f5c0e4bb9e4d4f1f8c7a1e2d3", "digest is keepalived's MD5");
+        """;
+    assertError(md5.replace("e2d3", "e2d"), 15, 16, "9b3a0c2f5c0e4bb9e4d4f1f8c7a1e2d", "digest must be 32 hex digits");
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {

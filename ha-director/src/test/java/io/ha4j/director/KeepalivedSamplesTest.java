@@ -28,7 +28,7 @@ class KeepalivedSamplesTest {
 
   /** Loads: "". Refused: the keyword the refusal names. */
   static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
-      Map.entry("keepalived.conf.HTTP_GET.port", "digest"),
+      Map.entry("keepalived.conf.HTTP_GET.port", ""),
       Map.entry("keepalived.conf.IPv6", "virtual_server_group"),
       Map.entry("keepalived.conf.PING_CHECK", "PING_CHECK"),
       Map.entry("keepalived.conf.SMTP_CHECK", "SMTP_CHECK"),

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Up when an HTTP or HTTPS GET of {@code uri} answers with a status in {@code [minStatus,
- * maxStatus]} and, where set, a body matching {@code bodyPattern} and hashing to {@code sha256}
+ * maxStatus]} and, where set, a body matching {@code bodyPattern} and hashing to {@code sha256} or
+ * {@code md5}
  * (keepalived's {@code HTTP_GET} / {@code SSL_GET} with {@code status_code} and {@code digest},
  * ldirectord's {@code request} / {@code receive}).
  *
@@ -38,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * @param bodyPattern a regular expression that must be found in the body (decoded as UTF-8), or
  *     null
  * @param sha256 the expected SHA-256 of the body as 64 lower-case hex digits, or null
+ * @param md5 the expected MD5 of the body as 32 lower-case hex digits, or null (keepalived's {@code
+ *     digest}, what {@code genhash} prints: a check that the page is the one expected, not a
+ *     security measure); at most one of sha256 and md5
  * @param insecureTls accept any certificate and host name (a self-signed real server); the
  *     connection is still encrypted
  * @param maxBodyBytes how much of the body is read at most, 0 or more: without a pattern or a
@@ -52,6 +56,7 @@ public record HttpCheck(
     int maxStatus,
     @Nullable Pattern bodyPattern,
     @Nullable String sha256,
+    @Nullable String md5,
     boolean insecureTls,
     long maxBodyBytes)
     implements HealthCheck {
@@ -62,7 +67,7 @@ public record HttpCheck(
   /** A check reading at most {@link #DEFAULT_MAX_BODY_BYTES} of the body. */
   public HttpCheck(URI uri, @Nullable String hostHeader, int minStatus, int maxStatus,
       @Nullable Pattern bodyPattern, @Nullable String sha256, boolean insecureTls) {
-    this(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, DEFAULT_MAX_BODY_BYTES);
+    this(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, null, insecureTls, DEFAULT_MAX_BODY_BYTES);
   }
 
   public HttpCheck {
@@ -83,12 +88,32 @@ public record HttpCheck(
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
     }
-    if (sha256 != null) {
-      sha256 = sha256.toLowerCase(Locale.ROOT);
-      if (sha256.length() != 64 || !sha256.chars().allMatch(HexFormat::isHexDigit)) {
-        throw new IllegalArgumentException("sha256 must be 64 hex digits, was '" + sha256 + "'");
-      }
+    sha256 = hexDigest("sha256", sha256, 64);
+    md5 = hexDigest("md5", md5, 32);
+    if (sha256 != null && md5 != null) {
+      throw new IllegalArgumentException("one digest: sha256 or md5, not both");
     }
+  }
+
+  private static @Nullable String hexDigest(String name, @Nullable String hex, int digits) {
+    if (hex == null) {
+      return null;
+    }
+    String lower = hex.toLowerCase(Locale.ROOT);
+    if (lower.length() != digits || !lower.chars().allMatch(HexFormat::isHexDigit)) {
+      throw new IllegalArgumentException(name + " must be " + digits + " hex digits, was '" + hex + "'");
+    }
+    return lower;
+  }
+
+  /** The JDK name of the digest algorithm the body is checked with, or null without a digest. */
+  public @Nullable String digestAlgorithm() {
+    return sha256 != null ? "SHA-256" : md5 != null ? "MD5" : null;
+  }
+
+  /** The expected digest in lower-case hex, or null without one. */
+  public @Nullable String expectedDigest() {
+    return sha256 != null ? sha256 : md5;
   }
 
   /** A builder for a GET of {@code uri}, accepting any 2xx status. */
@@ -114,6 +139,7 @@ public record HttpCheck(
     private int maxStatus = 299;
     private @Nullable Pattern bodyPattern;
     private @Nullable String sha256;
+    private @Nullable String md5;
     private boolean insecureTls;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
@@ -151,6 +177,12 @@ public record HttpCheck(
       return this;
     }
 
+    /** Requires the body's MD5 to be {@code hex}: keepalived's {@code digest} as its configurations have it. */
+    public Builder md5(String hex) {
+      this.md5 = hex;
+      return this;
+    }
+
     /** Accepts a self-signed or otherwise untrusted certificate and any host name. */
     public Builder insecureTls(boolean on) {
       this.insecureTls = on;
@@ -164,7 +196,7 @@ public record HttpCheck(
     }
 
     public HttpCheck build() {
-      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, maxBodyBytes);
+      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, md5, insecureTls, maxBodyBytes);
     }
   }
 }

@@ -223,6 +223,19 @@ class HttpCheckTest {
     assertTrue(r.detail().contains("sha256 " + right + " != " + wrong), r.detail());
   }
 
+  /** keepalived's digest is the MD5 of the page (what its genhash prints); its samples carry 32 hex digits. */
+  @Test
+  void keepalivedsMd5DigestMustMatch() throws Exception {
+    String right = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(HEALTHY.getBytes(StandardCharsets.UTF_8)));
+    assertTrue(settle(HttpCheck.get(url("/ok")).md5(right).build()).up());
+    String wrong = "640205b7b0fc66c1ea91c463fac6334d";
+    var r = settle(HttpCheck.get(url("/ok")).md5(wrong).build());
+    assertEquals(false, r.up());
+    assertTrue(r.detail().contains("md5 " + right + " != " + wrong), r.detail());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/ok")).md5(right).sha256("00".repeat(32)).build());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/ok")).md5("00".repeat(32)).build());
+  }
+
   /** Settles {@code check} on /huge once, then waits for the server to stop writing. */
   private CheckResult settleHuge(HttpCheck check) {
     HUGE_WRITTEN.set(0);
