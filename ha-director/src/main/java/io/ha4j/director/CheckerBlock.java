@@ -7,6 +7,8 @@ import io.ha4j.core.health.TcpCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -45,31 +47,32 @@ final class CheckerBlock {
   private Duration retryDelay = Duration.ofSeconds(1);
   private int rise = 1;
   private int fall = 1;
-  private @Nullable Directive url;
+  private final List<Directive> urls = new ArrayList<>();
   private @Nullable String host;
 
-  private CheckerBlock(String name, RealServer server, Duration delayLoop) {
+  private CheckerBlock(String name, RealServer server, Duration delayLoop, @Nullable String virtualhost) {
     this.name = name;
     this.interval = delayLoop;
     this.ip = server.address();
     this.port = server.port();
+    this.host = virtualhost;
   }
 
-  /** The check of {@code server} by checker {@code c}; the interval is the virtual server's {@code delay_loop} unless given. */
-  static RealServerCheck read(Directive c, RealServer server, Duration delayLoop) throws ConfigException {
+  /**
+   * The check of {@code server} by checker {@code c}; the interval is the virtual server's {@code
+   * delay_loop} and the Host header its {@code virtualhost} (or none) unless the checker says otherwise.
+   */
+  static RealServerCheck read(Directive c, RealServer server, Duration delayLoop, @Nullable String virtualhost)
+      throws ConfigException {
     boolean http = !c.name().equals("TCP_CHECK");
-    CheckerBlock b = new CheckerBlock(c.name(), server, delayLoop);
+    CheckerBlock b = new CheckerBlock(c.name(), server, delayLoop, virtualhost);
     (http ? HTTP_GET : TCP_CHECK).read(c, 0, b);
     return b.end(c, http, server);
   }
 
   private void url(Directive d) throws ConfigException {
-    Directive first = url;
-    if (first != null) {
-      throw d.error("one url per " + name + " in ha4j (the first is at line " + first.keyword().line() + ")");
-    }
     d.block(0);
-    url = d;
+    urls.add(d);
   }
 
   private RealServerCheck end(Directive c, boolean http, RealServer server) throws ConfigException {
@@ -80,11 +83,14 @@ final class CheckerBlock {
     if (!http) {
       check = new TcpCheck(new InetSocketAddress(ip, port));
     } else {
-      Directive u = url;
-      if (u == null) {
+      if (urls.isEmpty()) {
         throw c.error(c.name() + " needs a url { path ... } block");
       }
-      check = UrlBlock.read(u, c.name().equals("SSL_GET"), ip, port, host);
+      List<HealthCheck> each = new ArrayList<>();
+      for (Directive u : urls) {
+        each.add(UrlBlock.read(u, c.name().equals("SSL_GET"), ip, port, host));
+      }
+      check = each.size() == 1 ? each.get(0) : new EveryUrl(each);
     }
     try {
       CheckSettings settings = new CheckSettings(interval, timeout, rise, fall, retries, retryDelay, true);

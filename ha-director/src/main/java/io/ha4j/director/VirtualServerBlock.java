@@ -57,6 +57,7 @@ final class VirtualServerBlock {
         d.none();
         b.failure = FailureMode.QUIESCE;
       })
+      .keyword("virtualhost", (b, d) -> b.virtualhost = d.word())
       .keyword("alpha", (b, d) -> {
         d.none();
         b.alpha = true;
@@ -79,6 +80,7 @@ final class VirtualServerBlock {
   private @Nullable RealServer sorry;
   private FailureMode failure = FailureMode.REMOVE;
   private boolean alpha = false;
+  private @Nullable String virtualhost;
   private final List<Directive> realServers = new ArrayList<>();
 
   /** The service's address and port, or {@code fwmark N}: the two words after the keyword. */
@@ -177,8 +179,22 @@ final class VirtualServerBlock {
     }
     List<RealServer> pool = new ArrayList<>();
     List<RealServerCheck> checks = new ArrayList<>();
+    RealServerBlock.Defaults defaults = new RealServerBlock.Defaults(forwarding, delayLoop, virtualhost);
+    List<ConfigToken> inhibited = new ArrayList<>();
     for (Directive r : realServers) {
-      RealServerBlock.read(r, key, forwarding, delayLoop, pool, checks);
+      ConfigToken inhibit = RealServerBlock.read(r, key, defaults, pool, checks);
+      if (inhibit != null) {
+        inhibited.add(inhibit);
+      }
+    }
+    if (!inhibited.isEmpty() && failure == FailureMode.REMOVE) {
+      // keepalived's inhibit_on_failure is per real server; ha4j quiesces or removes per virtual server.
+      if (inhibited.size() < realServers.size()) {
+        throw s.error(inhibited.get(0), "inhibit_on_failure on some real servers of " + key + " only: ha4j quiesces"
+            + " (weight 0) or removes the failed servers of a virtual server alike; give it to every real_server or"
+            + " to the virtual_server");
+      }
+      failure = FailureMode.QUIESCE;
     }
     RealServer given = sorry;
     @Nullable RealServer sorryServer = given != null ? given.withForwarding(forwarding) : null;

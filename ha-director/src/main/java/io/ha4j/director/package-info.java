@@ -94,7 +94,10 @@
  * is always up. {@code inhibit_on_failure} keeps down servers with weight 0 (ha4j applies it to the
  * whole virtual server); {@code alpha} in any virtual server applies to all of them. {@code
  * digest} is keepalived's MD5 of the body with 32 hex digits (what its genhash prints), SHA-256 with 64. One checker
- * and one {@code url} per real server.
+ * per real server; several {@code url} blocks must all pass (fetched at once). {@code virtualhost}
+ * in a virtual server is its HTTP checkers' default Host. {@code inhibit_on_failure} in every
+ * {@code real_server} of a virtual server is the same as in the virtual server; in some only, it
+ * is refused (ha4j quiesces or removes per virtual server).
  *
  * <h2>Errors and warnings</h2>
  *

@@ -1,0 +1,120 @@
+package io.ha4j.director;
+
+import static io.ha4j.director.DirectorConfigParserTest.MINIMAL;
+import static io.ha4j.director.DirectorConfigParserTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ha4j.api.health.CheckContext;
+import io.ha4j.api.health.CheckResult;
+import io.ha4j.api.health.HealthCheck;
+import io.ha4j.api.reconcile.FailureMode;
+import io.ha4j.core.health.HttpCheck;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checker keywords of keepalived.conf(5) that its samples use (keepalived.conf.SSL_GET,
+ * .virtualhost, .inhibit): several {@code url} blocks (all must pass), {@code virtualhost} in the
+ * virtual server (the checkers' default Host), {@code inhibit_on_failure} in {@code real_server}.
+ */
+class KeepalivedCheckerKeywordsTest {
+
+  static final String TWO_URLS = MINIMAL + """
+      virtual_server 198.51.100.100 80 {
+        virtualhost www.example.org
+        real_server 198.51.100.10 80 {
+          HTTP_GET {
+            url {
+              path /
+              digest ff20ad2481f97b1754ef3e12ecd3a9cc
+            }
+            url {
+              path /mrtg/
+              status_code 200
+            }
+          }
+        }
+      }
+      """;
+
+  @Test
+  void severalUrlsAreAllCheckedWithTheVirtualServersHost() throws Exception {
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", TWO_URLS).virtualServers().get(0);
+    HealthCheck check = vs.checks().get(0).check();
+    assertEquals(new EveryUrl(List.of(
+        HttpCheck.get("http://198.51.100.10:80/").hostHeader("www.example.org").md5("ff20ad2481f97b1754ef3e12ecd3a9cc")
+            .build(),
+        HttpCheck.get("http://198.51.100.10:80/mrtg/").hostHeader("www.example.org").status(200).build())), check);
+    // The checker's own virtualhost wins over the virtual server's.
+    VirtualServerConfig own = DirectorConfigParser.parse("d.conf", TWO_URLS.replace("HTTP_GET {",
+        "HTTP_GET {\n        virtualhost other.example.org")).virtualServers().get(0);
+    assertEquals("other.example.org", ((HttpCheck) ((EveryUrl) own.checks().get(0).check()).urls().get(1)).hostHeader());
+  }
+
+  record Fixed(CheckResult result, AtomicInteger runs) implements HealthCheck {
+    @Override
+    public CompletableFuture<CheckResult> run(CheckContext context) {
+      runs.incrementAndGet();
+      return CompletableFuture.completedFuture(result);
+    }
+  }
+
+  /** keepalived: a real server is up only when every url passes. */
+  @Test
+  void everyUrlIsUpOnlyWhenEachIs() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CheckContext ctx = new CheckContext() {
+      @Override public String target() {
+        return "t";
+      }
+
+      @Override public Duration timeout() {
+        return Duration.ofSeconds(1);
+      }
+
+      @Override public long plannedStartNanos() {
+        return 0;
+      }
+
+      @Override public int attempt() {
+        return 1;
+      }
+    };
+    HealthCheck up1 = new Fixed(CheckResult.up("/ 200"), runs);
+    HealthCheck up2 = new Fixed(CheckResult.up("/mrtg/ 200"), runs);
+    HealthCheck down = new Fixed(CheckResult.down("/mrtg/ 503"), runs);
+    CheckResult both = new EveryUrl(List.of(up1, up2)).run(ctx).toCompletableFuture().get();
+    assertTrue(both.up());
+    assertEquals("/ 200; /mrtg/ 200", both.detail());
+    CheckResult one = new EveryUrl(List.of(up1, down)).run(ctx).toCompletableFuture().get();
+    assertFalse(one.up());
+    assertEquals("/mrtg/ 503", one.detail());
+    assertEquals(4, runs.get(), "every url is fetched each attempt");
+    assertThrows(IllegalArgumentException.class, () -> new EveryUrl(List.of(up1)));
+  }
+
+  @Test
+  void inhibitOnFailureInEveryRealServerQuiescesAndInSomeIsRefused() throws Exception {
+    String two = MINIMAL + """
+        virtual_server 198.51.100.100 80 {
+          real_server 198.51.100.10 80 {
+            inhibit_on_failure
+          }
+          real_server 198.51.100.11 80 {
+            inhibit_on_failure
+          }
+        }
+        """;
+    assertEquals(FailureMode.QUIESCE, DirectorConfigParser.parse("d.conf", two).virtualServers().get(0).service().failureMode());
+    String plain = two.replace("    inhibit_on_failure\n", "");
+    assertEquals(FailureMode.REMOVE, DirectorConfigParser.parse("d.conf", plain).virtualServers().get(0).service().failureMode());
+    String some = two.replaceFirst("    inhibit_on_failure\n", "");
+    assertError(some, 14, 5, "inhibit_on_failure", "inhibit_on_failure on some real servers of");
+  }
+}
