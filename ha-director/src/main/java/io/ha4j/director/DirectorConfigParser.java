@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +53,8 @@ public final class DirectorConfigParser {
       .repeatedBlock("global_defs", (p, d) -> GLOBAL_DEFS.read(d, 0, p))
       .repeatedBlock("vrrp_instance", DirectorConfigParser::vrrpInstance)
       .repeatedBlock("virtual_server", (p, d) -> p.virtualServers.add(d))
-      .unsupported("vrrp_script", "vrrp_sync_group", "virtual_server_group", "include", "static_ipaddress",
+      .repeatedBlock("virtual_server_group", (p, d) -> p.groups.add(d))
+      .unsupported("vrrp_script", "vrrp_sync_group", "include", "static_ipaddress",
           "static_routes", "static_rules", "vrrp_track_process", "bfd_instance", "linkbeat_interfaces");
 
   private final ConfigWords words;
@@ -60,6 +63,7 @@ public final class DirectorConfigParser {
   private InetAddress group6 = AddressLiteral.require("ff02::12");
   private @Nullable Directive instance;
   private final List<Directive> virtualServers = new ArrayList<>();
+  private final List<Directive> groups = new ArrayList<>();
 
   private DirectorConfigParser(ConfigWords words) {
     this.words = words;
@@ -108,12 +112,24 @@ public final class DirectorConfigParser {
         : VrrpInstanceBlock.read(i, new VrrpInstanceBlock.Globals(routerId, group4, group6));
     List<VirtualServerConfig> servers = new ArrayList<>();
     Set<ServiceKey> keys = new HashSet<>();
-    for (Directive s : virtualServers) {
-      VirtualServerConfig v = VirtualServerBlock.read(s);
-      if (!keys.add(v.service().service().key())) {
-        throw s.error("virtual_server " + v.service().service().key() + " is defined twice");
+    Map<String, List<VirtualServerGroupBlock.Member>> members = new HashMap<>();
+    Map<String, Directive> groupAt = new HashMap<>();
+    for (Directive g : groups) {
+      List<VirtualServerGroupBlock.Member> m = VirtualServerGroupBlock.read(g);
+      Directive earlier = groupAt.putIfAbsent(g.arg(0).text(), g);
+      if (earlier != null) {
+        throw g.error(g.arg(0), "virtual_server_group " + g.arg(0).text() + " is defined twice (first at line "
+            + earlier.keyword().line() + ")");
       }
-      servers.add(v);
+      members.put(g.arg(0).text(), m);
+    }
+    for (Directive s : virtualServers) {
+      for (VirtualServerConfig v : VirtualServerBlock.read(s, members)) {
+        if (!keys.add(v.service().service().key())) {
+          throw s.error("virtual_server " + v.service().service().key() + " is defined twice");
+        }
+        servers.add(v);
+      }
     }
     ConfigToken r = routerId;
     if (election == null) {

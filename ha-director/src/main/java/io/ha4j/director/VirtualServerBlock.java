@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -65,9 +66,9 @@ final class VirtualServerBlock {
       .repeatedBlock("real_server", (b, d) -> b.realServers.add(d)) // read at the end, with the service's settings
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
-  private final @Nullable InetAddress address;
-  private final int port;
-  private final int mark;
+  /** The one service of the block, or the members of its group. */
+  private final List<VirtualServerGroupBlock.Member> members;
+  private final boolean group;
   private Duration delayLoop = DEFAULT_DELAY_LOOP;
   private String scheduler = "wlc";
   private ForwardingMethod forwarding = ForwardingMethod.NAT;
@@ -83,11 +84,21 @@ final class VirtualServerBlock {
   private @Nullable String virtualhost;
   private final List<Directive> realServers = new ArrayList<>();
 
-  /** The service's address and port, or {@code fwmark N}: the two words after the keyword. */
-  private VirtualServerBlock(Directive s) throws ConfigException {
+  /** The service's address and port, {@code fwmark N} or {@code group NAME}: the two words after the keyword. */
+  private VirtualServerBlock(Directive s, Map<String, List<VirtualServerGroupBlock.Member>> groups)
+      throws ConfigException {
     ConfigToken first = s.arg(0);
+    group = first.text().equals("group");
+    if (group) {
+      List<VirtualServerGroupBlock.Member> g = groups.get(s.arg(1).text());
+      if (g == null) {
+        throw s.error(s.arg(1), "no virtual_server_group " + s.arg(1).text());
+      }
+      members = g;
+      return;
+    }
     boolean fwmark = first.text().equals("fwmark");
-    address = fwmark ? null : s.words().address(first);
+    InetAddress address = fwmark ? null : s.words().address(first);
     int vsPort = 0;
     int m = 0;
     if (fwmark) {
@@ -103,13 +114,14 @@ final class VirtualServerBlock {
     } else {
       vsPort = s.words().integer(s.arg(1), 0, 65535, "port");
     }
-    port = vsPort;
-    mark = m;
+    members = List.of(new VirtualServerGroupBlock.Member(address, vsPort, m, null));
   }
 
-  static VirtualServerConfig read(Directive s) throws ConfigException {
+  /** The virtual server {@code s}: one service, or one per member of its {@code group} (from {@code groups}). */
+  static List<VirtualServerConfig> read(Directive s, Map<String, List<VirtualServerGroupBlock.Member>> groups)
+      throws ConfigException {
     List<ConfigStatement> body = s.block(2);
-    VirtualServerBlock b = new VirtualServerBlock(s);
+    VirtualServerBlock b = new VirtualServerBlock(s, groups);
     KEYWORDS.read(body, b, s.name(), s.words());
     return b.end(s);
   }
@@ -157,26 +169,35 @@ final class VirtualServerBlock {
     throw d.error(t, "persistence_granularity must be a netmask (255.255.255.0) or a prefix length");
   }
 
-  /** The end of the block: the service, then its real servers in file order, then the pool. */
-  private VirtualServerConfig end(Directive s) throws ConfigException {
-    ServiceKey key;
-    InetAddress vsAddress = address;
-    if (vsAddress != null) {
-      key = ServiceKey.of(protocol, vsAddress, port);
-      family = AddressFamily.of(vsAddress);
-    } else {
-      key = ServiceKey.fwmark(mark, family);
+  /**
+   * The end of the block: the services, then the real servers in file order (read once: a group's
+   * services share them and their checks), then a pool per service.
+   */
+  private List<VirtualServerConfig> end(Directive s) throws ConfigException {
+    // A group's fwmarks take the family of its addresses, as keepalived's do, unless they name theirs.
+    AddressFamily groupFamily = family;
+    for (VirtualServerGroupBlock.Member m : members) {
+      InetAddress a = m.address();
+      if (a != null) {
+        groupFamily = AddressFamily.of(a);
+        break;
+      }
     }
-    if (netmask > family.bits()) {
-      throw s.error("persistence_granularity /" + netmask + " does not fit " + family);
+    List<VirtualService> services = new ArrayList<>();
+    for (VirtualServerGroupBlock.Member m : members) {
+      InetAddress a = m.address();
+      AddressFamily f = a != null ? AddressFamily.of(a) : m.family() != null ? m.family() : groupFamily;
+      ServiceKey key = a != null ? ServiceKey.of(protocol, a, m.port()) : ServiceKey.fwmark(m.mark(), f);
+      if (netmask > f.bits()) {
+        throw s.error("persistence_granularity /" + netmask + " does not fit " + f);
+      }
+      try {
+        services.add(VirtualService.of(key, scheduler).withPersistence(persistence, netmask < 0 ? f.bits() : netmask));
+      } catch (IllegalArgumentException e) {
+        throw s.error(String.valueOf(e.getMessage()));
+      }
     }
-    VirtualService service;
-    try {
-      service = VirtualService.of(key, scheduler)
-          .withPersistence(persistence, netmask < 0 ? family.bits() : netmask);
-    } catch (IllegalArgumentException e) {
-      throw s.error(String.valueOf(e.getMessage()));
-    }
+    ServiceKey key = services.get(0).key();
     List<RealServer> pool = new ArrayList<>();
     List<RealServerCheck> checks = new ArrayList<>();
     RealServerBlock.Defaults defaults = new RealServerBlock.Defaults(forwarding, delayLoop, virtualhost);
@@ -198,11 +219,15 @@ final class VirtualServerBlock {
     }
     RealServer given = sorry;
     @Nullable RealServer sorryServer = given != null ? given.withForwarding(forwarding) : null;
-    try {
-      DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
-      return new VirtualServerConfig(desired, checks, alpha);
-    } catch (IllegalArgumentException e) {
-      throw s.error(String.valueOf(e.getMessage()));
+    List<VirtualServerConfig> all = new ArrayList<>();
+    for (VirtualService service : services) {
+      try {
+        DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
+        all.add(new VirtualServerConfig(desired, checks, alpha));
+      } catch (IllegalArgumentException e) {
+        throw s.error((group ? service.key() + ": " : "") + e.getMessage());
+      }
     }
+    return all;
   }
 }

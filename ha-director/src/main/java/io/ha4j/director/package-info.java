@@ -57,7 +57,10 @@
  *   track_interface { IF [weight W] ... }   # weight 0 (default): down means FAULT
  *   garp_master_refresh S                   # periodic gratuitous ARP while master
  * }
- * virtual_server IP PORT { ... }  |  virtual_server fwmark N { ... }
+ * virtual_server IP PORT { ... }  |  virtual_server fwmark N { ... }  |  virtual_server group NAME { ... }
+ * virtual_server_group NAME {                # the services a 'virtual_server group NAME' gives its settings to
+ *   IP [PORT]   IP-LAST [PORT]   IP-IP [PORT]   IP/LEN [PORT]   fwmark N [inet|inet6]
+ * }                                          # ranges: IPv4 last octet, IPv6 last group (hex); 4096 services at most
  *   delay_loop S (default 60)  lb_algo|lvs_sched NAME (default wlc)  lb_kind|lvs_method NAT|DR|TUN
  *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
  *   persistence_timeout S  persistence_granularity MASK|LEN  quorum N  hysteresis N
@@ -113,8 +116,12 @@
  * vrrp_instance} {@code smtp_alert}, {@code garp_master_delay}, {@code garp_master_repeat}, {@code
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
  * real_server} {@code smtp_alert}, {@code ha_suspend}, {@code omega}; in checkers {@code warmup}.
- * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}), sync groups, {@code
- * include} and other checkers are errors, not silently dropped.
+ * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}, {@code quorum_up}), sync
+ * groups, {@code include}, conditional {@code @name} lines and other checkers are errors, not
+ * silently dropped.
+ *
+ * <p>A group's services share their real servers' checks' settings, but ha4j checks each real
+ * server once per service of the group (keepalived checks it once for the group).
  */
 @NullMarked
 package io.ha4j.director;

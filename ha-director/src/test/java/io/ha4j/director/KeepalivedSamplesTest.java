@@ -29,7 +29,7 @@ class KeepalivedSamplesTest {
   /** Loads: "". Refused: the keyword the refusal names. */
   static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
       Map.entry("keepalived.conf.HTTP_GET.port", ""),
-      Map.entry("keepalived.conf.IPv6", "virtual_server_group"),
+      Map.entry("keepalived.conf.IPv6", "SMTP_CHECK"),
       Map.entry("keepalived.conf.PING_CHECK", "PING_CHECK"),
       Map.entry("keepalived.conf.SMTP_CHECK", "SMTP_CHECK"),
       Map.entry("keepalived.conf.SSL_GET", ""),
@@ -43,7 +43,7 @@ class KeepalivedSamplesTest {
       Map.entry("keepalived.conf.sample", "vrrp_instance"),
       Map.entry("keepalived.conf.status_code", "status_code"),
       Map.entry("keepalived.conf.track_interface", "static_routes"),
-      Map.entry("keepalived.conf.virtual_server_group", "virtual_server_group"),
+      Map.entry("keepalived.conf.virtual_server_group", ""),
       Map.entry("keepalived.conf.virtualhost", ""),
       Map.entry("keepalived.conf.vrrp", "vrrp_instance"),
       Map.entry("keepalived.conf.vrrp.localcheck", "vrrp_script"),
