@@ -6,6 +6,7 @@ import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.core.health.HealthEngine;
+import io.ha4j.core.reconcile.QuorumListener;
 import io.ha4j.core.reconcile.ReconcileOptions;
 import io.ha4j.core.reconcile.ReconcileReport;
 import io.ha4j.core.reconcile.Reconciler;
@@ -37,9 +38,8 @@ final class ChecksDrivenTable implements AutoCloseable {
   private @Nullable Cancellable timer;
 
   ChecksDrivenTable(LoadBalancerTable table, HealthEngine health, List<DesiredService> services, boolean alpha,
-      Scheduler scheduler, Logger log) {
-    this.reconciler = new Reconciler(table, health.lookup(), ReconcileOptions.DEFAULTS.withAlpha(alpha),
-        change -> log.info("quorum: {}", change));
+      QuorumListener quorum, Scheduler scheduler, Logger log) {
+    this.reconciler = new Reconciler(table, health.lookup(), ReconcileOptions.DEFAULTS.withAlpha(alpha), quorum);
     this.services = List.copyOf(services);
     this.scheduler = scheduler;
     this.health = health;

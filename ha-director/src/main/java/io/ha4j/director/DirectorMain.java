@@ -174,6 +174,7 @@ public final class DirectorMain {
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(scheduler);
     HealthEngine health = checks(config, scheduler, resources, log);
+    QuorumScripts scripts = new QuorumScripts(config.virtualServers(), log);
     if (noIpvs) {
       log.info("--no-ipvs: LVS-only, the {} virtual servers are checked but not programmed", config.virtualServers().size());
     } else {
@@ -181,7 +182,10 @@ public final class DirectorMain {
       resources.add(ipvs);
       ChecksDrivenTable driven = new ChecksDrivenTable(ipvs, health,
           config.virtualServers().stream().map(VirtualServerConfig::service).toList(),
-          config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha), scheduler, log);
+          config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha), change -> {
+            log.info("quorum: {}", change);
+            scripts.changed(change);
+          }, scheduler, log);
       resources.add(driven);
       driven.start();
     }
@@ -233,11 +237,12 @@ public final class DirectorMain {
         .build();
     resources.add(vips);
     vips.watch(new SplitBrainProbe(election));
+    QuorumScripts scripts = new QuorumScripts(config.virtualServers(), log);
     MemberBuilder b = Member.builder(scheduler, election, vips)
         .virtualAddresses(config.virtualAddresses())
         // Logged by the next task: a take-over's events come between the VIP and its gratuitous
         // ARP, and the line should not hold the packet up.
-        .listener(e -> scheduler.execute(() -> logEvent(log, e)));
+        .listener(e -> scheduler.execute(() -> logEvent(log, e, scripts)));
     Duration refresh = config.announceRefresh();
     if (refresh != null) {
       b.announceRefresh(refresh);
@@ -329,7 +334,7 @@ public final class DirectorMain {
     }
   }
 
-  private static void logEvent(Logger log, MemberEvent e) {
+  private static void logEvent(Logger log, MemberEvent e, QuorumScripts scripts) {
     if (e instanceof MemberEvent.RoleChanged r) {
       log.info("role {} -> {}: {}", r.change().from(), r.change().to(), r.change().reason());
     } else if (e instanceof MemberEvent.AddressAcquired a) {
@@ -345,6 +350,7 @@ public final class DirectorMain {
       }
     } else if (e instanceof MemberEvent.QuorumChanged q) {
       log.info("quorum: {}", q.change());
+      scripts.changed(q.change());
     } else if (e instanceof MemberEvent.Failure f) {
       log.warn("{} failed: {}", f.what(), f.error().toString());
     }

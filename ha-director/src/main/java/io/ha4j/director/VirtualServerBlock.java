@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 final class VirtualServerBlock {
 
   /** Also the ignored keywords of {@code real_server}. */
-  static final Set<String> IGNORED = Set.of("smtp_alert", "ha_suspend", "omega");
+  static final Set<String> IGNORED = Set.of("smtp_alert", "ha_suspend");
   private static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
 
   private static final KeywordTable<VirtualServerBlock> KEYWORDS = new KeywordTable<VirtualServerBlock>()
@@ -59,10 +59,15 @@ final class VirtualServerBlock {
         b.failure = FailureMode.QUIESCE;
       })
       .keyword("virtualhost", (b, d) -> b.virtualhost = d.word())
+      .keyword("quorum_up", (b, d) -> b.quorumUp = CommandLine.argv(d))
+      .keyword("quorum_down", (b, d) -> b.quorumDown = CommandLine.argv(d))
       .keyword("alpha", (b, d) -> {
         d.none();
         b.alpha = true;
       })
+      // keepalived runs quorum_down for the service it removes at stop; ha4j leaves the table at stop.
+      .ignored(Set.of("omega"), " has no ha4j equivalent (the table is left as it is at stop, quorum_down is not run);"
+          + " ignored")
       .repeatedBlock("real_server", (b, d) -> b.realServers.add(d)) // read at the end, with the service's settings
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
@@ -82,6 +87,8 @@ final class VirtualServerBlock {
   private FailureMode failure = FailureMode.REMOVE;
   private boolean alpha = false;
   private @Nullable String virtualhost;
+  private List<String> quorumUp = List.of();
+  private List<String> quorumDown = List.of();
   private final List<Directive> realServers = new ArrayList<>();
 
   /** The service's address and port, {@code fwmark N} or {@code group NAME}: the two words after the keyword. */
@@ -223,7 +230,8 @@ final class VirtualServerBlock {
     for (VirtualService service : services) {
       try {
         DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
-        all.add(new VirtualServerConfig(desired, checks, alpha));
+        all.add(new VirtualServerConfig(desired, checks, alpha,
+            new VirtualServerConfig.QuorumCommands(quorumUp, quorumDown)));
       } catch (IllegalArgumentException e) {
         throw s.error((group ? service.key() + ": " : "") + e.getMessage());
       }

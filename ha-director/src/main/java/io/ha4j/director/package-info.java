@@ -64,7 +64,8 @@
  *   delay_loop S (default 60)  lb_algo|lvs_sched NAME (default wlc)  lb_kind|lvs_method NAT|DR|TUN
  *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
  *   persistence_timeout S  persistence_granularity MASK|LEN  quorum N  hysteresis N
- *   sorry_server IP PORT  inhibit_on_failure  alpha
+ *   sorry_server IP PORT  inhibit_on_failure  alpha  virtualhost H
+ *   quorum_up CMD  quorum_down CMD          # run on gaining / losing quorum: argv, no shell ("CMD ARGS" quoted)
  *   real_server IP [PORT] {                 # no port: 0, the client's destination port (fwmark)
  *     weight W (default 1)
  *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
@@ -115,8 +116,8 @@
  * vrrp_gna_interval}, {@code max_auto_priority}, {@code vrrp_version}, {@code lvs_id}); in {@code
  * vrrp_instance} {@code smtp_alert}, {@code garp_master_delay}, {@code garp_master_repeat}, {@code
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
- * real_server} {@code smtp_alert}, {@code ha_suspend}, {@code omega}; in checkers {@code warmup}.
- * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}, {@code quorum_up}), sync
+ * real_server} {@code smtp_alert}, {@code ha_suspend} ({@code omega} in virtual_server: ha4j leaves the table at stop); in checkers {@code warmup}.
+ * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}), sync
  * groups, {@code include}, conditional {@code @name} lines and other checkers are errors, not
  * silently dropped.
  *
