@@ -6,6 +6,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,7 @@ final class UrlBlock {
   private String path = "/";
   private int minStatus = 200;
   private int maxStatus = 299;
+  private final List<HttpCheck.StatusRange> moreStatuses = new ArrayList<>();
   /** 32 hex digits: MD5 (keepalived's); 64: SHA-256. */
   private @Nullable String digest;
 
@@ -49,6 +52,9 @@ final class UrlBlock {
     try {
       HttpCheck.Builder check = HttpCheck.get(new URI((tls ? "https" : "http") + "://" + hostText + ":" + port + b.path))
           .status(b.minStatus, b.maxStatus).insecureTls(tls);
+      for (HttpCheck.StatusRange r : b.moreStatuses) {
+        check.alsoStatus(r.min(), r.max());
+      }
       if (host != null) {
         check.hostHeader(host);
       }
@@ -64,19 +70,29 @@ final class UrlBlock {
     }
   }
 
-  /** {@code N} or {@code N-M}. */
+  /** {@code N} or {@code N-M}, one or more (keepalived.conf(5): any of them is accepted). */
   private void statusCode(Directive d) throws ConfigException {
-    ConfigToken t = d.valueOrKeyword();
-    d.exactly(1);
+    List<ConfigToken> values = d.statement().args();
+    d.value();
+    d.exactly(values.size());
+    int[] first = range(values.get(0), d.words());
+    minStatus = first[0];
+    maxStatus = first[1];
+    for (ConfigToken t : values.subList(1, values.size())) {
+      int[] r = range(t, d.words());
+      moreStatuses.add(new HttpCheck.StatusRange(r[0], r[1]));
+    }
+  }
+
+  private static int[] range(ConfigToken t, ConfigWords words) throws ConfigException {
     String v = t.text();
     int dash = v.indexOf('-');
-    ConfigWords words = d.words();
     if (dash > 0) {
-      minStatus = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted(), t.secret()), 100, 599, "status_code");
-      maxStatus = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column(), t.quoted(), t.secret()), minStatus, 599, "status_code");
-    } else {
-      minStatus = words.integer(t, 100, 599, "status_code");
-      maxStatus = minStatus;
+      int min = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted(), t.secret()), 100, 599, "status_code");
+      int max = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column() + dash + 1, t.quoted(), t.secret()), min, 599, "status_code");
+      return new int[] {min, max};
     }
+    int s = words.integer(t, 100, 599, "status_code");
+    return new int[] {s, s};
   }
 }

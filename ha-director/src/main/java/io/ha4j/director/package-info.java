@@ -70,7 +70,7 @@
  *     weight W (default 1)
  *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
  *                 delay_loop S  rise N  fall N }
- *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M  digest MD5-HEX|SHA256-HEX }  virtualhost H
+ *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M ...  digest MD5-HEX|SHA256-HEX }  virtualhost H
  *                 and the TCP_CHECK keywords }
  *   }
  * </pre>

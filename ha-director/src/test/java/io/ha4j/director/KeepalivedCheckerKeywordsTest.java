@@ -57,6 +57,18 @@ class KeepalivedCheckerKeywordsTest {
     assertEquals("other.example.org", ((HttpCheck) ((EveryUrl) own.checks().get(0).check()).urls().get(1)).hostHeader());
   }
 
+  /** keepalived.conf.status_code's line: several codes and ranges, any accepted. */
+  @Test
+  void statusCodeTakesSeveralCodesAndRanges() throws Exception {
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", TWO_URLS.replace("status_code 200",
+        "status_code 200-299 400-499 503 505")).virtualServers().get(0);
+    HttpCheck mrtg = (HttpCheck) ((EveryUrl) vs.checks().get(0).check()).urls().get(1);
+    assertEquals(HttpCheck.get("http://198.51.100.10:80/mrtg/").hostHeader("www.example.org").status(200, 299)
+        .alsoStatus(400, 499).alsoStatus(503, 503).alsoStatus(505, 505).build(), mrtg);
+    assertError(TWO_URLS.replace("status_code 200", "status_code 200 404-400"), 20, 29, "400",
+        "status_code must be an integer in 404..599");
+  }
+
   record Fixed(CheckResult result, AtomicInteger runs) implements HealthCheck {
     @Override
     public CompletableFuture<CheckResult> run(CheckContext context) {

@@ -5,7 +5,9 @@ import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.HealthCheck;
 import io.ha4j.core.health.internal.Probes;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @param hostHeader the Host header to send instead of the URI's authority, or null
  * @param minStatus lowest accepted status, 100..599
  * @param maxStatus highest accepted status, minStatus..599
+ * @param moreStatuses further accepted ranges, each {@code [min, max]} in 100..599 (keepalived's
+ *     {@code status_code 200-299 400-499 503}); empty for none
  * @param bodyPattern a regular expression that must be found in the body (decoded as UTF-8), or
  *     null
  * @param sha256 the expected SHA-256 of the body as 64 lower-case hex digits, or null
@@ -54,6 +58,7 @@ public record HttpCheck(
     @Nullable String hostHeader,
     int minStatus,
     int maxStatus,
+    List<StatusRange> moreStatuses,
     @Nullable Pattern bodyPattern,
     @Nullable String sha256,
     @Nullable String md5,
@@ -67,7 +72,8 @@ public record HttpCheck(
   /** A check reading at most {@link #DEFAULT_MAX_BODY_BYTES} of the body. */
   public HttpCheck(URI uri, @Nullable String hostHeader, int minStatus, int maxStatus,
       @Nullable Pattern bodyPattern, @Nullable String sha256, boolean insecureTls) {
-    this(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, null, insecureTls, DEFAULT_MAX_BODY_BYTES);
+    this(uri, hostHeader, minStatus, maxStatus, List.of(), bodyPattern, sha256, null, insecureTls,
+        DEFAULT_MAX_BODY_BYTES);
   }
 
   public HttpCheck {
@@ -85,6 +91,7 @@ public record HttpCheck(
     if (maxStatus < minStatus || maxStatus > 599) {
       throw new IllegalArgumentException("maxStatus must be in " + minStatus + "..599, was " + maxStatus);
     }
+    moreStatuses = List.copyOf(moreStatuses);
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
     }
@@ -104,6 +111,45 @@ public record HttpCheck(
       throw new IllegalArgumentException(name + " must be " + digits + " hex digits, was '" + hex + "'");
     }
     return lower;
+  }
+
+  /**
+   * Accepted statuses beyond {@code [minStatus, maxStatus]}.
+   *
+   * @param min lowest, 100..599
+   * @param max highest, min..599
+   */
+  public record StatusRange(int min, int max) {
+    public StatusRange {
+      if (min < 100 || max > 599 || max < min) {
+        throw new IllegalArgumentException("a status range is within 100..599, low to high, was " + min + ".." + max);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return min == max ? Integer.toString(min) : min + ".." + max;
+    }
+  }
+
+  /** Whether {@code status} is accepted. */
+  public boolean accepts(int status) {
+    if (status >= minStatus && status <= maxStatus) {
+      return true;
+    }
+    for (StatusRange r : moreStatuses) {
+      if (status >= r.min() && status <= r.max()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The accepted statuses as text, e.g. {@code 200..299, 503}. */
+  public String acceptedStatuses() {
+    StringBuilder b = new StringBuilder(new StatusRange(minStatus, maxStatus).toString());
+    moreStatuses.forEach(r -> b.append(", ").append(r));
+    return b.toString();
   }
 
   /** The JDK name of the digest algorithm the body is checked with, or null without a digest. */
@@ -137,6 +183,7 @@ public record HttpCheck(
     private @Nullable String hostHeader;
     private int minStatus = 200;
     private int maxStatus = 299;
+    private final List<StatusRange> moreStatuses = new ArrayList<>();
     private @Nullable Pattern bodyPattern;
     private @Nullable String sha256;
     private @Nullable String md5;
@@ -162,6 +209,12 @@ public record HttpCheck(
     public Builder status(int min, int max) {
       this.minStatus = min;
       this.maxStatus = max;
+      return this;
+    }
+
+    /** Accepts statuses in {@code [min, max]} too, besides those of {@link #status(int, int)}. */
+    public Builder alsoStatus(int min, int max) {
+      moreStatuses.add(new StatusRange(min, max));
       return this;
     }
 
@@ -196,7 +249,7 @@ public record HttpCheck(
     }
 
     public HttpCheck build() {
-      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, md5, insecureTls, maxBodyBytes);
+      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, moreStatuses, bodyPattern, sha256, md5, insecureTls, maxBodyBytes);
     }
   }
 }

@@ -185,6 +185,16 @@ class HttpCheckTest {
     return engine.lastResult(id).orElseThrow();
   }
 
+  /** keepalived.conf.status_code: {@code status_code 200-299 400-499 503 505}, any of the ranges. */
+  @Test
+  void furtherStatusRangesAreAccepted() {
+    assertTrue(settle(HttpCheck.get(url("/fail")).alsoStatus(400, 499).alsoStatus(503, 503).build()).up());
+    var r = settle(HttpCheck.get(url("/fail")).alsoStatus(400, 499).alsoStatus(505, 505).build());
+    assertEquals(false, r.up());
+    assertTrue(r.detail().contains("status 503 not in 200..299, 400..499, 505"), r.detail());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/")).alsoStatus(500, 499));
+  }
+
   @Test
   void twoHundredIsUp() {
     var r = settle(HttpCheck.get(url("/ok")).build());

@@ -106,8 +106,8 @@ final class HttpProbe {
   static CheckResult evaluate(HttpCheck check, HttpResponse<BodyPrefix.Read> response) {
     String what = "GET " + check.uri();
     int status = response.statusCode();
-    if (status < check.minStatus() || status > check.maxStatus()) {
-      return CheckResult.down(what + ": status " + status + " not in " + check.minStatus() + ".." + check.maxStatus());
+    if (!check.accepts(status)) {
+      return CheckResult.down(what + ": status " + status + " not in " + check.acceptedStatuses());
     }
     BodyPrefix.Read body = response.body();
     var pattern = check.bodyPattern();
