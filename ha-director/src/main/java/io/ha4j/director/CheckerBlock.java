@@ -3,6 +3,7 @@ package io.ha4j.director;
 import io.ha4j.api.RealServer;
 import io.ha4j.api.health.CheckSettings;
 import io.ha4j.api.health.HealthCheck;
+import io.ha4j.core.health.CommandCheck;
 import io.ha4j.core.health.TcpCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +35,22 @@ final class CheckerBlock {
       .keyword("fall", (b, d) -> b.fall = d.integer(1, 1000))
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
+  /**
+   * keepalived's MISC_CHECK: a command's exit status (0 up), with the timing keywords but not the
+   * connection ones; its timeout is {@code misc_timeout}, by default the check interval (keepalived's).
+   */
+  private static final KeywordTable<CheckerBlock> MISC_CHECK = new KeywordTable<CheckerBlock>()
+      .keyword("misc_path", (b, d) -> b.command = CommandLine.argv(d))
+      .keyword("misc_timeout", (b, d) -> b.miscTimeout = d.positiveSeconds())
+      .keyword("retry", (b, d) -> b.retries = d.integer(0, 1000))
+      .keyword("delay_before_retry", (b, d) -> b.retryDelay = d.seconds())
+      .keyword("delay_loop", (b, d) -> b.interval = d.positiveSeconds())
+      .keyword("rise", (b, d) -> b.rise = d.integer(1, 1000))
+      .keyword("fall", (b, d) -> b.fall = d.integer(1, 1000))
+      // keepalived's dynamic weights from exit codes 2..255: ha4j's pool weights are the configured ones.
+      .unsupported("misc_dynamic", "user")
+      .ignored(IGNORED, " has no ha4j equivalent; ignored");
+
   private static final KeywordTable<CheckerBlock> HTTP_GET = TCP_CHECK.copy()
       .repeatedBlock("url", CheckerBlock::url)
       .keyword("virtualhost", (b, d) -> b.host = d.word());
@@ -48,6 +65,8 @@ final class CheckerBlock {
   private int rise = 1;
   private int fall = 1;
   private final List<Directive> urls = new ArrayList<>();
+  private List<String> command = List.of();
+  private @Nullable Duration miscTimeout;
   private @Nullable String host;
 
   private CheckerBlock(String name, RealServer server, Duration delayLoop, @Nullable String virtualhost) {
@@ -64,10 +83,13 @@ final class CheckerBlock {
    */
   static RealServerCheck read(Directive c, RealServer server, Duration delayLoop, @Nullable String virtualhost)
       throws ConfigException {
-    boolean http = !c.name().equals("TCP_CHECK");
     CheckerBlock b = new CheckerBlock(c.name(), server, delayLoop, virtualhost);
-    (http ? HTTP_GET : TCP_CHECK).read(c, 0, b);
-    return b.end(c, http, server);
+    switch (c.name()) {
+      case "TCP_CHECK" -> TCP_CHECK.read(c, 0, b);
+      case "MISC_CHECK" -> MISC_CHECK.read(c, 0, b);
+      default -> HTTP_GET.read(c, 0, b);
+    }
+    return b.end(c, server);
   }
 
   private void url(Directive d) throws ConfigException {
@@ -75,12 +97,20 @@ final class CheckerBlock {
     urls.add(d);
   }
 
-  private RealServerCheck end(Directive c, boolean http, RealServer server) throws ConfigException {
-    if (port == 0) {
+  private RealServerCheck end(Directive c, RealServer server) throws ConfigException {
+    boolean misc = c.name().equals("MISC_CHECK");
+    if (port == 0 && !misc) {
       throw c.error("the real server has port 0: set connect_port");
     }
     HealthCheck check;
-    if (!http) {
+    if (misc) {
+      if (command.isEmpty()) {
+        throw c.error("MISC_CHECK needs misc_path");
+      }
+      check = new CommandCheck(command);
+      Duration t = miscTimeout;
+      timeout = t != null ? t : interval;
+    } else if (c.name().equals("TCP_CHECK")) {
       check = new TcpCheck(new InetSocketAddress(ip, port));
     } else {
       if (urls.isEmpty()) {

@@ -70,6 +70,8 @@
  *     weight W (default 1)
  *     TCP_CHECK { connect_timeout S  connect_port P  connect_ip A  retry N  delay_before_retry S
  *                 delay_loop S  rise N  fall N }
+ *     MISC_CHECK { misc_path CMD|"CMD ARGS"  misc_timeout S (default: the interval)  retry N
+ *                 delay_before_retry S  delay_loop S  rise N  fall N }   # exit 0: up; argv, no shell
  *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M ...  digest MD5-HEX|SHA256-HEX }  virtualhost H
  *                 and the TCP_CHECK keywords }
  *   }
@@ -117,7 +119,7 @@
  * vrrp_instance} {@code smtp_alert}, {@code garp_master_delay}, {@code garp_master_repeat}, {@code
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
  * real_server} {@code smtp_alert}, {@code ha_suspend} ({@code omega} in virtual_server: ha4j leaves the table at stop); in checkers {@code warmup}.
- * Scripts ({@code vrrp_script}, {@code notify_*}, {@code MISC_CHECK}), sync
+ * Scripts ({@code vrrp_script}, {@code notify_*}), {@code misc_dynamic}, sync
  * groups, {@code include}, conditional {@code @name} lines and other checkers are errors, not
  * silently dropped.
  *

@@ -501,12 +501,12 @@ class DirectorConfigParserTest {
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {
-            MISC_CHECK {
-              misc_path /bin/true
+            SMTP_CHECK {
+              helo_name foo.example.org
             }
           }
         }
-        """, 12, 5, "MISC_CHECK", "not supported");
+        """, 12, 5, "SMTP_CHECK", "not supported");
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {

@@ -11,6 +11,7 @@ import io.ha4j.api.health.CheckContext;
 import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.HealthCheck;
 import io.ha4j.api.reconcile.FailureMode;
+import io.ha4j.core.health.CommandCheck;
 import io.ha4j.core.health.HttpCheck;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,33 @@ class KeepalivedCheckerKeywordsTest {
         .alsoStatus(400, 499).alsoStatus(503, 503).alsoStatus(505, 505).build(), mrtg);
     assertError(TWO_URLS.replace("status_code 200", "status_code 200 404-400"), 20, 29, "400",
         "status_code must be an integer in 404..599");
+  }
+
+  /** keepalived.conf.misc_check_arg: the quoted misc_path is argv without a shell; the timeout defaults to the interval. */
+  @Test
+  void miscCheckRunsItsPathAsArgv() throws Exception {
+    String misc = MINIMAL + """
+        virtual_server 198.51.100.100 80 {
+          delay_loop 6
+          real_server 198.51.100.10 80 {
+            MISC_CHECK {
+              misc_path "/usr/local/bin/script.sh arg1 arg2"
+            }
+          }
+        }
+        """;
+    RealServerCheck c = DirectorConfigParser.parse("d.conf", misc).virtualServers().get(0).checks().get(0);
+    assertEquals(new CommandCheck(List.of("/usr/local/bin/script.sh", "arg1", "arg2")), c.check());
+    assertEquals(Duration.ofSeconds(6), c.settings().timeout());
+    assertEquals(Duration.ofSeconds(6), c.settings().interval());
+    RealServerCheck t = DirectorConfigParser.parse("d.conf", misc.replace("arg2\"", "arg2\"\n        misc_timeout 2"))
+        .virtualServers().get(0).checks().get(0);
+    assertEquals(Duration.ofSeconds(2), t.settings().timeout());
+    assertError(misc.replace("arg2\"", "arg2\"\n        misc_dynamic"), 15, 9, "misc_dynamic",
+        "misc_dynamic is not supported by the ha4j director");
+    assertError(misc.replace("      misc_path \"/usr/local/bin/script.sh arg1 arg2\"\n", ""), 13, 5, "MISC_CHECK",
+        "MISC_CHECK needs misc_path");
+    assertError(misc.replace("arg2\"", "arg2\"\n        connect_port 80"), 15, 9, "connect_port", "unknown keyword in MISC_CHECK");
   }
 
   record Fixed(CheckResult result, AtomicInteger runs) implements HealthCheck {
