@@ -66,7 +66,10 @@ final class VrrpInstanceBlock {
         b.groupAt = d.arg(0);
       })
       .block("unicast_peer", VrrpInstanceBlock::unicastPeer)
-      .block("authentication", (b, d) -> AUTHENTICATION.read(d, 0, b))
+      .block("authentication", (b, d) -> {
+        b.sawAuthentication = true;
+        AUTHENTICATION.read(d, 0, b);
+      })
       .repeatedKeyword("ha4j_key", (b, d) -> {
         d.exactly(2);
         int id = d.words().integer(d.arg(0), 0, 255, "key id");
@@ -131,6 +134,7 @@ final class VrrpInstanceBlock {
   private @Nullable Directive vipBlock;
   private final Map<Tracked, Integer> tracked = new LinkedHashMap<>();
   private @Nullable Duration refresh;
+  private boolean sawAuthentication;
 
   private VrrpInstanceBlock() {}
 
@@ -228,7 +232,13 @@ final class VrrpInstanceBlock {
       throw missing(s, instanceName, "virtual_router_id");
     }
     if (keys.isEmpty()) {
-      throw missing(s, instanceName, "a key: 'ha4j_key ID SECRET' or authentication { auth_pass SECRET }");
+      if (sawAuthentication) {
+        throw missing(s, instanceName, "a key: authentication without auth_pass");
+      }
+      s.words().warn(s.keyword(), "vrrp_instance " + instanceName + " has no authentication (keepalived's default):"
+          + " its heartbeat is signed with a key anyone can derive from virtual_router_id, so any host on the link can"
+          + " take the VIP over; add authentication { auth_pass ... } or ha4j_key");
+      keys.add(new HeartbeatKey(1, AuthPass.noAuthentication(vrid)));
     }
     if (keys.size() > 2) {
       throw s.error("vrrp_instance " + instanceName + " has " + keys.size() + " keys; at most 2 (during a rollover)");
