@@ -50,6 +50,10 @@ final class VrrpInstanceBlock {
       .keyword("virtual_router_id", (b, d) -> b.vrid = d.integer(1, 255))
       .keyword("priority", (b, d) -> b.heartbeat.priority(d.integer(1, 255)))
       .keyword("advert_int", VrrpInstanceBlock::advertInt)
+      // keepalived's accept mode (RFC 5798 Accept_Mode): a master that does not own the address
+      // still accepts its traffic. ha4j never drops traffic to a VIP, so that is what it does.
+      .keyword("accept", (b, d) -> d.none())
+      .unsupported("no_accept")
       .keyword("nopreempt", (b, d) -> {
         d.none();
         b.heartbeat.preempt(false);

@@ -45,6 +45,7 @@
  *   priority P                              # 1..255, default 100
  *   advert_int S                            # default 1; whole milliseconds, 0.01..3600
  *   nopreempt | preempt_delay S
+ *   accept                                  # RFC 5798 Accept_Mode: what ha4j always does (no_accept: refused)
  *   unicast_src_ip A | mcast_src_ip A       # the heartbeat's source (one setting); required with unicast_peer
  *   unicast_peer { A ... }                  # unicast to these, addresses on one line or several
  *   mcast_dst_ip G                          # without unicast_peer: the group, default 224.0.0.18 / ff02::12

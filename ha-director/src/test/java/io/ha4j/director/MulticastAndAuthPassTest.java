@@ -154,6 +154,15 @@ class MulticastAndAuthPassTest {
         "two unauthenticated groups of different VRIDs have different keys");
   }
 
+  /** keepalived's accept (RFC 5798 Accept_Mode): ha4j never drops VIP traffic, so it is what ha4j does; no_accept is refused. */
+  @Test
+  void acceptIsReadAndNoAcceptRefused() throws Exception {
+    assertEquals(DirectorConfigParser.parse("d.conf", SAMPLE).heartbeat(),
+        DirectorConfigParser.parse("d.conf", SAMPLE.replace("advert_int 1", "advert_int 1\n  accept")).heartbeat());
+    assertError(SAMPLE.replace("advert_int 1", "advert_int 1\n  no_accept"), 10, 3, "no_accept",
+        "no_accept is not supported by the ha4j director");
+  }
+
   @Test
   void authTypeAhIsTakenWithAWarning() throws Exception {
     DirectorConfig pass = DirectorConfigParser.parse("d.conf", SAMPLE);
