@@ -119,7 +119,8 @@ final class VirtualServerBlock {
         throw s.error(t, "fwmark must be an integer in 1..4294967295");
       }
     } else {
-      vsPort = s.words().integer(s.arg(1), 0, 65535, "port");
+      // keepalived.conf(5): virtual_server IP [PORT]; without a port (0) the service must be persistent.
+      vsPort = s.statement().args().size() < 2 ? 0 : s.words().integer(s.arg(1), 0, 65535, "port");
     }
     members = List.of(new VirtualServerGroupBlock.Member(address, vsPort, m, null));
   }
@@ -127,7 +128,9 @@ final class VirtualServerBlock {
   /** The virtual server {@code s}: one service, or one per member of its {@code group} (from {@code groups}). */
   static List<VirtualServerConfig> read(Directive s, Map<String, List<VirtualServerGroupBlock.Member>> groups)
       throws ConfigException {
-    List<ConfigStatement> body = s.block(2);
+    boolean address = !s.statement().args().isEmpty() && !s.arg(0).text().equals("fwmark")
+        && !s.arg(0).text().equals("group");
+    List<ConfigStatement> body = s.block(address && s.statement().args().size() == 1 ? 1 : 2);
     VirtualServerBlock b = new VirtualServerBlock(s, groups);
     KEYWORDS.read(body, b, s.name(), s.words());
     return b.end(s);
@@ -199,7 +202,7 @@ final class VirtualServerBlock {
         throw s.error("persistence_granularity /" + netmask + " does not fit " + f);
       }
       try {
-        services.add(VirtualService.of(key, scheduler).withPersistence(persistence, netmask < 0 ? f.bits() : netmask));
+        services.add(new VirtualService(key, scheduler, Set.of(), persistence, netmask < 0 ? f.bits() : netmask, null));
       } catch (IllegalArgumentException e) {
         throw s.error(String.valueOf(e.getMessage()));
       }

@@ -58,10 +58,11 @@
  *   track_interface { IF [weight W] ... }   # weight 0 (default): down means FAULT
  *   garp_master_refresh S                   # periodic gratuitous ARP while master
  * }
- * virtual_server IP PORT { ... }  |  virtual_server fwmark N { ... }  |  virtual_server group NAME { ... }
+ * virtual_server IP [PORT] { ... }  |  virtual_server fwmark N { ... }  |  virtual_server group NAME { ... }
  * virtual_server_group NAME {                # the services a 'virtual_server group NAME' gives its settings to
  *   IP [PORT]   IP-LAST [PORT]   IP-IP [PORT]   IP/LEN [PORT]   fwmark N [inet|inet6]
  * }                                          # ranges: IPv4 last octet, IPv6 last group (hex); 4096 services at most
+ *   (no PORT: 0, for a persistent service only, as keepalived.conf(5) says)
  *   delay_loop S (default 60)  lb_algo|lvs_sched NAME (default wlc)  lb_kind|lvs_method NAT|DR|TUN
  *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
  *   persistence_timeout S  persistence_granularity MASK|LEN  quorum N  hysteresis N

@@ -451,6 +451,23 @@ class DirectorConfigParserTest {
     assertError(text.replace("      connect_port 80\n", ""), 12, 5, "TCP_CHECK", "port 0: set connect_port");
   }
 
+  /** keepalived.conf(5): {@code virtual_server IP [PORT]}; "the port can only be omitted if the virtual service is persistent". */
+  @Test
+  void virtualServerWithoutAPortMustBePersistent() throws Exception {
+    String text = MINIMAL + """
+        virtual_server 198.51.100.100 {
+          persistence_timeout 300
+          real_server 198.51.100.10 {
+          }
+        }
+        """;
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", text).virtualServers().get(0);
+    assertEquals(ServiceKey.of(Protocol.TCP, ip("198.51.100.100"), 0), vs.service().service().key());
+    assertEquals(300, vs.service().service().persistenceTimeoutSeconds());
+    assertError(text.replace("  persistence_timeout 300\n", ""), 10, 1, "virtual_server",
+        "port 0 is allowed only for a persistent service");
+  }
+
   /** keepalived and ldirectord run a file of virtual servers alone: no election, no VIP (issue 18). */
   @Test
   void virtualServersWithoutAnInstanceAreLvsOnly() throws Exception {

@@ -64,8 +64,9 @@ class VirtualServerGroupTest {
   void rangesAsKeepalivedWritesThem() throws Exception {
     assertEquals(List.of(tcp("192.168.200.254", 80), tcp("192.168.200.255", 80), tcp("192.168.201.0", 80)),
         keys(group("  192.168.200.254-192.168.201.0 80\n")));
-    assertEquals(List.of(tcp("192.168.202.8", 80), tcp("192.168.202.9", 80), tcp("192.168.202.10", 80),
-        tcp("192.168.202.11", 80)), keys(group("  192.168.202.9/30 80\n")));
+    // No port: 0, allowed as the group's services are persistent (keepalived.conf(5)).
+    assertEquals(List.of(tcp("192.168.202.8", 0), tcp("192.168.202.9", 0), tcp("192.168.202.10", 0),
+        tcp("192.168.202.11", 0)), keys(group("  192.168.202.9/30\n")));
     assertEquals(List.of(tcp("2001:db8::9", 80), tcp("2001:db8::a", 80), tcp("2001:db8::b", 80)),
         keys(group("  2001:db8::9-b 80\n")).subList(0, 3));
   }
