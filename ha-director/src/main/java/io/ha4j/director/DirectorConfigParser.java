@@ -69,15 +69,28 @@ public final class DirectorConfigParser {
     this.words = words;
   }
 
-  /** Reads the file at {@code path}; errors name it as given. */
+  /** Reads the file at {@code path} for this node's default config id; errors name it as given. */
   public static DirectorConfig parse(Path path) throws IOException, ConfigException {
-    return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
+    return parse(path, ConditionalLines.defaultConfigId());
   }
 
-  /** Reads {@code text}; errors name it {@code fileName}. */
+  /**
+   * Reads the file at {@code path}; its {@code @ID} lines count for {@code configId}
+   * (keepalived's {@code --config-id}, see {@link ConditionalLines}).
+   */
+  public static DirectorConfig parse(Path path, String configId) throws IOException, ConfigException {
+    return parse(path.toString(), Files.readString(path, StandardCharsets.UTF_8), configId);
+  }
+
+  /** Reads {@code text} for this node's default config id; errors name it {@code fileName}. */
   public static DirectorConfig parse(String fileName, String text) throws ConfigException {
+    return parse(fileName, text, ConditionalLines.defaultConfigId());
+  }
+
+  /** Reads {@code text}, its {@code @ID} lines counting for {@code configId}; errors name it {@code fileName}. */
+  public static DirectorConfig parse(String fileName, String text, String configId) throws ConfigException {
     DirectorConfigParser p = new DirectorConfigParser(new ConfigWords(fileName));
-    TOP_LEVEL.read(ConfigReader.read(fileName, text), p, "the top level", p.words);
+    TOP_LEVEL.read(ConfigReader.read(fileName, ConditionalLines.apply(text, configId)), p, "the top level", p.words);
     return p.end();
   }
 

@@ -38,7 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] CONFIG}. See the package
+ * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] [--config-id ID] CONFIG}
+ * ({@code --config-id}: which {@code @ID} lines count, keepalived's option; default the node name
+ * up to its first dot). See the package
  * documentation for the configuration format and ha-director/README.md for operation.
  *
  * <p>Signals: SIGTERM (and SIGINT) hand over and stop; SIGHUP is logged and ignored (see {@link
@@ -75,7 +77,7 @@ public final class DirectorMain {
     }
   }
 
-  private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] CONFIG-FILE";
+  private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] [--config-id ID] CONFIG-FILE";
 
   /** What {@link #run} returns once the director runs. */
   public static final int RUNNING = -1;
@@ -96,12 +98,25 @@ public final class DirectorMain {
     boolean warmUp = true;
     boolean check = false;
     @Nullable String file = null;
-    for (String a : args) {
+    String configId = ConditionalLines.defaultConfigId();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       switch (a) {
         case "--no-ipvs" -> noIpvs = true;
+        case "--config-id", "-i" -> {
+          if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+            err.println(USAGE);
+            return 64;
+          }
+          configId = args[++i];
+        }
         case "--no-warm-up" -> warmUp = false;
         case "--check" -> check = true;
         default -> {
+          if (a.startsWith("--config-id=") && a.length() > "--config-id=".length()) {
+            configId = a.substring("--config-id=".length());
+            continue;
+          }
           if (a.startsWith("-") || file != null) {
             err.println(USAGE);
             return 64;
@@ -116,7 +131,7 @@ public final class DirectorMain {
     }
     DirectorConfig config;
     try {
-      config = DirectorConfigParser.parse(Path.of(file));
+      config = DirectorConfigParser.parse(Path.of(file), configId);
     } catch (ConfigException e) {
       err.println("director: " + e.getMessage());
       return 1;

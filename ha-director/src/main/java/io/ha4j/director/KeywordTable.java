@@ -112,9 +112,6 @@ final class KeywordTable<B> {
           continue;
         }
         String refusal = refused.get(s.name());
-        if (refusal == null && s.name().startsWith("@")) {
-          refusal = s.name() + ": conditional lines (@name, keepalived's --config-id) are not supported by the ha4j director";
-        }
         throw words.error(s.keyword(), refusal != null ? refusal : "unknown keyword in " + where);
       }
       if (!k.repeats()) {

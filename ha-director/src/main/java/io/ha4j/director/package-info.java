@@ -21,7 +21,9 @@
  * "..."} quotes a word with blanks. Blocks nest at most 16 deep. Addresses are literals, read
  * without asking DNS: IPv4 as a dotted quad without leading zeros (as inet_pton reads it), IPv6 in
  * RFC 4291's text form without a zone; anything else, a host name included, is an error. Durations
- * are seconds and may be fractional ({@code advert_int 0.1}).
+ * are seconds and may be fractional ({@code advert_int 0.1}). A line whose first word is {@code @ID}
+ * counts only on the node whose config id ({@code --config-id}, default the node name up to its
+ * first dot) is ID, one starting {@code @^ID} only on the others (keepalived's conditional lines).
  *
  * <h2>Node ids</h2>
  *
@@ -126,7 +128,7 @@
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
  * real_server} {@code smtp_alert}, {@code ha_suspend} ({@code omega} in virtual_server: ha4j leaves the table at stop); in checkers {@code warmup}.
  * Scripts ({@code vrrp_script}, {@code notify_*}), {@code misc_dynamic}, sync
- * groups, {@code include}, conditional {@code @name} lines and other checkers are errors, not
+ * groups, {@code include} and other checkers are errors, not
  * silently dropped.
  *
  * <p>A group's services share their real servers' checks' settings, but ha4j checks each real
