@@ -71,7 +71,7 @@ final class DirectorHosts implements AutoCloseable {
           }
           ha4j_key 1 "netns test secret of 16+ bytes"
         """.formatted(rig.address(self).getHostAddress(), rig.address(peer).getHostAddress());
-    return write(self, routerId, priority, vipDevice, advert, unicast, more);
+    return write(self, routerId, priority, VIP + "/24", vipDevice, advert, unicast, more);
   }
 
   /**
@@ -79,17 +79,22 @@ final class DirectorHosts implements AutoCloseable {
    * heartbeat goes to the multicast group), no source address, {@code auth_pass 1111}.
    */
   Path multicastConfig(int self, String routerId, int priority) throws IOException {
+    return multicastConfig(self, routerId, priority, VIP + "/24");
+  }
+
+  /** As {@link #multicastConfig(int, String, int)}, with the virtual address {@code vip} (A/LEN): IPv6 makes an IPv6 instance. */
+  Path multicastConfig(int self, String routerId, int priority, String vip) throws IOException {
     String multicast = """
           authentication {
             auth_type PASS
             auth_pass 1111
           }
         """;
-    return write(self, routerId, priority, rig.interfaceName(self), ADVERT, multicast, "");
+    return write(self, routerId, priority, vip, rig.interfaceName(self), ADVERT, multicast, "");
   }
 
-  private Path write(int self, String routerId, int priority, String vipDevice, Duration advert, String transport,
-      String more) throws IOException {
+  private Path write(int self, String routerId, int priority, String vip, String vipDevice, Duration advert,
+      String transport, String more) throws IOException {
     String text = """
         global_defs {
           router_id %s
@@ -105,11 +110,11 @@ final class DirectorHosts implements AutoCloseable {
           advert_int %s
         %s
           virtual_ipaddress {
-            %s/24 dev %s
+            %s dev %s
           }
         }
         """.formatted(routerId, rig.interfaceName(self), priority, advert.toMillis() / 1000.0, transport.stripTrailing(),
-        VIP, vipDevice) + more;
+        vip, vipDevice) + more;
     Path p = dir.resolve("d" + self + ".conf");
     Files.writeString(p, text, StandardCharsets.UTF_8);
     return p;
