@@ -290,7 +290,11 @@ public final class DirectorMain {
 
   private static String multicastOn(DirectorConfig config) {
     DirectorConfig.Multicast m = config.multicast();
-    return m == null ? "" : ", multicast on " + m.interfaceName();
+    if (m == null) {
+      return "";
+    }
+    return (m.source() == null ? " (named by " + m.interfaceName() + "'s address at start)" : "") + ", multicast to "
+        + m.group().getAddress().getHostAddress() + " on " + m.interfaceName();
   }
 
   /**

@@ -31,7 +31,8 @@
  * {@code router_id@unicast_src_ip}, for instance {@code LVS_DEVEL@198.51.100.1}; without a {@code
  * router_id} it is the {@code unicast_src_ip} address. A multicast instance without {@code
  * mcast_src_ip} takes the interface's first address of its family at start (a global one before a
- * link-local one). keepalived's sample {@code router_id
+ * link-local one). {@code mcast_src_ip} names the node; the datagrams leave with the address the
+ * kernel picks for the interface. keepalived's sample {@code router_id
  * LVS_DEVEL} is often copied to both nodes: with the address the two ids still differ (with one
  * id, each node would take the other's advertisements for its own, and both would hold the VIP). A
  * router_id too long for the id's 64 bytes with the address is cut, with a warning.

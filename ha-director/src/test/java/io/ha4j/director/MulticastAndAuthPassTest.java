@@ -77,6 +77,18 @@ class MulticastAndAuthPassTest {
   }
 
   @Test
+  void checkSaysWhereTheHeartbeatGoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path f = dir.resolve("d.conf");
+    java.nio.file.Files.writeString(f, SAMPLE, StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    assertEquals(0, DirectorMain.run(new String[] {"--check", f.toString()}, new java.io.PrintStream(bytes, true,
+        StandardCharsets.UTF_8), null));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("is valid: node LVS_DEVEL@eth0 (named by eth0's address at start), multicast to 224.0.0.18"
+        + " on eth0, 1 virtual addresses, 0 virtual servers"), out);
+  }
+
+  @Test
   void mcastDstIpAndMcastSrcIp() throws Exception {
     DirectorConfig c = DirectorConfigParser.parse("d.conf", SAMPLE.replace("advert_int 1",
         "advert_int 1\n  mcast_src_ip 198.51.100.1\n  mcast_dst_ip 239.255.72.52"));
