@@ -153,8 +153,13 @@ public final class DirectorMain {
         err.println("director: IPVS unavailable: " + Ipvs.unavailabilityCause() + " (--no-ipvs runs the checks only)");
         return 2;
       }
-      startLvsOnly(config, noIpvs, table == null ? IpvsClient::open : table, log);
-      return RUNNING;
+      try {
+        LvsOnlyDirector.start(config, noIpvs, table == null ? IpvsClient::open : table, log);
+        return RUNNING;
+      } catch (RuntimeException e) {
+        err.println("director: cannot start: " + e);
+        return 2;
+      }
     }
     if (!LinuxVip.isAvailable()) {
       err.println("director: cannot manage virtual addresses here: " + LinuxVip.unavailabilityCause());
@@ -179,38 +184,8 @@ public final class DirectorMain {
     }
   }
 
-  /**
-   * LVS-only mode: the checks drive the table on their own, with no election and no VIP. A table
-   * that cannot be opened is logged and retried by nothing: the daemon then only logs the checks.
-   */
-  private static void startLvsOnly(DirectorConfig config, boolean noIpvs, Supplier<LoadBalancerTable> table,
-      Logger log) {
-    SystemScheduler scheduler = new SystemScheduler("member");
-    List<AutoCloseable> resources = new ArrayList<>();
-    resources.add(scheduler);
-    HealthEngine health = checks(config, scheduler, resources, log);
-    QuorumScripts scripts = new QuorumScripts(config.virtualServers(), log);
-    if (noIpvs) {
-      log.info("--no-ipvs: LVS-only, the {} virtual servers are checked but not programmed", config.virtualServers().size());
-    } else {
-      LoadBalancerTable ipvs = table.get();
-      resources.add(ipvs);
-      ChecksDrivenTable driven = new ChecksDrivenTable(ipvs, health,
-          config.virtualServers().stream().map(VirtualServerConfig::service).toList(),
-          config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha), change -> {
-            log.info("quorum: {}", change);
-            scripts.changed(change);
-          }, scheduler, log);
-      resources.add(driven);
-      driven.start();
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(resources, log), "director-stop"));
-    log.info("director started LVS-only (no vrrp_instance: no election, no VIP): {} virtual servers",
-        config.virtualServers().size());
-  }
-
   /** The health checks of every real server, registered on an engine that logs their changes. */
-  private static HealthEngine checks(DirectorConfig config, SystemScheduler scheduler, List<AutoCloseable> resources,
+  static HealthEngine checks(DirectorConfig config, SystemScheduler scheduler, List<AutoCloseable> resources,
       Logger log) {
     HealthEngine health = new HealthEngine(scheduler);
     resources.add(health);
@@ -343,7 +318,7 @@ public final class DirectorMain {
   }
 
   /** Closes {@code resources}, the last opened first. */
-  private static void close(List<AutoCloseable> resources, Logger log) {
+  static void close(List<AutoCloseable> resources, Logger log) {
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();
