@@ -5,10 +5,12 @@ import io.ha4j.api.health.CheckSettings;
 import io.ha4j.api.health.HealthCheck;
 import io.ha4j.core.health.CommandCheck;
 import io.ha4j.core.health.TcpCheck;
+import io.ha4j.core.health.UdpCheck;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +53,21 @@ final class CheckerBlock {
       .unsupported("misc_dynamic", "user")
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
+  /**
+   * keepalived's UDP_CHECK with {@code require_reply}: a datagram ({@code payload}, hex) that must
+   * be answered (by these bytes, if given). Without require_reply keepalived counts silence as up
+   * and only an ICMP port unreachable as down; ha4j's UDP check needs a reply, so that is refused.
+   */
+  private static final KeywordTable<CheckerBlock> UDP_CHECK = TCP_CHECK.copy()
+      .keyword("payload", (b, d) -> b.payload = hex(d, d.value()))
+      .keyword("require_reply", (b, d) -> {
+        b.requireReply = d.keyword();
+        if (!d.statement().args().isEmpty()) {
+          b.reply = hex(d, d.value());
+        }
+      })
+      .unsupported("min_reply_length", "max_reply_length");
+
   private static final KeywordTable<CheckerBlock> HTTP_GET = TCP_CHECK.copy()
       .repeatedBlock("url", CheckerBlock::url)
       .keyword("virtualhost", (b, d) -> b.host = d.word());
@@ -66,6 +83,9 @@ final class CheckerBlock {
   private int fall = 1;
   private final List<Directive> urls = new ArrayList<>();
   private List<String> command = List.of();
+  private byte[] payload = new byte[0];
+  private byte @Nullable [] reply;
+  private @Nullable ConfigToken requireReply;
   private @Nullable Duration miscTimeout;
   private @Nullable String host;
 
@@ -87,6 +107,7 @@ final class CheckerBlock {
     switch (c.name()) {
       case "TCP_CHECK" -> TCP_CHECK.read(c, 0, b);
       case "MISC_CHECK" -> MISC_CHECK.read(c, 0, b);
+      case "UDP_CHECK" -> UDP_CHECK.read(c, 0, b);
       default -> HTTP_GET.read(c, 0, b);
     }
     return b.end(c, server);
@@ -95,6 +116,16 @@ final class CheckerBlock {
   private void url(Directive d) throws ConfigException {
     d.block(0);
     urls.add(d);
+  }
+
+  /** keepalived's HEX_STR: an even number of hex digits. */
+  private static byte[] hex(Directive d, ConfigToken t) throws ConfigException {
+    d.exactly(1);
+    String v = t.text();
+    if (v.isEmpty() || v.length() % 2 != 0 || !v.chars().allMatch(HexFormat::isHexDigit)) {
+      throw d.error(t, d.name() + " must be an even number of hex digits");
+    }
+    return HexFormat.of().parseHex(v);
   }
 
   private RealServerCheck end(Directive c, RealServer server) throws ConfigException {
@@ -112,6 +143,14 @@ final class CheckerBlock {
       timeout = t != null ? t : interval;
     } else if (c.name().equals("TCP_CHECK")) {
       check = new TcpCheck(new InetSocketAddress(ip, port));
+    } else if (c.name().equals("UDP_CHECK")) {
+      if (requireReply == null) {
+        throw c.error("UDP_CHECK without require_reply is not supported by the ha4j director: keepalived counts silence"
+            + " as up (only an ICMP port unreachable as down), ha4j's UDP check needs a reply; add require_reply");
+      }
+      byte[] expected = reply;
+      InetSocketAddress to = new InetSocketAddress(ip, port);
+      check = expected == null ? UdpCheck.anyReply(to, payload) : new UdpCheck(to, payload, expected);
     } else {
       if (urls.isEmpty()) {
         throw c.error(c.name() + " needs a url { path ... } block");

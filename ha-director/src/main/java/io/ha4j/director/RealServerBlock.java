@@ -24,7 +24,8 @@ final class RealServerBlock {
       .repeatedBlock("HTTP_GET", RealServerBlock::checker)
       .repeatedBlock("SSL_GET", RealServerBlock::checker)
       .repeatedBlock("MISC_CHECK", RealServerBlock::checker)
-      .unsupported("SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
+      .repeatedBlock("UDP_CHECK", RealServerBlock::checker)
+      .unsupported("SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "PING_CHECK", "FILE_CHECK",
           "notify_up", "notify_down")
       .ignored(VirtualServerBlock.IGNORED, " has no ha4j equivalent; ignored");
 

@@ -2,7 +2,9 @@ package io.ha4j.director;
 
 import static io.ha4j.director.DirectorConfigParserTest.MINIMAL;
 import static io.ha4j.director.DirectorConfigParserTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +15,7 @@ import io.ha4j.api.health.HealthCheck;
 import io.ha4j.api.reconcile.FailureMode;
 import io.ha4j.core.health.CommandCheck;
 import io.ha4j.core.health.HttpCheck;
+import io.ha4j.core.health.UdpCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +98,34 @@ class KeepalivedCheckerKeywordsTest {
     assertError(misc.replace("      misc_path \"/usr/local/bin/script.sh arg1 arg2\"\n", ""), 13, 5, "MISC_CHECK",
         "MISC_CHECK needs misc_path");
     assertError(misc.replace("arg2\"", "arg2\"\n        connect_port 80"), 15, 9, "connect_port", "unknown keyword in MISC_CHECK");
+  }
+
+  /** keepalived.conf(5) UDP_CHECK: payload and require_reply as hex; without require_reply refused (silence would be up). */
+  @Test
+  void udpCheckWithRequireReply() throws Exception {
+    String udp = MINIMAL + """
+        virtual_server 198.51.100.100 53 {
+          protocol UDP
+          real_server 198.51.100.10 53 {
+            UDP_CHECK {
+              connect_timeout 2
+              payload 00ff
+              require_reply 0A0b
+            }
+          }
+        }
+        """;
+    UdpCheck c = (UdpCheck) DirectorConfigParser.parse("d.conf", udp).virtualServers().get(0).checks().get(0).check();
+    assertEquals(new java.net.InetSocketAddress(AddressLiteral.require("198.51.100.10"), 53), c.address());
+    assertArrayEquals(new byte[] {0, (byte) 0xff}, c.payload());
+    assertArrayEquals(new byte[] {10, 11}, c.expectedReply());
+    UdpCheck any = (UdpCheck) DirectorConfigParser.parse("d.conf", udp.replace("require_reply 0A0b", "require_reply"))
+        .virtualServers().get(0).checks().get(0).check();
+    assertNull(any.expectedReply());
+    assertError(udp.replace("      require_reply 0A0b\n", ""), 13, 5, "UDP_CHECK", "UDP_CHECK without require_reply");
+    assertError(udp.replace("payload 00ff", "payload 0ff"), 15, 15, "0ff", "payload must be an even number of hex digits");
+    assertError(udp.replace("payload 00ff", "min_reply_length 2"), 15, 7, "min_reply_length",
+        "min_reply_length is not supported by the ha4j director");
   }
 
   record Fixed(CheckResult result, AtomicInteger runs) implements HealthCheck {
