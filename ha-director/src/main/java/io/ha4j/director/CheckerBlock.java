@@ -68,6 +68,17 @@ final class CheckerBlock {
       })
       .unsupported("min_reply_length", "max_reply_length");
 
+  /** keepalived's SMTP_CHECK on the real server (or connect_ip/connect_port); its host { } sub-blocks are refused. */
+  private static final KeywordTable<CheckerBlock> SMTP_CHECK = TCP_CHECK.copy()
+      .keyword("helo_name", (b, d) -> {
+        String name = d.word();
+        if (name.isEmpty() || name.chars().anyMatch(ch -> ch <= ' ' || ch == 127)) {
+          throw d.error(d.arg(0), "helo_name must be one word");
+        }
+        b.helo = name;
+      })
+      .unsupported("host");
+
   private static final KeywordTable<CheckerBlock> HTTP_GET = TCP_CHECK.copy()
       .repeatedBlock("url", CheckerBlock::url)
       .keyword("virtualhost", (b, d) -> b.host = d.word());
@@ -86,6 +97,7 @@ final class CheckerBlock {
   private byte[] payload = new byte[0];
   private byte @Nullable [] reply;
   private @Nullable ConfigToken requireReply;
+  private String helo = SmtpCheck.DEFAULT_HELO;
   private @Nullable Duration miscTimeout;
   private @Nullable String host;
 
@@ -108,6 +120,7 @@ final class CheckerBlock {
       case "TCP_CHECK" -> TCP_CHECK.read(c, 0, b);
       case "MISC_CHECK" -> MISC_CHECK.read(c, 0, b);
       case "UDP_CHECK" -> UDP_CHECK.read(c, 0, b);
+      case "SMTP_CHECK" -> SMTP_CHECK.read(c, 0, b);
       default -> HTTP_GET.read(c, 0, b);
     }
     return b.end(c, server);
@@ -143,6 +156,8 @@ final class CheckerBlock {
       timeout = t != null ? t : interval;
     } else if (c.name().equals("TCP_CHECK")) {
       check = new TcpCheck(new InetSocketAddress(ip, port));
+    } else if (c.name().equals("SMTP_CHECK")) {
+      check = new SmtpCheck(new InetSocketAddress(ip, port), helo);
     } else if (c.name().equals("UDP_CHECK")) {
       if (requireReply == null) {
         throw c.error("UDP_CHECK without require_reply is not supported by the ha4j director: keepalived counts silence"

@@ -25,7 +25,8 @@ final class RealServerBlock {
       .repeatedBlock("SSL_GET", RealServerBlock::checker)
       .repeatedBlock("MISC_CHECK", RealServerBlock::checker)
       .repeatedBlock("UDP_CHECK", RealServerBlock::checker)
-      .unsupported("SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "PING_CHECK", "FILE_CHECK",
+      .repeatedBlock("SMTP_CHECK", RealServerBlock::checker)
+      .unsupported("DNS_CHECK", "BFD_CHECK", "PING_CHECK", "FILE_CHECK",
           "notify_up", "notify_down")
       .ignored(VirtualServerBlock.IGNORED, " has no ha4j equivalent; ignored");
 

@@ -77,6 +77,8 @@
  *                 delay_loop S  rise N  fall N }
  *     MISC_CHECK { misc_path CMD|"CMD ARGS"  misc_timeout S (default: the interval)  retry N
  *                 delay_before_retry S  delay_loop S  rise N  fall N }   # exit 0: up; argv, no shell
+ *     SMTP_CHECK { helo_name NAME (default smtpchecker.keepalived.org)  and the TCP_CHECK keywords }
+ *                 # 220 greeting, HELO answered 250, QUIT 221; host { } sub-blocks refused
  *     UDP_CHECK { payload HEX  require_reply [HEX]  and the TCP_CHECK keywords }   # a reply is needed:
  *                 without require_reply (keepalived: silence is up) it is refused
  *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M ...  digest MD5-HEX|SHA256-HEX }  virtualhost H

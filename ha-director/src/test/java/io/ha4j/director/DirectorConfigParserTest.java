@@ -519,12 +519,11 @@ class DirectorConfigParserTest {
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {
-            SMTP_CHECK {
-              helo_name foo.example.org
+            PING_CHECK {
             }
           }
         }
-        """, 12, 5, "SMTP_CHECK", "not supported");
+        """, 12, 5, "PING_CHECK", "not supported");
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {

@@ -140,23 +140,7 @@ class KeepalivedCheckerKeywordsTest {
   @Test
   void everyUrlIsUpOnlyWhenEachIs() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    CheckContext ctx = new CheckContext() {
-      @Override public String target() {
-        return "t";
-      }
-
-      @Override public Duration timeout() {
-        return Duration.ofSeconds(1);
-      }
-
-      @Override public long plannedStartNanos() {
-        return 0;
-      }
-
-      @Override public int attempt() {
-        return 1;
-      }
-    };
+    CheckContext ctx = new OneAttempt("t", Duration.ofSeconds(1));
     HealthCheck up1 = new Fixed(CheckResult.up("/ 200"), runs);
     HealthCheck up2 = new Fixed(CheckResult.up("/mrtg/ 200"), runs);
     HealthCheck down = new Fixed(CheckResult.down("/mrtg/ 503"), runs);

@@ -30,9 +30,9 @@ class KeepalivedSamplesTest {
   /** Loads: "". Refused: the keyword the refusal names. */
   static final Map<String, String> EXPECTED = new TreeMap<>(Map.ofEntries(
       Map.entry("keepalived.conf.HTTP_GET.port", ""),
-      Map.entry("keepalived.conf.IPv6", "SMTP_CHECK"),
+      Map.entry("keepalived.conf.IPv6", ""),
       Map.entry("keepalived.conf.PING_CHECK", "PING_CHECK"),
-      Map.entry("keepalived.conf.SMTP_CHECK", "SMTP_CHECK"),
+      Map.entry("keepalived.conf.SMTP_CHECK", "host"),
       Map.entry("keepalived.conf.SSL_GET", ""),
       Map.entry("keepalived.conf.UDP_CHECK", "UDP_CHECK"),
       Map.entry("keepalived.conf.conditional_conf", "vrrp_script"),
