@@ -32,7 +32,7 @@ public final class DirectorConfigParser {
   /** keepalived's daemon tunables: nothing in ha4j depends on them. */
   static final Set<String> IGNORED_GLOBAL = Set.of(
       "notification_email", "notification_email_from", "smtp_server", "smtp_connect_timeout",
-      "enable_script_security", "script_user", "vrrp_skip_check_adv_addr", "vrrp_strict",
+      "vrrp_skip_check_adv_addr", "vrrp_strict",
       "vrrp_garp_interval", "vrrp_gna_interval", "max_auto_priority", "vrrp_version", "lvs_id");
 
   private static final KeywordTable<DirectorConfigParser> GLOBAL_DEFS = new KeywordTable<DirectorConfigParser>()
@@ -42,7 +42,10 @@ public final class DirectorConfigParser {
       })
       .keyword("vrrp_mcast_group4", (p, d) -> p.group4 = group(d, Inet4Address.class))
       .keyword("vrrp_mcast_group6", (p, d) -> p.group6 = group(d, Inet6Address.class))
-      .ignored(IGNORED_GLOBAL, " is a keepalived daemon setting; ignored");
+      .ignored(IGNORED_GLOBAL, " is a keepalived daemon setting; ignored")
+      // The director runs MISC_CHECK and quorum_up/_down as its own user, without checking who may
+      // write the scripts: ignoring either would run them otherwise than the file asks.
+      .unsupported("script_user", "enable_script_security");
 
   /**
    * The top level. {@code global_defs} is read where it stands; the instance and the virtual

@@ -62,9 +62,6 @@
  *   garp_master_refresh S                   # periodic gratuitous ARP while master
  * }
  * virtual_server IP [PORT] { ... }  |  virtual_server fwmark N { ... }  |  virtual_server group NAME { ... }
- * virtual_server_group NAME {                # the services a 'virtual_server group NAME' gives its settings to
- *   IP [PORT]   IP-LAST [PORT]   IP-IP [PORT]   IP/LEN [PORT]   fwmark N [inet|inet6]
- * }                                          # ranges: IPv4 last octet, IPv6 last group (hex); 4096 services at most
  *   (no PORT: 0, for a persistent service only, as keepalived.conf(5) says)
  *   delay_loop S (default 60)  lb_algo|lvs_sched NAME (default wlc)  lb_kind|lvs_method NAT|DR|TUN
  *   (default NAT)  protocol TCP|UDP|SCTP (default TCP)  ip_family inet|inet6 (fwmark only)
@@ -84,6 +81,9 @@
  *     HTTP_GET | SSL_GET { url { path /p  status_code N|N-M ...  digest MD5-HEX|SHA256-HEX }  virtualhost H
  *                 and the TCP_CHECK keywords }
  *   }
+ * virtual_server_group NAME {               # the services a 'virtual_server group NAME' gives its settings to
+ *   IP [PORT]   IP-LAST [PORT]   IP-IP [PORT]   IP/LEN [PORT]   fwmark N [inet|inet6]
+ * }                                         # ranges: IPv4 last octet, IPv6 last group (hex); 4096 services at most
  * </pre>
  *
  * {@code ha4j_advert_copies 2} sends each advertisement twice (each copy its own sequence number):
@@ -126,13 +126,14 @@
  * lines ({@code auth_pass}, {@code ha4j_key}) show as {@code <secret>}. Only these harmless
  * keepalived keywords are ignored, each with a warning: in {@code global_defs} the daemon tunables
  * ({@code notification_email}, {@code notification_email_from}, {@code smtp_server}, {@code
- * smtp_connect_timeout}, {@code enable_script_security}, {@code script_user}, {@code
+ * smtp_connect_timeout}, {@code
  * vrrp_skip_check_adv_addr}, {@code vrrp_strict}, {@code vrrp_garp_interval}, {@code
  * vrrp_gna_interval}, {@code max_auto_priority}, {@code vrrp_version}, {@code lvs_id}); in {@code
  * vrrp_instance} {@code smtp_alert}, {@code garp_master_delay}, {@code garp_master_repeat}, {@code
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
  * real_server} {@code smtp_alert}, {@code ha_suspend} ({@code omega} in virtual_server: ha4j leaves the table at stop); in checkers {@code warmup}.
- * Scripts ({@code vrrp_script}, {@code notify_*}), {@code misc_dynamic}, sync
+ * Scripts ({@code vrrp_script}, {@code notify_*}), {@code script_user} and {@code
+ * enable_script_security} (commands run as the director's user, unchecked), {@code misc_dynamic}, sync
  * groups, {@code include} and other checkers are errors, not
  * silently dropped.
  *

@@ -70,6 +70,15 @@ class QuorumScriptsTest {
         .changed(new QuorumChange(key, true, 2, new Quorum(2, 0))));
   }
 
+  /** The director runs commands as itself, unchecked: keepalived's script settings would change that, so they are refused. */
+  @Test
+  void scriptUserAndScriptSecurityAreRefused() {
+    assertError(MINIMAL + "global_defs {\n  script_user nobody\n}\n", 11, 3, "script_user",
+        "script_user is not supported by the ha4j director");
+    assertError(MINIMAL + "global_defs {\n  enable_script_security\n}\n", 11, 3, "enable_script_security",
+        "enable_script_security is not supported by the ha4j director");
+  }
+
   @Test
   void anotherUserIsRefusedNamingTheKeyword() {
     assertError(quorum("/usr/local/sbin/quorum-up.sh nobody", "/bin/true"), 12, 42, "nobody",
