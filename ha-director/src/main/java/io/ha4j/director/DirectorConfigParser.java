@@ -1,6 +1,7 @@
 package io.ha4j.director;
 
 import io.ha4j.api.ServiceKey;
+import io.ha4j.core.health.CommandCheck;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -44,8 +45,10 @@ public final class DirectorConfigParser {
       .keyword("vrrp_mcast_group6", (p, d) -> p.group6 = group(d, Inet6Address.class))
       .ignored(IGNORED_GLOBAL, " is a keepalived daemon setting; ignored")
       // The director runs MISC_CHECK and quorum_up/_down as its own user, without checking who may
-      // write the scripts: ignoring either would run them otherwise than the file asks.
-      .unsupported("script_user", "enable_script_security");
+      // write the scripts: with a command in the file, ignoring either would run it otherwise than
+      // the file asks (refused at the end); without one they are harmless.
+      .repeatedKeyword("script_user", (p, d) -> p.scriptSettings.add(d.keyword()))
+      .repeatedKeyword("enable_script_security", (p, d) -> p.scriptSettings.add(d.keyword()));
 
   /**
    * The top level. {@code global_defs} is read where it stands; the instance and the virtual
@@ -67,6 +70,7 @@ public final class DirectorConfigParser {
   private @Nullable Directive instance;
   private final List<Directive> virtualServers = new ArrayList<>();
   private final List<Directive> groups = new ArrayList<>();
+  private final List<ConfigToken> scriptSettings = new ArrayList<>();
 
   private DirectorConfigParser(ConfigWords words) {
     this.words = words;
@@ -95,6 +99,26 @@ public final class DirectorConfigParser {
     DirectorConfigParser p = new DirectorConfigParser(new ConfigWords(fileName));
     TOP_LEVEL.read(ConfigReader.read(fileName, ConditionalLines.apply(text, configId)), p, "the top level", p.words);
     return p.end();
+  }
+
+  /**
+   * {@code script_user} / {@code enable_script_security}: refused when the file has a command to
+   * run (MISC_CHECK, quorum_up, quorum_down), which the director runs as itself, unchecked;
+   * ignored with a warning otherwise.
+   */
+  private void scriptSettings(List<VirtualServerConfig> servers) throws ConfigException {
+    boolean commands = false;
+    for (VirtualServerConfig v : servers) {
+      commands |= !v.quorumCommands().up().isEmpty() || !v.quorumCommands().down().isEmpty()
+          || v.checks().stream().anyMatch(c -> c.check() instanceof CommandCheck);
+    }
+    for (ConfigToken t : scriptSettings) {
+      if (commands) {
+        throw words.error(t, t.text() + " is not supported by the ha4j director: it runs MISC_CHECK and quorum"
+            + " commands as its own user, without checking who may write them");
+      }
+      words.warn(t, t.text() + " is a keepalived daemon setting; ignored (this file runs no command)");
+    }
   }
 
   /** A multicast group of the family {@code family} (RFC 5798's groups are link-local: ff02:: for IPv6). */
@@ -147,6 +171,7 @@ public final class DirectorConfigParser {
         servers.add(v);
       }
     }
+    scriptSettings(servers);
     ConfigToken r = routerId;
     if (election == null) {
       return new DirectorConfig(r != null ? r.text() : "LVS-only", null, null, null, List.of(), null, servers,

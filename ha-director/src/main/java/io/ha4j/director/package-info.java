@@ -133,7 +133,8 @@
  * garp_lower_prio_delay}, {@code garp_lower_prio_repeat}; in {@code virtual_server} and {@code
  * real_server} {@code smtp_alert}, {@code ha_suspend} ({@code omega} in virtual_server: ha4j leaves the table at stop); in checkers {@code warmup}.
  * Scripts ({@code vrrp_script}, {@code notify_*}), {@code script_user} and {@code
- * enable_script_security} (commands run as the director's user, unchecked), {@code misc_dynamic}, sync
+ * enable_script_security} in a file that runs a command (MISC_CHECK, quorum_up/_down run as the
+ * director's user, unchecked; without a command they are ignored with a warning), {@code misc_dynamic}, sync
  * groups, {@code include} and other checkers are errors, not
  * silently dropped.
  *

@@ -70,13 +70,20 @@ class QuorumScriptsTest {
         .changed(new QuorumChange(key, true, 2, new Quorum(2, 0))));
   }
 
-  /** The director runs commands as itself, unchecked: keepalived's script settings would change that, so they are refused. */
+  /**
+   * The director runs commands as itself, unchecked: with a command in the file keepalived's script
+   * settings would change that, so they are refused; without one they are ignored with a warning.
+   */
   @Test
-  void scriptUserAndScriptSecurityAreRefused() {
-    assertError(MINIMAL + "global_defs {\n  script_user nobody\n}\n", 11, 3, "script_user",
+  void scriptUserAndScriptSecurityAreRefusedWhenACommandRuns() throws Exception {
+    String commands = quorum("/bin/true", "/bin/true");
+    assertError(commands + "global_defs {\n  script_user nobody\n}\n", 18, 3, "script_user",
         "script_user is not supported by the ha4j director");
-    assertError(MINIMAL + "global_defs {\n  enable_script_security\n}\n", 11, 3, "enable_script_security",
+    assertError(commands + "global_defs {\n  enable_script_security\n}\n", 18, 3, "enable_script_security",
         "enable_script_security is not supported by the ha4j director");
+    DirectorConfig none = DirectorConfigParser.parse("d.conf", MINIMAL + "global_defs {\n  enable_script_security\n}\n");
+    assertEquals(List.of("d.conf:11:3: enable_script_security is a keepalived daemon setting; ignored (this file runs"
+        + " no command)"), none.warnings());
   }
 
   @Test
