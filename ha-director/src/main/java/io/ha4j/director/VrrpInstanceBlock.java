@@ -70,10 +70,7 @@ final class VrrpInstanceBlock {
         b.groupAt = d.arg(0);
       })
       .block("unicast_peer", VrrpInstanceBlock::unicastPeer)
-      .block("authentication", (b, d) -> {
-        b.sawAuthentication = true;
-        AUTHENTICATION.read(d, 0, b);
-      })
+      .block("authentication", (b, d) -> AUTHENTICATION.read(d, 0, b))
       .repeatedKeyword("ha4j_key", (b, d) -> {
         d.exactly(2);
         int id = d.words().integer(d.arg(0), 0, 255, "key id");
@@ -138,7 +135,6 @@ final class VrrpInstanceBlock {
   private @Nullable Directive vipBlock;
   private final Map<Tracked, Integer> tracked = new LinkedHashMap<>();
   private @Nullable Duration refresh;
-  private boolean sawAuthentication;
 
   private VrrpInstanceBlock() {}
 
@@ -236,13 +232,10 @@ final class VrrpInstanceBlock {
       throw missing(s, instanceName, "virtual_router_id");
     }
     if (keys.isEmpty()) {
-      if (sawAuthentication) {
-        throw missing(s, instanceName, "a key: authentication without auth_pass");
-      }
-      s.words().warn(s.keyword(), "vrrp_instance " + instanceName + " has no authentication (keepalived's default):"
-          + " its heartbeat is signed with a key anyone can derive from virtual_router_id, so any host on the link can"
-          + " take the VIP over; add authentication { auth_pass ... } or ha4j_key");
-      keys.add(new HeartbeatKey(1, AuthPass.noAuthentication(vrid)));
+      // keepalived runs such an instance unauthenticated; ha4j never lets an unauthenticated
+      // heartbeat change a role (design: any host on the link could take the VIP), so it refuses.
+      throw missing(s, instanceName, "a key: 'ha4j_key ID SECRET' or authentication { auth_pass SECRET }"
+          + " (ha4j acts only on authenticated heartbeats; keepalived's default of none is not supported)");
     }
     if (keys.size() > 2) {
       throw s.error("vrrp_instance " + instanceName + " has " + keys.size() + " keys; at most 2 (during a rollover)");

@@ -96,11 +96,7 @@
  * keepalived users have: PASS sends at most 8 characters, in clear) is stretched by HKDF-Extract
  * (RFC 5869 2.2, HMAC-SHA256 with the fixed salt {@code "ha4j auth_pass v1"}) to a 32-byte key,
  * with one warning (it is never sent, but a short password stays guessable). {@code auth_type AH}
- * is read the same way, with a warning: ha4j's HMAC replaces keepalived's IPsec AH. An instance
- * with neither {@code authentication} nor {@code ha4j_key} (keepalived's default; VRRPv3 has no
- * authentication) runs with a public key, HKDF-Extract of its VRID with the salt {@code "ha4j no
- * authentication v1"}, and a warning: as with keepalived, any host on the link can then take the
- * VIP over.
+ * is read the same way, with a warning: ha4j's HMAC replaces keepalived's IPsec AH.
  *
  * <p><b>LVS-only mode.</b> A file with {@code virtual_server} blocks and no {@code vrrp_instance}
  * (keepalived's {@code keepalived.conf.fwmark} sample, ldirectord's job) runs the checks and lets

@@ -405,8 +405,7 @@ class DirectorConfigParserTest {
   @Test
   void missingRequiredSettingPointsAtTheInstance() {
     assertError(MINIMAL.replace("  unicast_src_ip 198.51.100.1\n", ""), 1, 1, "vrrp_instance", "lacks unicast_src_ip");
-    assertError(MINIMAL.replace("  ha4j_key 1 0123456789abcdef\n", "  authentication {\n    auth_type PASS\n  }\n"), 1, 1,
-        "vrrp_instance", "lacks a key: authentication without auth_pass");
+    assertError(MINIMAL.replace("  ha4j_key 1 0123456789abcdef\n", ""), 1, 1, "vrrp_instance", "lacks a key");
     ConfigException none = error("global_defs {\n  router_id a\n}\n");
     assertTrue(none.getMessage().startsWith("d.conf:1:1: neither vrrp_instance nor virtual_server"), none.getMessage());
     assertError(MINIMAL + MINIMAL, 10, 1, "vrrp_instance", "only one vrrp_instance per director (the first is at line 1)");

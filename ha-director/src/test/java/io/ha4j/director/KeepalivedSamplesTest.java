@@ -41,7 +41,7 @@ class KeepalivedSamplesTest {
       Map.entry("keepalived.conf.misc_check", ""),
       Map.entry("keepalived.conf.misc_check_arg", ""),
       Map.entry("keepalived.conf.quorum", ""),
-      Map.entry("keepalived.conf.sample", ""),
+      Map.entry("keepalived.conf.sample", "vrrp_instance"),
       Map.entry("keepalived.conf.status_code", ""),
       Map.entry("keepalived.conf.track_interface", "static_routes"),
       Map.entry("keepalived.conf.virtual_server_group", ""),

@@ -148,24 +148,6 @@ class MulticastAndAuthPassTest {
     assertEquals(List.of(), c.warnings());
   }
 
-  /**
-   * keepalived's default (and VRRPv3's, RFC 5798 has no authentication): no authentication block.
-   * The key is public, HKDF-Extract("ha4j no authentication v1", VRID), with a warning.
-   */
-  @Test
-  void withoutAuthenticationTheKeyIsPublicWithAWarning() throws Exception {
-    String none = SAMPLE.replace("  authentication {\n    auth_type PASS\n    auth_pass 1111\n  }\n", "");
-    DirectorConfig c = DirectorConfigParser.parse("d.conf", none);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec("ha4j no authentication v1".getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-    assertEquals(List.of(new HeartbeatKey(1, mac.doFinal(new byte[] {51}))), c.heartbeat().keys());
-    assertEquals(1, c.warnings().size(), c.warnings().toString());
-    assertTrue(c.warnings().get(0).startsWith("d.conf:4:1: vrrp_instance VI_1 has no authentication"), c.warnings().get(0));
-    DirectorConfig other = DirectorConfigParser.parse("d.conf", none.replace("virtual_router_id 51", "virtual_router_id 52"));
-    assertFalse(java.util.Arrays.equals(c.heartbeat().keys().get(0).secret(), other.heartbeat().keys().get(0).secret()),
-        "two unauthenticated groups of different VRIDs have different keys");
-  }
-
   /** keepalived's accept (RFC 5798 Accept_Mode): ha4j never drops VIP traffic, so it is what ha4j does; no_accept is refused. */
   @Test
   void acceptIsReadAndNoAcceptRefused() throws Exception {
