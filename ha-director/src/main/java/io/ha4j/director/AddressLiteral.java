@@ -18,6 +18,15 @@ final class AddressLiteral {
 
   private AddressLiteral() {}
 
+  /** {@code text}, a literal this code writes, as an address. */
+  static InetAddress require(String text) {
+    InetAddress a = parse(text);
+    if (a == null) {
+      throw new IllegalArgumentException("not an address literal: " + text);
+    }
+    return a;
+  }
+
   /** {@code text} as an address, or null when it is not a literal of either family. */
   static @Nullable InetAddress parse(String text) {
     byte[] bytes = text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text);

@@ -13,8 +13,6 @@ import io.ha4j.api.transport.DatagramTransport;
 import io.ha4j.api.transport.WitnessTransport;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.VrrpElection;
-import io.ha4j.heartbeat.udp.UdpTransport;
-import io.ha4j.heartbeat.udp.linux.LinuxUdpTransport;
 import io.ha4j.heartbeat.witness.linux.LinuxWitnessTransport;
 import io.ha4j.ipvs.Ipvs;
 import io.ha4j.ipvs.IpvsClient;
@@ -24,13 +22,13 @@ import io.ha4j.vip.linux.LinuxVip;
 import io.ha4j.warmup.TakeOverWarmUp;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] CONFIG}. See the package
+ * The director daemon: {@code DirectorMain [--no-ipvs] [--no-warm-up] [--check] [--config-id ID] CONFIG}
+ * ({@code --config-id}: which {@code @ID} lines count, keepalived's option; default the node name
+ * up to its first dot). See the package
  * documentation for the configuration format and ha-director/README.md for operation.
  *
  * <p>Signals: SIGTERM (and SIGINT) hand over and stop; SIGHUP is logged and ignored (see {@link
@@ -77,7 +77,7 @@ public final class DirectorMain {
     }
   }
 
-  private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] CONFIG-FILE";
+  private static final String USAGE = "usage: director [--no-ipvs] [--no-warm-up] [--check] [--config-id ID] CONFIG-FILE";
 
   /** What {@link #run} returns once the director runs. */
   public static final int RUNNING = -1;
@@ -98,12 +98,25 @@ public final class DirectorMain {
     boolean warmUp = true;
     boolean check = false;
     @Nullable String file = null;
-    for (String a : args) {
+    String configId = ConditionalLines.defaultConfigId();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       switch (a) {
         case "--no-ipvs" -> noIpvs = true;
+        case "--config-id", "-i" -> {
+          if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+            err.println(USAGE);
+            return 64;
+          }
+          configId = args[++i];
+        }
         case "--no-warm-up" -> warmUp = false;
         case "--check" -> check = true;
         default -> {
+          if (a.startsWith("--config-id=") && a.length() > "--config-id=".length()) {
+            configId = a.substring("--config-id=".length());
+            continue;
+          }
           if (a.startsWith("-") || file != null) {
             err.println(USAGE);
             return 64;
@@ -118,7 +131,7 @@ public final class DirectorMain {
     }
     DirectorConfig config;
     try {
-      config = DirectorConfigParser.parse(Path.of(file));
+      config = DirectorConfigParser.parse(Path.of(file), configId);
     } catch (ConfigException e) {
       err.println("director: " + e.getMessage());
       return 1;
@@ -128,11 +141,25 @@ public final class DirectorMain {
     }
     Logger log = LoggerFactory.getLogger(DirectorMain.class);
     config.warnings().forEach(w -> log.warn("{}", w));
+    HeartbeatConfig hb = config.heartbeat();
     if (check) {
-      err.println("director: " + file + " is valid: node " + config.heartbeat().nodeId() + ", "
-          + config.virtualAddresses().size() + " virtual addresses, " + config.virtualServers().size()
-          + " virtual servers");
+      err.println("director: " + file + " is valid: " + (hb == null ? "LVS-only (no vrrp_instance: no election, no VIP)"
+          : "node " + hb.nodeId() + multicastOn(config)) + ", " + config.virtualAddresses().size()
+          + " virtual addresses, " + config.virtualServers().size() + " virtual servers");
       return 0;
+    }
+    if (hb == null) {
+      if (!noIpvs && table == null && !Ipvs.isAvailable()) {
+        err.println("director: IPVS unavailable: " + Ipvs.unavailabilityCause() + " (--no-ipvs runs the checks only)");
+        return 2;
+      }
+      try {
+        LvsOnlyDirector.start(config, noIpvs, table == null ? IpvsClient::open : table, log);
+        return RUNNING;
+      } catch (RuntimeException e) {
+        err.println("director: cannot start: " + e);
+        return 2;
+      }
     }
     if (!LinuxVip.isAvailable()) {
       err.println("director: cannot manage virtual addresses here: " + LinuxVip.unavailabilityCause());
@@ -144,7 +171,12 @@ public final class DirectorMain {
       return 2;
     }
     try {
-      start(config, noIpvs, warmUp, table == null ? IpvsClient::open : table, log);
+      DirectorConfig.Multicast m = config.multicast();
+      if (m != null && m.source() == null) {
+        config = config.withSource(HeartbeatSocket.interfaceAddress(m), w -> log.warn("{}", w));
+      }
+      start(config, Objects.requireNonNull(config.heartbeat()), noIpvs, warmUp,
+          table == null ? IpvsClient::open : table, log);
       return RUNNING;
     } catch (IOException | RuntimeException e) {
       err.println("director: cannot start: " + e);
@@ -152,8 +184,22 @@ public final class DirectorMain {
     }
   }
 
-  private static void start(DirectorConfig config, boolean noIpvs, boolean warmUp, Supplier<LoadBalancerTable> table,
-      Logger log) throws IOException {
+  /** The health checks of every real server, registered on an engine that logs their changes. */
+  static HealthEngine checks(DirectorConfig config, SystemScheduler scheduler, List<AutoCloseable> resources,
+      Logger log) {
+    HealthEngine health = new HealthEngine(scheduler);
+    resources.add(health);
+    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
+    for (VirtualServerConfig vs : config.virtualServers()) {
+      for (RealServerCheck c : vs.checks()) {
+        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
+      }
+    }
+    return health;
+  }
+
+  private static void start(DirectorConfig config, HeartbeatConfig hb, boolean noIpvs, boolean warmUp,
+      Supplier<LoadBalancerTable> table, Logger log) throws IOException {
     // Two threads: the election and its timers on one where nothing blocks, so that its adverts
     // keep time while the member waits for netlink (VIPs, IPVS: a reply may take seconds) and a
     // storm of health changes reconciles the table.
@@ -162,32 +208,18 @@ public final class DirectorMain {
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(electionScheduler);
     resources.add(scheduler);
-    // The native transport stamps advertisements with the kernel's arrival time, so the
-    // master-down timer does not also wait for the receive thread's wake-up; same bytes either way.
-    DatagramTransport heartbeat;
-    InetSocketAddress heartbeatAddress;
-    if (LinuxUdpTransport.isAvailable()) {
-      LinuxUdpTransport t = LinuxUdpTransport.unicast(config.heartbeatBind(), electionScheduler);
-      // A flood from elsewhere is dropped in the kernel, before it wakes the receive thread.
-      Set<InetAddress> peers = config.heartbeat().unicastPeers();
-      if (peers != null && !peers.isEmpty() && peers.stream().allMatch(Inet4Address.class::isInstance)) {
-        t.receiveOnlyFrom(peers);
-      }
-      heartbeat = t;
-      heartbeatAddress = t.localAddress();
-    } else {
-      UdpTransport t = UdpTransport.unicast(config.heartbeatBind(), electionScheduler);
-      heartbeat = t;
-      heartbeatAddress = t.localAddress();
-    }
+    InetSocketAddress bind = Objects.requireNonNull(config.heartbeatBind(), "an instance's heartbeat address");
+    HeartbeatSocket socket = HeartbeatSocket.open(hb, bind, config.multicast(), electionScheduler);
+    DatagramTransport heartbeat = socket.transport();
+    InetSocketAddress heartbeatAddress = socket.localAddress();
     resources.add(heartbeat);
-    WitnessTransport witness = witness(config, electionScheduler, log);
+    WitnessTransport witness = witness(bind, hb, electionScheduler, log);
     VrrpElection election;
     if (witness != null) {
       resources.add(witness);
-      election = new VrrpElection(config.heartbeat(), heartbeat, witness, electionScheduler);
+      election = new VrrpElection(hb, heartbeat, witness, electionScheduler);
     } else {
-      election = new VrrpElection(config.heartbeat(), heartbeat, electionScheduler);
+      election = new VrrpElection(hb, heartbeat, electionScheduler);
     }
     VipOwner vips = VipOwner.builder(LinuxAddressKernel.open(), scheduler)
         .manage(config.virtualAddresses().toArray(VirtualAddress[]::new))
@@ -195,26 +227,19 @@ public final class DirectorMain {
         .build();
     resources.add(vips);
     vips.watch(new SplitBrainProbe(election));
+    QuorumScripts scripts = new QuorumScripts(config.virtualServers(), log);
     MemberBuilder b = Member.builder(scheduler, election, vips)
         .virtualAddresses(config.virtualAddresses())
         // Logged by the next task: a take-over's events come between the VIP and its gratuitous
         // ARP, and the line should not hold the packet up.
-        .listener(e -> scheduler.execute(() -> logEvent(log, e)));
+        .listener(e -> scheduler.execute(() -> logEvent(log, e, scripts)));
     Duration refresh = config.announceRefresh();
     if (refresh != null) {
       b.announceRefresh(refresh);
     }
     // Checks run with or without IPVS, so that --no-ipvs still shows what the real servers do.
-    HealthEngine health = new HealthEngine(scheduler);
-    resources.add(health);
-    health.addListener(c -> log.info("real server {}: {} -> {} ({})", c.target(), c.previous(), c.current(), c.detail()));
-    boolean alpha = false;
-    for (VirtualServerConfig vs : config.virtualServers()) {
-      for (RealServerCheck c : vs.checks()) {
-        health.register(HealthEngine.targetId(vs.service().service().key(), c.endpoint()), c.check(), c.settings());
-      }
-      alpha |= vs.alpha();
-    }
+    HealthEngine health = checks(config, scheduler, resources, log);
+    boolean alpha = config.virtualServers().stream().anyMatch(VirtualServerConfig::alpha);
     if (!noIpvs) {
       config.virtualServers().forEach(vs -> b.service(vs.service()));
       LoadBalancerTable ipvs = table.get();
@@ -227,15 +252,24 @@ public final class DirectorMain {
     Member member = b.build();
     if (warmUp) {
       // A standby takes over once, when every client waits for it: run that path ahead, on copies.
-      TakeOverWarmUp.Result w = TakeOverWarmUp.of(config.heartbeat()).virtualAddresses(config.virtualAddresses()).run();
+      TakeOverWarmUp.Result w = TakeOverWarmUp.of(hb).virtualAddresses(config.virtualAddresses()).run();
       log.debug("take-over warmed up: {} of {} rounds took over, native path {}, in {} ms", w.tookOver(), w.rounds(),
           w.nativePath() ? "warmed" : "unavailable", w.took().toMillis());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(member, scheduler, resources, log), "director-stop"));
     member.start();
-    log.info("director {} started: heartbeat on {} ({}) to {}, VIPs {}", config.heartbeat().nodeId(), heartbeatAddress,
-        heartbeat.getClass().getSimpleName(),
-        config.heartbeat().destinations(), config.virtualAddresses());
+    log.info("director {} started: heartbeat on {} ({}{}) to {}, VIPs {}", hb.nodeId(), heartbeatAddress,
+        heartbeat.getClass().getSimpleName(), multicastOn(config),
+        hb.destinations(), config.virtualAddresses());
+  }
+
+  private static String multicastOn(DirectorConfig config) {
+    DirectorConfig.Multicast m = config.multicast();
+    if (m == null) {
+      return "";
+    }
+    return (m.source() == null ? " (named by " + m.interfaceName() + "'s address at start)" : "") + ", multicast to "
+        + m.group().getAddress().getHostAddress() + " on " + m.interfaceName();
   }
 
   /**
@@ -244,9 +278,8 @@ public final class DirectorMain {
    * members sign with different keys, witness connections do not open and the timer alone
    * decides); the listener takes only the unicast peers.
    */
-  private static @Nullable WitnessTransport witness(DirectorConfig config, SystemScheduler scheduler, Logger log)
-      throws IOException {
-    HeartbeatConfig hb = config.heartbeat();
+  private static @Nullable WitnessTransport witness(InetSocketAddress bind, HeartbeatConfig hb, SystemScheduler scheduler,
+      Logger log) throws IOException {
     if (!hb.witness()) {
       log.info("death witness off (ha4j_witness off): a dead master is noticed after the master-down interval");
       return null;
@@ -258,10 +291,12 @@ public final class DirectorMain {
     }
     Set<InetAddress> peers = hb.unicastPeers();
     if (peers == null || peers.isEmpty()) {
-      log.warn("death witness off: it needs unicast peers to accept connections from");
+      // It accepts connections only from the peers it knows; a multicast group names none.
+      log.info("death witness off with a multicast heartbeat (it needs unicast_peer): a dead master is noticed after"
+          + " the master-down interval");
       return null;
     }
-    return LinuxWitnessTransport.open(new InetSocketAddress(config.heartbeatBind().getAddress(), hb.witnessPort()),
+    return LinuxWitnessTransport.open(new InetSocketAddress(bind.getAddress(), hb.witnessPort()),
         peers, LinuxWitnessTransport.tcpMd5Key(hb.keys().get(0)), scheduler.clock());
   }
 
@@ -279,6 +314,11 @@ public final class DirectorMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    close(resources, log);
+  }
+
+  /** Closes {@code resources}, the last opened first. */
+  static void close(List<AutoCloseable> resources, Logger log) {
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();
@@ -288,7 +328,7 @@ public final class DirectorMain {
     }
   }
 
-  private static void logEvent(Logger log, MemberEvent e) {
+  private static void logEvent(Logger log, MemberEvent e, QuorumScripts scripts) {
     if (e instanceof MemberEvent.RoleChanged r) {
       log.info("role {} -> {}: {}", r.change().from(), r.change().to(), r.change().reason());
     } else if (e instanceof MemberEvent.AddressAcquired a) {
@@ -304,6 +344,7 @@ public final class DirectorMain {
       }
     } else if (e instanceof MemberEvent.QuorumChanged q) {
       log.info("quorum: {}", q.change());
+      scripts.changed(q.change());
     } else if (e instanceof MemberEvent.Failure f) {
       log.warn("{} failed: {}", f.what(), f.error().toString());
     }

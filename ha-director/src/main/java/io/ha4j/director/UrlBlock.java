@@ -6,6 +6,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -25,18 +27,19 @@ final class UrlBlock {
       .keyword("status_code", UrlBlock::statusCode)
       .keyword("digest", (b, d) -> {
         String v = d.word().toLowerCase(Locale.ROOT);
-        if (!v.matches("[0-9a-f]{64}")) {
-          throw d.error(d.arg(0), v.matches("[0-9a-f]{32}")
-              ? "digest is keepalived's MD5; ha4j checks SHA-256: give 64 hex digits (sha256sum of the body)"
-              : "digest must be 64 hex digits (the SHA-256 of the body)");
+        if (!v.matches("[0-9a-f]{64}|[0-9a-f]{32}")) {
+          throw d.error(d.arg(0), "digest must be 32 hex digits (keepalived's MD5 of the body, as genhash prints it)"
+              + " or 64 (its SHA-256)");
         }
-        b.sha256 = v;
+        b.digest = v;
       });
 
   private String path = "/";
   private int minStatus = 200;
   private int maxStatus = 299;
-  private @Nullable String sha256;
+  private final List<HttpCheck.StatusRange> moreStatuses = new ArrayList<>();
+  /** 32 hex digits: MD5 (keepalived's); 64: SHA-256. */
+  private @Nullable String digest;
 
   private UrlBlock() {}
 
@@ -49,11 +52,16 @@ final class UrlBlock {
     try {
       HttpCheck.Builder check = HttpCheck.get(new URI((tls ? "https" : "http") + "://" + hostText + ":" + port + b.path))
           .status(b.minStatus, b.maxStatus).insecureTls(tls);
+      for (HttpCheck.StatusRange r : b.moreStatuses) {
+        check.alsoStatus(r.min(), r.max());
+      }
       if (host != null) {
         check.hostHeader(host);
       }
-      String digest = b.sha256;
-      if (digest != null) {
+      String digest = b.digest;
+      if (digest != null && digest.length() == 32) {
+        check.md5(digest);
+      } else if (digest != null) {
         check.sha256(digest);
       }
       return check.build();
@@ -62,19 +70,29 @@ final class UrlBlock {
     }
   }
 
-  /** {@code N} or {@code N-M}. */
+  /** {@code N} or {@code N-M}, one or more (keepalived.conf(5): any of them is accepted). */
   private void statusCode(Directive d) throws ConfigException {
-    ConfigToken t = d.valueOrKeyword();
-    d.exactly(1);
+    List<ConfigToken> values = d.statement().args();
+    d.value();
+    d.exactly(values.size());
+    int[] first = range(values.get(0), d.words());
+    minStatus = first[0];
+    maxStatus = first[1];
+    for (ConfigToken t : values.subList(1, values.size())) {
+      int[] r = range(t, d.words());
+      moreStatuses.add(new HttpCheck.StatusRange(r[0], r[1]));
+    }
+  }
+
+  private static int[] range(ConfigToken t, ConfigWords words) throws ConfigException {
     String v = t.text();
     int dash = v.indexOf('-');
-    ConfigWords words = d.words();
     if (dash > 0) {
-      minStatus = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted(), t.secret()), 100, 599, "status_code");
-      maxStatus = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column(), t.quoted(), t.secret()), minStatus, 599, "status_code");
-    } else {
-      minStatus = words.integer(t, 100, 599, "status_code");
-      maxStatus = minStatus;
+      int min = words.integer(new ConfigToken(v.substring(0, dash), t.line(), t.column(), t.quoted(), t.secret()), 100, 599, "status_code");
+      int max = words.integer(new ConfigToken(v.substring(dash + 1), t.line(), t.column() + dash + 1, t.quoted(), t.secret()), min, 599, "status_code");
+      return new int[] {min, max};
     }
+    int s = words.integer(t, 100, 599, "status_code");
+    return new int[] {s, s};
   }
 }

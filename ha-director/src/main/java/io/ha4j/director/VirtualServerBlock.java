@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 final class VirtualServerBlock {
 
   /** Also the ignored keywords of {@code real_server}. */
-  static final Set<String> IGNORED = Set.of("smtp_alert", "ha_suspend", "omega");
+  static final Set<String> IGNORED = Set.of("smtp_alert", "ha_suspend");
   private static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
 
   private static final KeywordTable<VirtualServerBlock> KEYWORDS = new KeywordTable<VirtualServerBlock>()
@@ -57,16 +58,22 @@ final class VirtualServerBlock {
         d.none();
         b.failure = FailureMode.QUIESCE;
       })
+      .keyword("virtualhost", (b, d) -> b.virtualhost = d.word())
+      .keyword("quorum_up", (b, d) -> b.quorumUp = CommandLine.argv(d))
+      .keyword("quorum_down", (b, d) -> b.quorumDown = CommandLine.argv(d))
       .keyword("alpha", (b, d) -> {
         d.none();
         b.alpha = true;
       })
+      // keepalived runs quorum_down for the service it removes at stop; ha4j leaves the table at stop.
+      .ignored(Set.of("omega"), " has no ha4j equivalent (the table is left as it is at stop, quorum_down is not run);"
+          + " ignored")
       .repeatedBlock("real_server", (b, d) -> b.realServers.add(d)) // read at the end, with the service's settings
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
-  private final @Nullable InetAddress address;
-  private final int port;
-  private final int mark;
+  /** The one service of the block, or the members of its group. */
+  private final List<VirtualServerGroupBlock.Member> members;
+  private final boolean group;
   private Duration delayLoop = DEFAULT_DELAY_LOOP;
   private String scheduler = "wlc";
   private ForwardingMethod forwarding = ForwardingMethod.NAT;
@@ -79,13 +86,26 @@ final class VirtualServerBlock {
   private @Nullable RealServer sorry;
   private FailureMode failure = FailureMode.REMOVE;
   private boolean alpha = false;
+  private @Nullable String virtualhost;
+  private List<String> quorumUp = List.of();
+  private List<String> quorumDown = List.of();
   private final List<Directive> realServers = new ArrayList<>();
 
-  /** The service's address and port, or {@code fwmark N}: the two words after the keyword. */
-  private VirtualServerBlock(Directive s) throws ConfigException {
+  /** The service's address and port, {@code fwmark N} or {@code group NAME}: the two words after the keyword. */
+  private VirtualServerBlock(Directive s, Map<String, List<VirtualServerGroupBlock.Member>> groups)
+      throws ConfigException {
     ConfigToken first = s.arg(0);
+    group = first.text().equals("group");
+    if (group) {
+      List<VirtualServerGroupBlock.Member> g = groups.get(s.arg(1).text());
+      if (g == null) {
+        throw s.error(s.arg(1), "no virtual_server_group " + s.arg(1).text());
+      }
+      members = g;
+      return;
+    }
     boolean fwmark = first.text().equals("fwmark");
-    address = fwmark ? null : s.words().address(first);
+    InetAddress address = fwmark ? null : s.words().address(first);
     int vsPort = 0;
     int m = 0;
     if (fwmark) {
@@ -99,15 +119,19 @@ final class VirtualServerBlock {
         throw s.error(t, "fwmark must be an integer in 1..4294967295");
       }
     } else {
-      vsPort = s.words().integer(s.arg(1), 0, 65535, "port");
+      // keepalived.conf(5): virtual_server IP [PORT]; without a port (0) the service must be persistent.
+      vsPort = s.statement().args().size() < 2 ? 0 : s.words().integer(s.arg(1), 0, 65535, "port");
     }
-    port = vsPort;
-    mark = m;
+    members = List.of(new VirtualServerGroupBlock.Member(address, vsPort, m, null));
   }
 
-  static VirtualServerConfig read(Directive s) throws ConfigException {
-    List<ConfigStatement> body = s.block(2);
-    VirtualServerBlock b = new VirtualServerBlock(s);
+  /** The virtual server {@code s}: one service, or one per member of its {@code group} (from {@code groups}). */
+  static List<VirtualServerConfig> read(Directive s, Map<String, List<VirtualServerGroupBlock.Member>> groups)
+      throws ConfigException {
+    boolean address = !s.statement().args().isEmpty() && !s.arg(0).text().equals("fwmark")
+        && !s.arg(0).text().equals("group");
+    List<ConfigStatement> body = s.block(address && s.statement().args().size() == 1 ? 1 : 2);
+    VirtualServerBlock b = new VirtualServerBlock(s, groups);
     KEYWORDS.read(body, b, s.name(), s.words());
     return b.end(s);
   }
@@ -155,38 +179,66 @@ final class VirtualServerBlock {
     throw d.error(t, "persistence_granularity must be a netmask (255.255.255.0) or a prefix length");
   }
 
-  /** The end of the block: the service, then its real servers in file order, then the pool. */
-  private VirtualServerConfig end(Directive s) throws ConfigException {
-    ServiceKey key;
-    InetAddress vsAddress = address;
-    if (vsAddress != null) {
-      key = ServiceKey.of(protocol, vsAddress, port);
-      family = AddressFamily.of(vsAddress);
-    } else {
-      key = ServiceKey.fwmark(mark, family);
+  /**
+   * The end of the block: the services, then the real servers in file order (read once: a group's
+   * services share them and their checks), then a pool per service.
+   */
+  private List<VirtualServerConfig> end(Directive s) throws ConfigException {
+    // A group's fwmarks take the family of its addresses, as keepalived's do, unless they name theirs.
+    AddressFamily groupFamily = family;
+    for (VirtualServerGroupBlock.Member m : members) {
+      InetAddress a = m.address();
+      if (a != null) {
+        groupFamily = AddressFamily.of(a);
+        break;
+      }
     }
-    if (netmask > family.bits()) {
-      throw s.error("persistence_granularity /" + netmask + " does not fit " + family);
+    List<VirtualService> services = new ArrayList<>();
+    for (VirtualServerGroupBlock.Member m : members) {
+      InetAddress a = m.address();
+      AddressFamily f = a != null ? AddressFamily.of(a) : m.family() != null ? m.family() : groupFamily;
+      ServiceKey key = a != null ? ServiceKey.of(protocol, a, m.port()) : ServiceKey.fwmark(m.mark(), f);
+      if (netmask > f.bits()) {
+        throw s.error("persistence_granularity /" + netmask + " does not fit " + f);
+      }
+      try {
+        services.add(new VirtualService(key, scheduler, Set.of(), persistence, netmask < 0 ? f.bits() : netmask, null));
+      } catch (IllegalArgumentException e) {
+        throw s.error(String.valueOf(e.getMessage()));
+      }
     }
-    VirtualService service;
-    try {
-      service = VirtualService.of(key, scheduler)
-          .withPersistence(persistence, netmask < 0 ? family.bits() : netmask);
-    } catch (IllegalArgumentException e) {
-      throw s.error(String.valueOf(e.getMessage()));
-    }
+    ServiceKey key = services.get(0).key();
     List<RealServer> pool = new ArrayList<>();
     List<RealServerCheck> checks = new ArrayList<>();
+    RealServerBlock.Defaults defaults = new RealServerBlock.Defaults(forwarding, delayLoop, virtualhost);
+    List<ConfigToken> inhibited = new ArrayList<>();
     for (Directive r : realServers) {
-      RealServerBlock.read(r, key, forwarding, delayLoop, pool, checks);
+      ConfigToken inhibit = RealServerBlock.read(r, key, defaults, pool, checks);
+      if (inhibit != null) {
+        inhibited.add(inhibit);
+      }
+    }
+    if (!inhibited.isEmpty() && failure == FailureMode.REMOVE) {
+      // keepalived's inhibit_on_failure is per real server; ha4j quiesces or removes per virtual server.
+      if (inhibited.size() < realServers.size()) {
+        throw s.error(inhibited.get(0), "inhibit_on_failure on some real servers of " + key + " only: ha4j quiesces"
+            + " (weight 0) or removes the failed servers of a virtual server alike; give it to every real_server or"
+            + " to the virtual_server");
+      }
+      failure = FailureMode.QUIESCE;
     }
     RealServer given = sorry;
     @Nullable RealServer sorryServer = given != null ? given.withForwarding(forwarding) : null;
-    try {
-      DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
-      return new VirtualServerConfig(desired, checks, alpha);
-    } catch (IllegalArgumentException e) {
-      throw s.error(String.valueOf(e.getMessage()));
+    List<VirtualServerConfig> all = new ArrayList<>();
+    for (VirtualService service : services) {
+      try {
+        DesiredService desired = new DesiredService(service, pool, sorryServer, failure, new Quorum(quorum, hysteresis));
+        all.add(new VirtualServerConfig(desired, checks, alpha,
+            new VirtualServerConfig.QuorumCommands(quorumUp, quorumDown)));
+      } catch (IllegalArgumentException e) {
+        throw s.error((group ? service.key() + ": " : "") + e.getMessage());
+      }
     }
+    return all;
   }
 }

@@ -1,11 +1,10 @@
 package io.ha4j.director;
 
-import io.ha4j.api.AddressFamily;
-import io.ha4j.api.NodeId;
 import io.ha4j.api.VirtualAddress;
 import io.ha4j.api.election.Tracked;
 import io.ha4j.heartbeat.HeartbeatConfig;
 import io.ha4j.heartbeat.HeartbeatKey;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +30,14 @@ final class VrrpInstanceBlock {
 
   private static final KeywordTable<VrrpInstanceBlock> AUTHENTICATION = new KeywordTable<VrrpInstanceBlock>()
       .repeatedKeyword("auth_type", (b, d) -> {
-        if (!d.word().equals("PASS")) {
-          throw d.error(d.arg(0), "auth_type must be PASS (the secret keys ha4j's HMAC)");
+        switch (d.word()) {
+          case "PASS" -> { }
+          case "AH" -> d.words().warn(d.arg(0), "auth_type AH: ha4j authenticates with its HMAC keyed from auth_pass,"
+              + " not with keepalived's IPsec AH header");
+          default -> throw d.error(d.arg(0), "auth_type must be PASS or AH (either way auth_pass keys ha4j's HMAC)");
         }
       })
-      .repeatedKeyword("auth_pass", (b, d) -> b.addKey(d, d.valueOrKeyword(), 1, d.word()));
+      .repeatedKeyword("auth_pass", VrrpInstanceBlock::authPass);
 
   private static final KeywordTable<VrrpInstanceBlock> KEYWORDS = new KeywordTable<VrrpInstanceBlock>()
       .keyword("state", (b, d) -> {
@@ -48,18 +50,36 @@ final class VrrpInstanceBlock {
       .keyword("virtual_router_id", (b, d) -> b.vrid = d.integer(1, 255))
       .keyword("priority", (b, d) -> b.heartbeat.priority(d.integer(1, 255)))
       .keyword("advert_int", VrrpInstanceBlock::advertInt)
+      // keepalived's accept mode (RFC 5798 Accept_Mode): a master that does not own the address
+      // still accepts its traffic. ha4j never drops traffic to a VIP, so that is what it does.
+      .keyword("accept", (b, d) -> d.none())
+      .unsupported("no_accept")
       .keyword("nopreempt", (b, d) -> {
         d.none();
         b.heartbeat.preempt(false);
       })
       .keyword("preempt_delay", (b, d) -> b.heartbeat.preemptDelay(d.seconds()))
-      .keyword("unicast_src_ip", (b, d) -> b.src = d.address())
+      .keyword("unicast_src_ip", VrrpInstanceBlock::source)
+      .keyword("mcast_src_ip", VrrpInstanceBlock::source)
+      .keyword("mcast_dst_ip", (b, d) -> {
+        InetAddress g = d.address();
+        if (!g.isMulticastAddress()) {
+          throw d.error(d.arg(0), "mcast_dst_ip must be a multicast address");
+        }
+        b.group = g;
+        b.groupAt = d.arg(0);
+      })
       .block("unicast_peer", VrrpInstanceBlock::unicastPeer)
       .block("authentication", (b, d) -> AUTHENTICATION.read(d, 0, b))
       .repeatedKeyword("ha4j_key", (b, d) -> {
         d.exactly(2);
         int id = d.words().integer(d.arg(0), 0, 255, "key id");
-        b.addKey(d, d.arg(1), id, d.arg(1).text());
+        byte[] secret = d.arg(1).text().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < HeartbeatKey.MIN_SECRET_BYTES) {
+          throw d.error(d.arg(1), "ha4j_key secret must be at least " + HeartbeatKey.MIN_SECRET_BYTES
+              + " bytes (ha4j's HMAC key), was " + secret.length);
+        }
+        b.addKey(d, id, secret);
       })
       .keyword("ha4j_port", (b, d) -> b.port = d.integer(1, 65535))
       .keyword("ha4j_advert_copies", (b, d) ->
@@ -82,14 +102,30 @@ final class VrrpInstanceBlock {
       })
       .ignored(IGNORED, " has no ha4j equivalent; ignored");
 
-  /** What the director takes from the instance. */
-  record Instance(HeartbeatConfig config, InetSocketAddress bind, List<VirtualAddress> vips,
-      @Nullable Duration announceRefresh) {}
+  /**
+   * What the director takes from the instance.
+   *
+   * @param bind the heartbeat socket's address: unicast_src_ip and the port, or the multicast group and the port
+   * @param multicast the multicast group's settings, or null for unicast
+   */
+  record Instance(HeartbeatConfig config, InetSocketAddress bind, DirectorConfig.@Nullable Multicast multicast,
+      List<VirtualAddress> vips, @Nullable Duration announceRefresh) {}
+
+  /**
+   * What {@code global_defs} says for every instance.
+   *
+   * @param routerId the node id's name, or null
+   * @param group4 {@code vrrp_mcast_group4}, default 224.0.0.18 (RFC 5798 section 5.1.1.2)
+   * @param group6 {@code vrrp_mcast_group6}, default ff02::12 (RFC 5798 section 5.1.2.2)
+   */
+  record Globals(@Nullable ConfigToken routerId, InetAddress group4, InetAddress group6) {}
 
   private final HeartbeatConfig.Builder heartbeat = HeartbeatConfig.builder();
   private @Nullable String iface;
   private int vrid = -1;
   private @Nullable InetAddress src;
+  private @Nullable InetAddress group;
+  private @Nullable ConfigToken groupAt;
   private final List<InetAddress> peers = new ArrayList<>();
   private final List<HeartbeatKey> keys = new ArrayList<>();
   private final Map<Integer, ConfigToken> keyAt = new HashMap<>();
@@ -102,11 +138,34 @@ final class VrrpInstanceBlock {
 
   private VrrpInstanceBlock() {}
 
-  /** Reads the block of {@code s}; the node id derives from {@code routerId} (see {@link #nodeId}). */
-  static Instance read(Directive s, @Nullable ConfigToken routerId) throws ConfigException {
+  /** Reads the block of {@code s}; the node id derives from the router_id (see {@link NodeIdName}). */
+  static Instance read(Directive s, Globals globals) throws ConfigException {
     VrrpInstanceBlock b = new VrrpInstanceBlock();
     KEYWORDS.read(s, 1, b);
-    return b.end(s, routerId);
+    return b.end(s, globals);
+  }
+
+  /** unicast_src_ip or mcast_src_ip: keepalived takes them as one setting. */
+  private void source(Directive d) throws ConfigException {
+    InetAddress a = d.address();
+    if (src != null) {
+      throw d.error("unicast_src_ip and mcast_src_ip are one setting in keepalived: give one");
+    }
+    src = a;
+  }
+
+  private void authPass(Directive d) throws ConfigException {
+    byte[] password = d.word().getBytes(StandardCharsets.UTF_8);
+    if (password.length == 0) {
+      throw d.error(d.arg(0), "auth_pass must not be empty");
+    }
+    if (password.length < HeartbeatKey.MIN_SECRET_BYTES) {
+      // Never the secret itself: warnings end up in logs.
+      d.words().warn(d.arg(0), "auth_pass is " + password.length + " bytes: ha4j derives its HMAC key from it (never"
+          + " sent, unlike keepalived's PASS), but a short password is easy to guess; use " + HeartbeatKey.MIN_SECRET_BYTES
+          + "+ bytes or ha4j_key");
+    }
+    addKey(d, 1, AuthPass.keyBytes(password));
   }
 
   private void advertInt(Directive d) throws ConfigException {
@@ -154,12 +213,7 @@ final class VrrpInstanceBlock {
     }
   }
 
-  private void addKey(Directive d, ConfigToken secretToken, int id, String secret) throws ConfigException {
-    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length < HeartbeatKey.MIN_SECRET_BYTES) {
-      throw d.error(secretToken, d.name() + " secret must be at least " + HeartbeatKey.MIN_SECRET_BYTES
-          + " bytes (ha4j's HMAC key; keepalived's 8-character auth_pass is too short), was " + bytes.length);
-    }
+  private void addKey(Directive d, int id, byte[] bytes) throws ConfigException {
     ConfigToken earlier = keyAt.putIfAbsent(id, d.keyword());
     if (earlier != null) {
       throw d.error("key id " + id + " is defined twice (first at line " + earlier.line() + ")");
@@ -168,7 +222,7 @@ final class VrrpInstanceBlock {
   }
 
   /** The end of the block: what is required, then the addresses, then the heartbeat's settings. */
-  private Instance end(Directive s, @Nullable ConfigToken routerId) throws ConfigException {
+  private Instance end(Directive s, Globals globals) throws ConfigException {
     String instanceName = s.arg(0).text();
     String iface = this.iface;
     if (iface == null) {
@@ -177,15 +231,11 @@ final class VrrpInstanceBlock {
     if (vrid < 0) {
       throw missing(s, instanceName, "virtual_router_id");
     }
-    InetAddress src = this.src;
-    if (src == null) {
-      throw missing(s, instanceName, "unicast_src_ip (ha4j's heartbeat is unicast here)");
-    }
-    if (peers.isEmpty()) {
-      throw missing(s, instanceName, "unicast_peer");
-    }
     if (keys.isEmpty()) {
-      throw missing(s, instanceName, "a key: 'ha4j_key ID SECRET' or authentication { auth_pass SECRET }");
+      // keepalived runs such an instance unauthenticated; ha4j never lets an unauthenticated
+      // heartbeat change a role (design: any host on the link could take the VIP), so it refuses.
+      throw missing(s, instanceName, "a key: 'ha4j_key ID SECRET' or authentication { auth_pass SECRET }"
+          + " (ha4j acts only on authenticated heartbeats; keepalived's default of none is not supported)");
     }
     if (keys.size() > 2) {
       throw s.error("vrrp_instance " + instanceName + " has " + keys.size() + " keys; at most 2 (during a rollover)");
@@ -194,7 +244,7 @@ final class VrrpInstanceBlock {
     Directive v = vipBlock;
     if (v != null) {
       for (ConfigStatement a : v.block(0)) {
-        vips.add(vip(a, iface, s.words()));
+        vips.add(VirtualAddressLine.read(a, iface, s.words()));
       }
     }
     if (!tracked.containsKey(Tracked.networkInterface(iface))) {
@@ -202,96 +252,69 @@ final class VrrpInstanceBlock {
       tracked.put(Tracked.networkInterface(iface), 0);
     }
     tracked.forEach(heartbeat::track);
-    heartbeat.nodeId(nodeId(routerId, src, s.words())).groupId(vrid).keys(keys)
-        .witnessPort(witnessPort > 0 ? witnessPort : port <= 65533 ? port + 2 : port - 2);
-    for (InetAddress p : peers) {
-      heartbeat.destination(new InetSocketAddress(p, port));
+    InetAddress src = this.src;
+    @Nullable ConfigToken routerId = globals.routerId();
+    InetSocketAddress bind;
+    DirectorConfig.@Nullable Multicast multicast = null;
+    if (peers.isEmpty()) {
+      bind = new InetSocketAddress(multicastGroup(s, globals, src, vips), port);
+      multicast = new DirectorConfig.Multicast(bind, iface, src, routerId == null ? null : routerId.text());
+      heartbeat.destination(bind);
+      // Without mcast_src_ip the address is the interface's, known at start: until then the id names the interface.
+      heartbeat.nodeId(nodeId(routerId, src != null ? src.getHostAddress() : iface, s.words()));
+    } else {
+      ConfigToken at = groupAt;
+      if (at != null) {
+        throw s.error(at, "mcast_dst_ip with unicast_peer: the heartbeat is unicast to the peers; give one of them");
+      }
+      if (src == null) {
+        throw missing(s, instanceName, "unicast_src_ip (needed with unicast_peer: the heartbeat socket's address)");
+      }
+      bind = new InetSocketAddress(src, port);
+      for (InetAddress p : peers) {
+        heartbeat.destination(new InetSocketAddress(p, port));
+      }
+      heartbeat.nodeId(nodeId(routerId, src.getHostAddress(), s.words()));
     }
+    heartbeat.groupId(vrid).keys(keys)
+        .witnessPort(witnessPort > 0 ? witnessPort : port <= 65533 ? port + 2 : port - 2);
     vips.forEach(heartbeat::virtualAddress);
     try {
-      return new Instance(heartbeat.build(), new InetSocketAddress(src, port), vips, refresh);
+      return new Instance(heartbeat.build(), bind, multicast, vips, refresh);
     } catch (IllegalArgumentException e) {
       throw s.error("vrrp_instance " + instanceName + ": " + e.getMessage());
     }
   }
 
   /**
-   * The heartbeat's node id: {@code router_id@source}, or the source address alone without a
-   * router_id. Operators copy keepalived's sample {@code router_id LVS_DEVEL} to both nodes; two
-   * nodes of one id each take the other's advertisements for their own and both stay master. The
-   * node's own address makes copied configurations differ. A router_id too long for {@link
-   * NodeId#MAX_BYTES} with the address is cut, with a warning.
+   * The group of a multicast instance: mcast_dst_ip, else global_defs' group of the instance's
+   * family, which is that of mcast_src_ip, else of the first virtual address (keepalived's
+   * reading), else IPv4.
    */
-  private static String nodeId(@Nullable ConfigToken routerId, InetAddress source, ConfigWords words) {
-    String address = source.getHostAddress();
+  private InetAddress multicastGroup(Directive s, Globals globals, @Nullable InetAddress src, List<VirtualAddress> vips)
+      throws ConfigException {
+    boolean v6 = src != null ? src instanceof Inet6Address
+        : !vips.isEmpty() && vips.get(0).address() instanceof Inet6Address;
+    InetAddress g = group;
+    ConfigToken at = groupAt;
+    if (g == null || at == null) {
+      return v6 ? globals.group6() : globals.group4();
+    }
+    if ((g instanceof Inet6Address) != v6) {
+      throw s.error(at, "mcast_dst_ip is IPv" + (v6 ? 4 : 6) + " but the instance is IPv" + (v6 ? 6 : 4)
+          + " (from " + (src != null ? "mcast_src_ip" : "its first virtual_ipaddress") + ")");
+    }
+    return g;
+  }
+
+  private static String nodeId(@Nullable ConfigToken routerId, String address, ConfigWords words) {
     if (routerId == null) {
       return address;
     }
-    String name = routerId.text();
-    int room = NodeId.MAX_BYTES - 1 - address.length();
-    if (name.getBytes(StandardCharsets.UTF_8).length <= room) {
-      return name + "@" + address;
-    }
-    StringBuilder cut = new StringBuilder();
-    int bytes = 0;
-    for (int cp : name.codePoints().toArray()) {
-      bytes += new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > room) {
-        break;
-      }
-      cut.appendCodePoint(cp);
-    }
-    String id = cut + "@" + address;
-    words.warn(routerId, "router_id is cut to fit the node id '" + id + "' (" + NodeId.MAX_BYTES
-        + " bytes at most, with the address)");
-    return id;
+    return NodeIdName.of(routerId.text(), address, w -> words.warn(routerId, w));
   }
 
   private static ConfigException missing(Directive s, String instance, String what) {
     return s.error("vrrp_instance " + instance + " lacks " + what);
-  }
-
-  /** One line of {@code virtual_ipaddress}: {@code A[/LEN] [dev IF] [label L]}. */
-  private static VirtualAddress vip(ConfigStatement v, String defaultInterface, ConfigWords words)
-      throws ConfigException {
-    if (v.block() != null) {
-      throw words.error(v.keyword(), "a virtual_ipaddress entry has no block");
-    }
-    ConfigToken t = v.keyword();
-    String text = t.text();
-    int slash = text.indexOf('/');
-    InetAddress address = words.address(t, slash < 0 ? text : text.substring(0, slash));
-    int max = AddressFamily.of(address).bits();
-    int prefix = max;
-    if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(text.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
-      if (prefix < 0 || prefix > max) {
-        throw words.error(t, "prefix length must be 0.." + max);
-      }
-    }
-    String dev = defaultInterface;
-    @Nullable String label = null;
-    List<ConfigToken> a = v.args();
-    for (int i = 0; i < a.size(); i += 2) {
-      ConfigToken opt = a.get(i);
-      if (i + 1 >= a.size()) {
-        throw words.error(opt, "'" + opt.text() + "' needs a value");
-      }
-      ConfigToken val = a.get(i + 1);
-      switch (opt.text()) {
-        case "dev" -> dev = words.interfaceName(val, val.text());
-        case "label" -> label = val.text();
-        default -> throw words.error(opt, "unsupported virtual_ipaddress option (ha4j reads dev and label)");
-      }
-    }
-    try {
-      return new VirtualAddress(address, prefix, dev, label);
-    } catch (IllegalArgumentException e) {
-      throw words.error(t, String.valueOf(e.getMessage()));
-    }
   }
 }

@@ -75,7 +75,7 @@ class ConfigHostileInputTest {
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcdef\n  priority high"), 9, 12,
         "high", "priority must be an integer in 1..255");
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "authentication { auth_type MD5 }"), 8, 30, "MD5",
-        "auth_type must be PASS");
+        "auth_type must be PASS or AH");
   }
 
   /** 1,000 blocks deep: refused at the brace that opens the 17th, no StackOverflowError. */

@@ -407,14 +407,89 @@ class DirectorConfigParserTest {
     assertError(MINIMAL.replace("  unicast_src_ip 198.51.100.1\n", ""), 1, 1, "vrrp_instance", "lacks unicast_src_ip");
     assertError(MINIMAL.replace("  ha4j_key 1 0123456789abcdef\n", ""), 1, 1, "vrrp_instance", "lacks a key");
     ConfigException none = error("global_defs {\n  router_id a\n}\n");
-    assertTrue(none.getMessage().startsWith("d.conf:1:1: no vrrp_instance"), none.getMessage());
+    assertTrue(none.getMessage().startsWith("d.conf:1:1: neither vrrp_instance nor virtual_server"), none.getMessage());
     assertError(MINIMAL + MINIMAL, 10, 1, "vrrp_instance", "only one vrrp_instance per director (the first is at line 1)");
+  }
+
+  /** keepalived's digest is the MD5 its genhash prints (keepalived.conf.sample); 64 digits stay SHA-256. */
+  @Test
+  void digestOf32HexDigitsIsKeepalivedsMd5() throws Exception {
+    String text = MINIMAL + """
+        virtual_server 198.51.100.100 80 {
+          real_server 198.51.100.10 80 {
+            HTTP_GET {
+              url {
+                path /testurl3/test.jsp
+                digest 640205B7B0FC66C1EA91C463FAC6334D
+              }
+            }
+          }
+        }
+        """;
+    HttpCheck check = (HttpCheck) DirectorConfigParser.parse("d.conf", text).virtualServers().get(0).checks().get(0).check();
+    assertEquals(HttpCheck.get("http://198.51.100.10:80/testurl3/test.jsp").md5("640205b7b0fc66c1ea91c463fac6334d").build(),
+        check);
+    assertEquals("MD5", check.digestAlgorithm());
+  }
+
+  /** keepalived.conf(5) {@code real_server IP [PORT]}: without a port (keepalived.conf.fwmark) it is 0, the client's port. */
+  @Test
+  void realServerWithoutAPortHasPortZeroAndItsCheckTheConnectPort() throws Exception {
+    String text = MINIMAL + """
+        virtual_server fwmark 1 {
+          real_server 198.51.100.10 {
+            TCP_CHECK {
+              connect_port 80
+            }
+          }
+        }
+        """;
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", text).virtualServers().get(0);
+    assertEquals(new RealServer.Endpoint(ip("198.51.100.10"), 0), vs.service().realServers().get(0).endpoint());
+    assertEquals(new TcpCheck(new InetSocketAddress(ip("198.51.100.10"), 80)), vs.checks().get(0).check());
+    assertError(text.replace("      connect_port 80\n", ""), 12, 5, "TCP_CHECK", "port 0: set connect_port");
+  }
+
+  /** keepalived.conf(5): {@code virtual_server IP [PORT]}; "the port can only be omitted if the virtual service is persistent". */
+  @Test
+  void virtualServerWithoutAPortMustBePersistent() throws Exception {
+    String text = MINIMAL + """
+        virtual_server 198.51.100.100 {
+          persistence_timeout 300
+          real_server 198.51.100.10 {
+          }
+        }
+        """;
+    VirtualServerConfig vs = DirectorConfigParser.parse("d.conf", text).virtualServers().get(0);
+    assertEquals(ServiceKey.of(Protocol.TCP, ip("198.51.100.100"), 0), vs.service().service().key());
+    assertEquals(300, vs.service().service().persistenceTimeoutSeconds());
+    assertError(text.replace("  persistence_timeout 300\n", ""), 10, 1, "virtual_server",
+        "port 0 is allowed only for a persistent service");
+  }
+
+  /** keepalived and ldirectord run a file of virtual servers alone: no election, no VIP (issue 18). */
+  @Test
+  void virtualServersWithoutAnInstanceAreLvsOnly() throws Exception {
+    String text = MINIMAL.substring(MINIMAL.indexOf('}', MINIMAL.indexOf("ha4j_key")) + 2) + """
+        virtual_server 198.51.100.100 80 {
+          real_server 198.51.100.10 80 {
+          }
+        }
+        """;
+    DirectorConfig c = DirectorConfigParser.parse("d.conf", text);
+    assertTrue(c.lvsOnly());
+    assertNull(c.heartbeat());
+    assertNull(c.heartbeatBind());
+    assertEquals(List.of(), c.virtualAddresses());
+    assertEquals(1, c.virtualServers().size());
+    assertEquals(new java.util.TreeSet<String>(), c.trackedInterfaces());
+    assertFalse(DirectorConfigParser.parse("d.conf", MINIMAL).lvsOnly());
   }
 
   @Test
   void keysTooShortOrDuplicated() {
-    assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "authentication {\n    auth_type PASS\n    auth_pass 1111\n  }"),
-        10, 15, ConfigToken.SHOWN_SECRET, "at least 16 bytes");
+    assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcde"),
+        8, 14, ConfigToken.SHOWN_SECRET, "ha4j_key secret must be at least 16 bytes (ha4j's HMAC key), was 15");
     assertError(MINIMAL.replace("ha4j_key 1 0123456789abcdef", "ha4j_key 1 0123456789abcdef\n  ha4j_key 1 fedcba9876543210"),
         9, 3, "ha4j_key", "key id 1 is defined twice (first at line 8)");
   }
@@ -427,7 +502,7 @@ class DirectorConfigParserTest {
         }
         """;
     assertError(vs, 11, 11, "FOO", "lb_kind must be NAT, DR or TUN");
-    assertError(MINIMAL + """
+    String md5 = MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {
             HTTP_GET {
@@ -438,16 +513,16 @@ class DirectorConfigParserTest {
             }
           }
         }
-        """, 15, 16, "9b3a0c2f5c0e4bb9e4d4f1f8c7a1e2d3", "digest is keepalived's MD5");
+        """;
+    assertError(md5.replace("e2d3", "e2d"), 15, 16, "9b3a0c2f5c0e4bb9e4d4f1f8c7a1e2d", "digest must be 32 hex digits");
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {
-            MISC_CHECK {
-              misc_path /bin/true
+            PING_CHECK {
             }
           }
         }
-        """, 12, 5, "MISC_CHECK", "not supported");
+        """, 12, 5, "PING_CHECK", "not supported");
     assertError(MINIMAL + """
         virtual_server 198.51.100.100 80 {
           real_server 198.51.100.10 80 {

@@ -36,7 +36,7 @@ class DirectorMainTest {
   void usageErrorsExit64() {
     assertEquals(64, DirectorMain.run(new String[0], err));
     assertEquals(64, DirectorMain.run(new String[] {"--bogus", "x.conf"}, err));
-    assertTrue(output().contains("usage: director [--no-ipvs] [--no-warm-up] [--check] CONFIG-FILE"), output());
+    assertTrue(output().contains("usage: director [--no-ipvs] [--no-warm-up] [--check] [--config-id ID] CONFIG-FILE"), output());
   }
 
   @Test

@@ -5,7 +5,9 @@ import io.ha4j.api.health.CheckResult;
 import io.ha4j.api.health.HealthCheck;
 import io.ha4j.core.health.internal.Probes;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Up when an HTTP or HTTPS GET of {@code uri} answers with a status in {@code [minStatus,
- * maxStatus]} and, where set, a body matching {@code bodyPattern} and hashing to {@code sha256}
+ * maxStatus]} and, where set, a body matching {@code bodyPattern} and hashing to {@code sha256} or
+ * {@code md5}
  * (keepalived's {@code HTTP_GET} / {@code SSL_GET} with {@code status_code} and {@code digest},
  * ldirectord's {@code request} / {@code receive}).
  *
@@ -35,9 +38,14 @@ import org.jspecify.annotations.Nullable;
  * @param hostHeader the Host header to send instead of the URI's authority, or null
  * @param minStatus lowest accepted status, 100..599
  * @param maxStatus highest accepted status, minStatus..599
+ * @param moreStatuses further accepted ranges, each {@code [min, max]} in 100..599 (keepalived's
+ *     {@code status_code 200-299 400-499 503}); empty for none
  * @param bodyPattern a regular expression that must be found in the body (decoded as UTF-8), or
  *     null
  * @param sha256 the expected SHA-256 of the body as 64 lower-case hex digits, or null
+ * @param md5 the expected MD5 of the body as 32 lower-case hex digits, or null (keepalived's {@code
+ *     digest}, what {@code genhash} prints: a check that the page is the one expected, not a
+ *     security measure); at most one of sha256 and md5
  * @param insecureTls accept any certificate and host name (a self-signed real server); the
  *     connection is still encrypted
  * @param maxBodyBytes how much of the body is read at most, 0 or more: without a pattern or a
@@ -50,8 +58,10 @@ public record HttpCheck(
     @Nullable String hostHeader,
     int minStatus,
     int maxStatus,
+    List<StatusRange> moreStatuses,
     @Nullable Pattern bodyPattern,
     @Nullable String sha256,
+    @Nullable String md5,
     boolean insecureTls,
     long maxBodyBytes)
     implements HealthCheck {
@@ -62,7 +72,8 @@ public record HttpCheck(
   /** A check reading at most {@link #DEFAULT_MAX_BODY_BYTES} of the body. */
   public HttpCheck(URI uri, @Nullable String hostHeader, int minStatus, int maxStatus,
       @Nullable Pattern bodyPattern, @Nullable String sha256, boolean insecureTls) {
-    this(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, DEFAULT_MAX_BODY_BYTES);
+    this(uri, hostHeader, minStatus, maxStatus, List.of(), bodyPattern, sha256, null, insecureTls,
+        DEFAULT_MAX_BODY_BYTES);
   }
 
   public HttpCheck {
@@ -80,15 +91,75 @@ public record HttpCheck(
     if (maxStatus < minStatus || maxStatus > 599) {
       throw new IllegalArgumentException("maxStatus must be in " + minStatus + "..599, was " + maxStatus);
     }
+    moreStatuses = List.copyOf(moreStatuses);
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
     }
-    if (sha256 != null) {
-      sha256 = sha256.toLowerCase(Locale.ROOT);
-      if (sha256.length() != 64 || !sha256.chars().allMatch(HexFormat::isHexDigit)) {
-        throw new IllegalArgumentException("sha256 must be 64 hex digits, was '" + sha256 + "'");
+    sha256 = hexDigest("sha256", sha256, 64);
+    md5 = hexDigest("md5", md5, 32);
+    if (sha256 != null && md5 != null) {
+      throw new IllegalArgumentException("one digest: sha256 or md5, not both");
+    }
+  }
+
+  private static @Nullable String hexDigest(String name, @Nullable String hex, int digits) {
+    if (hex == null) {
+      return null;
+    }
+    String lower = hex.toLowerCase(Locale.ROOT);
+    if (lower.length() != digits || !lower.chars().allMatch(HexFormat::isHexDigit)) {
+      throw new IllegalArgumentException(name + " must be " + digits + " hex digits, was '" + hex + "'");
+    }
+    return lower;
+  }
+
+  /**
+   * Accepted statuses beyond {@code [minStatus, maxStatus]}.
+   *
+   * @param min lowest, 100..599
+   * @param max highest, min..599
+   */
+  public record StatusRange(int min, int max) {
+    public StatusRange {
+      if (min < 100 || max > 599 || max < min) {
+        throw new IllegalArgumentException("a status range is within 100..599, low to high, was " + min + ".." + max);
       }
     }
+
+    @Override
+    public String toString() {
+      return min == max ? Integer.toString(min) : min + ".." + max;
+    }
+  }
+
+  /** Whether {@code status} is accepted. */
+  public boolean accepts(int status) {
+    if (status >= minStatus && status <= maxStatus) {
+      return true;
+    }
+    for (StatusRange r : moreStatuses) {
+      if (status >= r.min() && status <= r.max()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The accepted statuses as text, e.g. {@code 200..299, 503}. */
+  public String acceptedStatuses() {
+    StringBuilder b = new StringBuilder(new StatusRange(minStatus, maxStatus).toString());
+    moreStatuses.forEach(r -> b.append(", ").append(r));
+    return b.toString();
+  }
+
+  /** The JDK name of the digest algorithm the body is checked with, or null without a digest. */
+  public @Nullable String digestAlgorithm() {
+    return sha256 != null ? "SHA-256" : md5 != null ? "MD5" : null;
+  }
+
+  /** The expected digest in lower-case hex, or null without one. */
+  public @Nullable String expectedDigest() {
+    return sha256 != null ? sha256 : md5;
   }
 
   /** A builder for a GET of {@code uri}, accepting any 2xx status. */
@@ -112,8 +183,10 @@ public record HttpCheck(
     private @Nullable String hostHeader;
     private int minStatus = 200;
     private int maxStatus = 299;
+    private final List<StatusRange> moreStatuses = new ArrayList<>();
     private @Nullable Pattern bodyPattern;
     private @Nullable String sha256;
+    private @Nullable String md5;
     private boolean insecureTls;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
@@ -139,6 +212,12 @@ public record HttpCheck(
       return this;
     }
 
+    /** Accepts statuses in {@code [min, max]} too, besides those of {@link #status(int, int)}. */
+    public Builder alsoStatus(int min, int max) {
+      moreStatuses.add(new StatusRange(min, max));
+      return this;
+    }
+
     /** Requires the body to contain a match of {@code regex}. */
     public Builder bodyMatches(String regex) {
       this.bodyPattern = Pattern.compile(regex);
@@ -148,6 +227,12 @@ public record HttpCheck(
     /** Requires the body's SHA-256 to be {@code hex} (keepalived's {@code digest}, but SHA-256). */
     public Builder sha256(String hex) {
       this.sha256 = hex;
+      return this;
+    }
+
+    /** Requires the body's MD5 to be {@code hex}: keepalived's {@code digest} as its configurations have it. */
+    public Builder md5(String hex) {
+      this.md5 = hex;
       return this;
     }
 
@@ -164,7 +249,7 @@ public record HttpCheck(
     }
 
     public HttpCheck build() {
-      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, bodyPattern, sha256, insecureTls, maxBodyBytes);
+      return new HttpCheck(uri, hostHeader, minStatus, maxStatus, moreStatuses, bodyPattern, sha256, md5, insecureTls, maxBodyBytes);
     }
   }
 }

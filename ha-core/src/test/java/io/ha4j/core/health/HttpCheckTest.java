@@ -185,6 +185,16 @@ class HttpCheckTest {
     return engine.lastResult(id).orElseThrow();
   }
 
+  /** keepalived.conf.status_code: {@code status_code 200-299 400-499 503 505}, any of the ranges. */
+  @Test
+  void furtherStatusRangesAreAccepted() {
+    assertTrue(settle(HttpCheck.get(url("/fail")).alsoStatus(400, 499).alsoStatus(503, 503).build()).up());
+    var r = settle(HttpCheck.get(url("/fail")).alsoStatus(400, 499).alsoStatus(505, 505).build());
+    assertEquals(false, r.up());
+    assertTrue(r.detail().contains("status 503 not in 200..299, 400..499, 505"), r.detail());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/")).alsoStatus(500, 499));
+  }
+
   @Test
   void twoHundredIsUp() {
     var r = settle(HttpCheck.get(url("/ok")).build());
@@ -221,6 +231,19 @@ class HttpCheckTest {
     var r = settle(HttpCheck.get(url("/ok")).sha256(wrong).build());
     assertEquals(false, r.up());
     assertTrue(r.detail().contains("sha256 " + right + " != " + wrong), r.detail());
+  }
+
+  /** keepalived's digest is the MD5 of the page (what its genhash prints); its samples carry 32 hex digits. */
+  @Test
+  void keepalivedsMd5DigestMustMatch() throws Exception {
+    String right = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(HEALTHY.getBytes(StandardCharsets.UTF_8)));
+    assertTrue(settle(HttpCheck.get(url("/ok")).md5(right).build()).up());
+    String wrong = "640205b7b0fc66c1ea91c463fac6334d";
+    var r = settle(HttpCheck.get(url("/ok")).md5(wrong).build());
+    assertEquals(false, r.up());
+    assertTrue(r.detail().contains("md5 " + right + " != " + wrong), r.detail());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/ok")).md5(right).sha256("00".repeat(32)).build());
+    assertThrows(IllegalArgumentException.class, () -> HttpCheck.get(url("/ok")).md5("00".repeat(32)).build());
   }
 
   /** Settles {@code check} on /huge once, then waits for the server to stop writing. */

@@ -64,6 +64,37 @@ final class DirectorHosts implements AutoCloseable {
   /** As {@link #config(int, int, String, int, String, String)}, advertising every {@code advert}. */
   Path config(int self, int peer, String routerId, int priority, String vipDevice, Duration advert, String more)
       throws IOException {
+    String unicast = """
+          unicast_src_ip %s
+          unicast_peer {
+            %s
+          }
+          ha4j_key 1 "netns test secret of 16+ bytes"
+        """.formatted(rig.address(self).getHostAddress(), rig.address(peer).getHostAddress());
+    return write(self, routerId, priority, VIP + "/24", vipDevice, advert, unicast, more);
+  }
+
+  /**
+   * Host {@code self}'s configuration as keepalived's samples write it: no unicast_peer (the
+   * heartbeat goes to the multicast group), no source address, {@code auth_pass 1111}.
+   */
+  Path multicastConfig(int self, String routerId, int priority) throws IOException {
+    return multicastConfig(self, routerId, priority, VIP + "/24");
+  }
+
+  /** As {@link #multicastConfig(int, String, int)}, with the virtual address {@code vip} (A/LEN): IPv6 makes an IPv6 instance. */
+  Path multicastConfig(int self, String routerId, int priority, String vip) throws IOException {
+    String multicast = """
+          authentication {
+            auth_type PASS
+            auth_pass 1111
+          }
+        """;
+    return write(self, routerId, priority, vip, rig.interfaceName(self), ADVERT, multicast, "");
+  }
+
+  private Path write(int self, String routerId, int priority, String vip, String vipDevice, Duration advert,
+      String transport, String more) throws IOException {
     String text = """
         global_defs {
           router_id %s
@@ -77,18 +108,13 @@ final class DirectorHosts implements AutoCloseable {
           virtual_router_id 51
           priority %d
           advert_int %s
-          unicast_src_ip %s
-          unicast_peer {
-            %s
-          }
-          ha4j_key 1 "netns test secret of 16+ bytes"
+        %s
           virtual_ipaddress {
-            %s/24 dev %s
+            %s dev %s
           }
         }
-        """.formatted(routerId, rig.interfaceName(self), priority, advert.toMillis() / 1000.0,
-        rig.address(self).getHostAddress(),
-        rig.address(peer).getHostAddress(), VIP, vipDevice) + more;
+        """.formatted(routerId, rig.interfaceName(self), priority, advert.toMillis() / 1000.0, transport.stripTrailing(),
+        vip, vipDevice) + more;
     Path p = dir.resolve("d" + self + ".conf");
     Files.writeString(p, text, StandardCharsets.UTF_8);
     return p;

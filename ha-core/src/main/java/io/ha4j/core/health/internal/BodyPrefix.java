@@ -25,11 +25,11 @@ final class BodyPrefix implements HttpResponse.BodySubscriber<BodyPrefix.Read> {
    * What was read.
    *
    * @param kept the prefix kept for a pattern (empty if none was wanted)
-   * @param sha256 the hex SHA-256 of the whole body if a digest was wanted and the body fit the
-   *     limit, else null
+   * @param digest the hex digest of the whole body if one was wanted and the body fit the limit,
+   *     else null
    * @param truncated whether the body was longer than the limit
    */
-  record Read(byte[] kept, @Nullable String sha256, boolean truncated) {}
+  record Read(byte[] kept, @Nullable String digest, boolean truncated) {}
 
   private final long limit;
   private final @Nullable ByteArrayOutputStream kept;
@@ -38,14 +38,17 @@ final class BodyPrefix implements HttpResponse.BodySubscriber<BodyPrefix.Read> {
   private long count;
   private Flow.@Nullable Subscription subscription;
 
-  private BodyPrefix(long limit, boolean keep, boolean digest) {
+  private BodyPrefix(long limit, boolean keep, @Nullable String digest) {
     this.limit = limit;
     this.kept = keep ? new ByteArrayOutputStream((int) Math.min(limit, 8192)) : null;
-    this.digest = digest ? sha256() : null;
+    this.digest = digest != null ? digest(digest) : null;
   }
 
-  /** A handler reading at most {@code limit} bytes, keeping them if {@code keep}, digesting if {@code digest}. */
-  static HttpResponse.BodyHandler<Read> handler(long limit, boolean keep, boolean digest) {
+  /**
+   * A handler reading at most {@code limit} bytes, keeping them if {@code keep}, digesting with
+   * the JDK algorithm {@code digest} unless it is null.
+   */
+  static HttpResponse.BodyHandler<Read> handler(long limit, boolean keep, @Nullable String digest) {
     return info -> new BodyPrefix(limit, keep, digest);
   }
 
@@ -109,11 +112,11 @@ final class BodyPrefix implements HttpResponse.BodySubscriber<BodyPrefix.Read> {
         d == null || truncated ? null : HexFormat.of().formatHex(d.digest()), truncated));
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest digest(String algorithm) {
     try {
-      return MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+      throw new IllegalStateException("every JDK has SHA-256 and MD5", e);
     }
   }
 }

@@ -90,7 +90,7 @@ final class HttpProbe {
     }
     HttpClient client = check.insecureTls() ? insecure : verifying;
     CompletableFuture<HttpResponse<BodyPrefix.Read>> exchange = client.sendAsync(request,
-        BodyPrefix.handler(check.maxBodyBytes(), check.bodyPattern() != null, check.sha256() != null));
+        BodyPrefix.handler(check.maxBodyBytes(), check.bodyPattern() != null, check.digestAlgorithm()));
     CompletableFuture<CheckResult> result =
         exchange.handle((response, e) -> e != null
             ? CheckResult.down("GET " + check.uri() + ": " + ChannelLoop.describe(unwrap(e)))
@@ -106,8 +106,8 @@ final class HttpProbe {
   static CheckResult evaluate(HttpCheck check, HttpResponse<BodyPrefix.Read> response) {
     String what = "GET " + check.uri();
     int status = response.statusCode();
-    if (status < check.minStatus() || status > check.maxStatus()) {
-      return CheckResult.down(what + ": status " + status + " not in " + check.minStatus() + ".." + check.maxStatus());
+    if (!check.accepts(status)) {
+      return CheckResult.down(what + ": status " + status + " not in " + check.acceptedStatuses());
     }
     BodyPrefix.Read body = response.body();
     var pattern = check.bodyPattern();
@@ -115,15 +115,16 @@ final class HttpProbe {
       return CheckResult.down(what + ": status " + status + ", body does not match /" + pattern.pattern() + "/"
           + (body.truncated() ? " in its first " + check.maxBodyBytes() + " bytes" : ""));
     }
-    String expected = check.sha256();
+    String expected = check.expectedDigest();
     if (expected != null) {
-      String actual = body.sha256();
+      String actual = body.digest();
       if (actual == null) {
         return CheckResult.down(what + ": status " + status + ", body longer than " + check.maxBodyBytes()
             + " bytes: no digest (raise maxBodyBytes)");
       }
       if (!actual.equals(expected)) {
-        return CheckResult.down(what + ": status " + status + ", body sha256 " + actual + " != " + expected);
+        return CheckResult.down(what + ": status " + status + ", body " + (check.sha256() != null ? "sha256 " : "md5 ")
+            + actual + " != " + expected);
       }
     }
     return CheckResult.up(what + ": status " + status);
