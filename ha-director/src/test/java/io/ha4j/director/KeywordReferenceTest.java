@@ -41,6 +41,9 @@ class KeywordReferenceTest {
       Map.entry("RealServerBlock.KEYWORDS", "real_server"),
       Map.entry("CheckerBlock.TCP_CHECK", "TCP_CHECK"),
       Map.entry("CheckerBlock.HTTP_GET", "HTTP_GET and SSL_GET"),
+      Map.entry("CheckerBlock.MISC_CHECK", "MISC_CHECK"),
+      Map.entry("CheckerBlock.UDP_CHECK", "UDP_CHECK"),
+      Map.entry("CheckerBlock.SMTP_CHECK", "SMTP_CHECK"),
       Map.entry("UrlBlock.KEYWORDS", "url"));
 
   /** KeywordTable's private maps, each the keywords of one status. */
