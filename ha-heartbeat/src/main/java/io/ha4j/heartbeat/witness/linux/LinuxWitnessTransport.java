@@ -119,6 +119,15 @@ public final class LinuxWitnessTransport implements WitnessTransport {
     return loop.strangers();
   }
 
+  /**
+   * Probes answered by a probe the transport started by itself when a connection it opened ended
+   * from the peer's side: the peer's kernel is asked as soon as the close is seen, before the
+   * election, one relay and one scheduler hop later, asks too.
+   */
+  public long earlyAnswers() {
+    return loop.earlyAnswers();
+  }
+
   /** Connections ended because their stream announced a message longer than 1024 bytes. */
   public long badStreams() {
     return loop.badStreams();

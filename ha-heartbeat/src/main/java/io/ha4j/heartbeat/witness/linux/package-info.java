@@ -19,6 +19,11 @@
  *       election does not take for a death.
  *   <li><b>A live ha4j listener</b> drops the probe's unsigned SYN (it holds a key for the prober's
  *       address), so the probe of a live peer ends TIMED_OUT, not ACCEPTED: both conclude nothing.
+ *   <li><b>An early probe</b>: when a connection this side opened ends from the peer's side (FIN
+ *       or reset), the poll thread probes the peer at once, and the election's own probe, asked
+ *       after the close went through the relay and the election's scheduler, takes that answer
+ *       (given within the last 100 ms, after the latest close) or waits for it. The election still
+ *       decides, and only after an unannounced close.
  *   <li><b>Order of a dying process's closes</b>: the listener holds the highest descriptor number,
  *       which the kernel releases first, so that it is gone before the connection's FIN arrives;
  *       the probe also sends a fresh SYN every 5 ms within its timeout.

@@ -29,11 +29,18 @@ final class ProbeAttempt {
   private int fd = -1;
   private long nextTry;
   private boolean answered;
+  private final boolean relayed;
 
   /** How often a probe sends a fresh SYN. */
   static final long RETRY_NANOS = 5_000_000;
 
   ProbeAttempt(WitnessLoop loop, InetSocketAddress peer, long deadline, Consumer<ProbeResult> result) {
+    this(loop, peer, deadline, result, true);
+  }
+
+  /** As above; {@code relayed} false: {@code result} is the loop's own and is called on its thread. */
+  ProbeAttempt(WitnessLoop loop, InetSocketAddress peer, long deadline, Consumer<ProbeResult> result, boolean relayed) {
+    this.relayed = relayed;
     this.loop = loop;
     this.peer = peer;
     this.deadline = deadline;
@@ -108,6 +115,11 @@ final class ProbeAttempt {
     if (fd >= 0) {
       // A reset, not FIN: an accepting peer is left with nothing to time out.
       TcpSockets.abort(fd);
+    }
+    if (!relayed) {
+      loop.relay(() -> LOG.debug("witness probe of {} (early): {}", peer, r));
+      result.accept(r);
+      return;
     }
     loop.relay(() -> {
       LOG.debug("witness probe of {}: {}", peer, r);

@@ -33,6 +33,8 @@ final class StreamConnection implements WitnessConnection {
   private int queued;
   private volatile @Nullable Handler handler;
   private boolean connecting;
+  /** Opened by this side (a watch of the peer), not accepted. */
+  private final boolean outgoing;
   private final long connectDeadline;
   private volatile boolean ended;
   private boolean pending;
@@ -44,6 +46,7 @@ final class StreamConnection implements WitnessConnection {
     this.peer = peer;
     this.handler = handler;
     this.connecting = connecting;
+    this.outgoing = connecting;
     this.connectDeadline = connectDeadline;
   }
 
@@ -236,6 +239,9 @@ final class StreamConnection implements WitnessConnection {
     ended = true;
     TcpSockets.close(fd);
     loop.forget(this);
+    if (outgoing && !connecting && (reason == CloseReason.RESET || reason == CloseReason.END_OF_STREAM)) {
+      loop.probeEarly(peer);
+    }
     Handler h = handler;
     loop.relay(() -> LOG.debug("witness connection {} closed: {}", peer, reason));
     if (h != null) {

@@ -48,6 +48,7 @@ public final class WitnessLoop implements Runnable {
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final Map<Integer, StreamConnection> connections = new LinkedHashMap<>();
   private final List<ProbeAttempt> probes = new ArrayList<>();
+  private final EarlyProbes early = new EarlyProbes();
   private final AtomicLong strangers = new AtomicLong();
   private final AtomicLong badStreams = new AtomicLong();
   private final Relay relay = new Relay();
@@ -175,11 +176,32 @@ public final class WitnessLoop implements Runnable {
   public void probe(InetSocketAddress peer, Duration timeout, Consumer<ProbeResult> result) {
     submit(() -> {
       long now = clock.nanoTime();
+      if (early.join(this, peer, now, now + timeout.toNanos(), result)) {
+        return;
+      }
       ProbeAttempt p = new ProbeAttempt(this, peer, now + timeout.toNanos(), result);
       if (p.start(now)) {
         probes.add(p);
       }
     });
+  }
+
+  /** A connection this loop opened to {@code peer} ended from the far side: ask the peer's kernel at once ({@link EarlyProbes}). */
+  void probeEarly(InetSocketAddress peer) {
+    long now = clock.nanoTime();
+    ProbeAttempt p = early.begin(this, peer, now);
+    if (p != null && p.start(now)) {
+      probes.add(p);
+    }
+  }
+
+  /** Probes answered by one the loop started by itself at a connection's end. */
+  public long earlyAnswers() {
+    return early.joined();
+  }
+
+  long nanoTime() {
+    return clock.nanoTime();
   }
 
   /** Ends the loop: it closes everything on its way out. */
@@ -384,6 +406,7 @@ public final class WitnessLoop implements Runnable {
         next = Math.min(next, c.connectDeadline());
       }
     }
+    next = Math.min(next, early.nextDeadline());
     if (next == Long.MAX_VALUE) {
       return -1;
     }
@@ -400,6 +423,7 @@ public final class WitnessLoop implements Runnable {
       }
     }
     probes.removeIf(ProbeAttempt::answered);
+    early.expire(this, now);
     for (StreamConnection c : List.copyOf(connections.values())) {
       if (c.connecting() && now - c.connectDeadline() >= 0) {
         c.end(CloseReason.TIMED_OUT);
