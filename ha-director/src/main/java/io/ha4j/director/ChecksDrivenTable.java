@@ -1,19 +1,17 @@
 package io.ha4j.director;
 
-import io.ha4j.api.Cancellable;
 import io.ha4j.api.Scheduler;
 import io.ha4j.api.reconcile.DesiredService;
 import io.ha4j.api.table.LoadBalancerTable;
 import io.ha4j.api.table.TableOp;
 import io.ha4j.core.health.HealthEngine;
 import io.ha4j.core.reconcile.QuorumListener;
+import io.ha4j.core.reconcile.ReconcilePasses;
 import io.ha4j.core.reconcile.ReconcileOptions;
 import io.ha4j.core.reconcile.ReconcileReport;
 import io.ha4j.core.reconcile.Reconciler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -30,35 +28,19 @@ final class ChecksDrivenTable implements AutoCloseable {
 
   private final Reconciler reconciler;
   private final List<DesiredService> services;
-  private final Scheduler scheduler;
-  private final HealthEngine health;
+  private final ReconcilePasses passes;
   private final Logger log;
-  private final AtomicBoolean queued = new AtomicBoolean();
-  private @Nullable Cancellable subscription;
-  private @Nullable Cancellable timer;
 
   ChecksDrivenTable(LoadBalancerTable table, HealthEngine health, List<DesiredService> services, boolean alpha,
       QuorumListener quorum, Scheduler scheduler, Logger log) {
     this.reconciler = new Reconciler(table, health.lookup(), ReconcileOptions.DEFAULTS.withAlpha(alpha), quorum);
     this.services = List.copyOf(services);
-    this.scheduler = scheduler;
-    this.health = health;
+    this.passes = new ReconcilePasses(scheduler, REPAIR_INTERVAL, health, this::pass);
     this.log = log;
   }
 
   void start() {
-    subscription = health.addListener(change -> passSoon());
-    passSoon();
-    timer = scheduler.scheduleAtFixedRate(REPAIR_INTERVAL, REPAIR_INTERVAL, this::passSoon);
-  }
-
-  private void passSoon() {
-    if (queued.compareAndSet(false, true)) {
-      scheduler.execute(() -> {
-        queued.set(false);
-        pass();
-      });
-    }
+    passes.start();
   }
 
   private void pass() {
@@ -78,13 +60,6 @@ final class ChecksDrivenTable implements AutoCloseable {
   /** Stops the passes; the table stays as it is, so that a restart adopts it without dropping connections. */
   @Override
   public void close() {
-    Cancellable s = subscription;
-    if (s != null) {
-      s.cancel();
-    }
-    Cancellable t = timer;
-    if (t != null) {
-      t.cancel();
-    }
+    passes.stop();
   }
 }
