@@ -84,7 +84,9 @@ class HealthEngineTest {
     }, fast().withFall(3));
     Await.until("down", () -> engine.state("rs") == HealthState.DOWN);
     // The state seen by rounds 1..3 is the state before them: UNKNOWN until the third has failed.
-    assertEquals(List.of(HealthState.UNKNOWN, HealthState.UNKNOWN, HealthState.UNKNOWN), states.subList(0, 3));
+    // A copy: rounds go on adding while the assertion reads (a view of the live list threw
+    // ConcurrentModificationException once).
+    assertEquals(List.of(HealthState.UNKNOWN, HealthState.UNKNOWN, HealthState.UNKNOWN), List.copyOf(states).subList(0, 3));
     assertEquals(new HealthChange("rs", HealthState.UNKNOWN, HealthState.DOWN, Maintenance.NONE, "refused"), changes.get(0));
   }
 
