@@ -120,12 +120,12 @@ public final class LinuxWitnessTransport implements WitnessTransport {
   }
 
   /**
-   * Probes answered by a probe the transport started by itself when a connection it opened ended
-   * from the peer's side: the peer's kernel is asked as soon as the close is seen, before the
-   * election, one relay and one scheduler hop later, asks too.
+   * Probes the transport started by itself when a connection it opened ended from the peer's side:
+   * the peer's kernel is asked as soon as the close is seen, and the election's probe, one relay
+   * and one scheduler hop later, takes that answer if it is fresh.
    */
-  public long earlyAnswers() {
-    return loop.earlyAnswers();
+  public long earlyProbes() {
+    return loop.earlyProbes();
   }
 
   /** Connections ended because their stream announced a message longer than 1024 bytes. */

@@ -34,7 +34,7 @@ final class EarlyProbes {
   static final long FRESH_NANOS = 100_000_000;
 
   private final Map<InetSocketAddress, Early> byPeer = new HashMap<>();
-  private final AtomicLong joined = new AtomicLong();
+  private final AtomicLong begun = new AtomicLong();
 
   /**
    * An early probe of {@code peer}, unless one runs already: the attempt to start, or null. An
@@ -48,6 +48,7 @@ final class EarlyProbes {
     }
     Early fresh = new Early();
     byPeer.put(peer, fresh);
+    begun.incrementAndGet();
     return new ProbeAttempt(loop, peer, now + TIMEOUT_NANOS, r -> fresh.answered(loop, r, loop.nanoTime()), false);
   }
 
@@ -70,7 +71,6 @@ final class EarlyProbes {
       byPeer.remove(peer);
       return false;
     }
-    joined.incrementAndGet();
     return true;
   }
 
@@ -102,9 +102,9 @@ final class EarlyProbes {
     }
   }
 
-  /** Later probes answered by an early one. */
-  long joined() {
-    return joined.get();
+  /** Early probes started. */
+  long begun() {
+    return begun.get();
   }
 
   private record Waiter(long deadline, Consumer<ProbeResult> result) {}

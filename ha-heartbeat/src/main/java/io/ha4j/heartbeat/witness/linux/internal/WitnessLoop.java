@@ -195,9 +195,9 @@ public final class WitnessLoop implements Runnable {
     }
   }
 
-  /** Probes answered by one the loop started by itself at a connection's end. */
-  public long earlyAnswers() {
-    return early.joined();
+  /** Probes the loop started by itself at a connection's end. */
+  public long earlyProbes() {
+    return early.begun();
   }
 
   long nanoTime() {
