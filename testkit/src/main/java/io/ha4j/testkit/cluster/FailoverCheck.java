@@ -29,8 +29,9 @@ final class FailoverCheck {
   void check(ClusterState s, History.FaultApplied f, int index, List<Violation> violations) {
     Fault fault = f.fault();
     boolean crash = fault instanceof Fault.Death;
-    // W1 needs the probe's round trip within the election's probe timeout; else the timer decides (L1).
-    boolean killed = fault instanceof Fault.Kill && 2 * bounds.delayNanos()
+    // W1 needs the probe's round trip within the election's probe timeout, at the longest delay a
+    // datagram can take (jitter included); else the timer decides (L1).
+    boolean killed = fault instanceof Fault.Kill && 2 * bounds.maxDelayNanos()
         < io.ha4j.heartbeat.HeartbeatConfig.DEFAULT_WITNESS_PROBE_TIMEOUT.toNanos();
     if (!(crash || fault instanceof Fault.Stop || fault instanceof Fault.Boot
         || fault instanceof Fault.InterfaceDown)) {

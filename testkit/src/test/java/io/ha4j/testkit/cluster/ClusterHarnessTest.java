@@ -234,6 +234,19 @@ class ClusterHarnessTest {
         + " ; @1700ms crash n3 ; @3650ms restart n3 ; @3700ms cut n3>n1 ; @5350ms heal ; end @8550ms");
   }
 
+  /**
+   * Over links with 18 ms of jitter, the backups' probe of the killed master's witness port can take
+   * longer than the election's 10 ms probe timeout: nothing is concluded and the Master_Down timer
+   * decides. W1 held the schedule to the witness's bound all the same, as it compared the fixed
+   * delay alone with the timeout (seen in CI, seed 8).
+   */
+  @Test
+  void aKillOverJitteryLinksIsLeftToTheTimerWhenTheProbeCanTimeOut() {
+    ClusterHarness.replay(8L, "nodes=3 prio=1,3,2 preempt=true adv=100ms delay=100us jitter=18ms dup=0.0"
+        + " reorder=0.0 stall-threshold=0.25 rs=1 check=200ms timeout=100ms rise=1 fall=1 on-failure=quiesce"
+        + " ; @925ms kill n2 ; @1000ms restart n2 ; end @2800ms");
+  }
+
   @Test
   void replayRunsAPrintedReproducer() {
     History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
