@@ -145,9 +145,14 @@ final class FreshnessProof {
     return until;
   }
 
-  /** How long a challenger waits for an answer before it stops waiting: a quarter interval, as a LAN's round trip is far less. */
+  /**
+   * How long a challenger waits for an answer before it stops waiting: half an interval. A LAN's
+   * round trip is far less, but over a link with up to a quarter interval of jitter each way (a
+   * WAN at fast adverts) a quarter was too short: the proof came back after a lower backup's timer
+   * had made it a second master (seen in the schedules, seed 7520).
+   */
   long answerWaitNanos() {
-    return config.advertisementInterval().toNanos() / 4;
+    return config.advertisementInterval().toNanos() / 2;
   }
 
   /** Challenges sent, responses sent, incarnations proven. */

@@ -29,10 +29,12 @@ final class FailoverCheck {
   void check(ClusterState s, History.FaultApplied f, int index, List<Violation> violations) {
     Fault fault = f.fault();
     boolean crash = fault instanceof Fault.Death;
-    // W1 needs the probe's round trip within the election's probe timeout, at the longest delay a
-    // datagram can take (jitter included); else the timer decides (L1).
-    boolean killed = fault instanceof Fault.Kill && 2 * bounds.maxDelayNanos()
-        < io.ha4j.heartbeat.HeartbeatConfig.DEFAULT_WITNESS_PROBE_TIMEOUT.toNanos();
+    // W1 needs the probe's round trip within the election's probe timeout at the longest delay a
+    // datagram can take (jitter included); else the timer decides (L1). Between the two, some
+    // backups' probes are answered in time and others not: either may decide, for each backup.
+    long probeTimeout = io.ha4j.heartbeat.HeartbeatConfig.DEFAULT_WITNESS_PROBE_TIMEOUT.toNanos();
+    boolean killed = fault instanceof Fault.Kill && 2 * bounds.maxDelayNanos() < probeTimeout;
+    boolean mixed = fault instanceof Fault.Kill && !killed && 2 * bounds.delayNanos() < probeTimeout;
     if (!(crash || fault instanceof Fault.Stop || fault instanceof Fault.Boot
         || fault instanceof Fault.InterfaceDown)) {
       return;
@@ -84,7 +86,7 @@ final class FailoverCheck {
     long gap = killed ? bounds.witnessStaggerNanos(second) - bounds.witnessStaggerNanos(best)
         : bounds.skewNanos(second) - bounds.skewNanos(best);
     boolean separated = second == 0 || gap > bounds.delaySpreadNanos() + bounds.maxDelayNanos() + 1_000_000;
-    if (noDrift && bestOnes.size() == 1 && separated) {
+    if (noDrift && bestOnes.size() == 1 && separated && !mixed) {
       for (String n : takeovers) {
         if (!n.equals(bestOnes.get(0))) {
           violations.add(new Violation(which, t, "after the " + what + ", " + n + " (priority "

@@ -247,6 +247,34 @@ class ClusterHarnessTest {
         + " ; @925ms kill n2 ; @1000ms restart n2 ; end @2800ms");
   }
 
+  /**
+   * Over links of 0.7 ms with 5 ms of jitter, some backups' probes of the killed master n5 are
+   * answered within the 10 ms probe timeout and others not: n1 (priority 1) takes over by its
+   * witness, 0.6 ms of stagger after n4's (13) would have, while n4 waits for its timer. Only one of
+   * them is the best by the witness's stagger or by the timer's skew, never both (seen in the
+   * schedules, seed -89).
+   */
+  @Test
+  void aKillWhereSomeProbesTimeOutMayPromoteByEitherWitnessOrTimer() {
+    ClusterHarness.replay(-89L, "nodes=5 prio=1,1,1,13,13 preempt=true adv=500ms delay=725us jitter=5ms dup=0.0"
+        + " reorder=0.02 stall-threshold=0.25 rs=1 check=100ms timeout=50ms rise=1 fall=1 on-failure=quiesce"
+        + " ; @4125ms kill n5 ; @6625ms restart n5 ; end @14625ms");
+  }
+
+  /**
+   * n4 (185) takes over from the crashed n3 over links with 70 ms of jitter. n5 (74) has never
+   * heard n4 as master and challenges its first advertisement; the proof's round trip (up to 140
+   * ms) outlasted a wait of a quarter interval (125 ms), and n5's timer made it a second master
+   * for the rest of the round trip. The wait is half an interval now (seen in the schedules, seed
+   * 7520).
+   */
+  @Test
+  void aBackupWaitsForAProofWhoseRoundTripCarriesJitter() {
+    ClusterHarness.replay(7520L, "nodes=5 prio=1,1,211,185,74 preempt=true adv=500ms delay=175us jitter=70ms"
+        + " dup=0.0 reorder=0.0 stall-threshold=0.25 rs=1 check=200ms timeout=100ms rise=1 fall=1 on-failure=quiesce"
+        + " ; @7875ms crash n3 ; @10125ms restart n3 ; end @18125ms");
+  }
+
   @Test
   void replayRunsAPrintedReproducer() {
     History h = ClusterHarness.replay(3, "nodes=2 prio=200,100 preempt=true adv=100ms ; @2s crash n1 ; end @4s");
