@@ -128,6 +128,15 @@ public final class LinuxWitnessTransport implements WitnessTransport {
     return loop.earlyProbes();
   }
 
+  /**
+   * Probes of a closed loopback port that the poll thread made and had answered before it served,
+   * so that a master's death runs linked code; -1 until it has started serving. 0 where loopback is
+   * down.
+   */
+  public int rehearsedProbes() {
+    return loop.rehearsedProbes();
+  }
+
   /** Connections ended because their stream announced a message longer than 1024 bytes. */
   public long badStreams() {
     return loop.badStreams();

@@ -154,6 +154,17 @@ class LinuxWitnessTransportTest {
   }
 
   @Test
+  void thePollThreadRehearsesProbesOfAClosedLoopbackPortBeforeItServesWithoutCountingThem() throws Exception {
+    try (LinuxWitnessTransport server = open(KEY); LinuxWitnessTransport client = open(KEY)) {
+      // Serving: the handshake needs the poll thread, which serves only after its rehearsal.
+      connected(server, client);
+      assertTrue(client.rehearsedProbes() > 0, "refused loopback probes: " + client.rehearsedProbes());
+      assertEquals(0, client.earlyProbes(), "the rehearsal's early probes are its own");
+      assertEquals(0, server.strangers(), "nothing reached a witness listener");
+    }
+  }
+
+  @Test
   void aLocalCloseStartsNoEarlyProbe() throws Exception {
     try (LinuxWitnessTransport server = open(KEY); LinuxWitnessTransport client = open(KEY)) {
       Recorder connector = connected(server, client)[0];

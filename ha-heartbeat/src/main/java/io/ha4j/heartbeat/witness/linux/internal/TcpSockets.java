@@ -89,6 +89,12 @@ public final class TcpSockets {
     return value[0];
   }
 
+  /** Binds {@code fd} to {@code address}, without listening. */
+  public static void bind(int fd, InetSocketAddress address) {
+    byte[] raw = SocketAddresses.sockaddr(address);
+    Libc.INSTANCE.bind(fd, raw, raw.length);
+  }
+
   /** Binds {@code fd} to {@code address} (with {@code SO_REUSEADDR}, for a restart) and listens. */
   public static void listen(int fd, InetSocketAddress address) {
     setInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);

@@ -60,6 +60,7 @@ public final class WitnessLoop implements Runnable {
   private Memory fds = new Memory(POLLFD * 64L);
   private @Nullable Consumer<WitnessConnection> acceptor;
   private volatile boolean closed;
+  private volatile int rehearsed = -1;
 
   /** A loop keyed with {@code key} (null: no RFC 2385 key) that accepts only from {@code peers}. */
   public WitnessLoop(Clock clock, Set<InetAddress> peers, byte @Nullable [] key) {
@@ -195,6 +196,11 @@ public final class WitnessLoop implements Runnable {
     }
   }
 
+  /** Loopback probes the poll thread made before it served ({@link ProbeRehearsal}); -1 until then. */
+  public int rehearsedProbes() {
+    return rehearsed;
+  }
+
   /** Probes the loop started by itself at a connection's end. */
   public long earlyProbes() {
     return early.begun();
@@ -262,6 +268,7 @@ public final class WitnessLoop implements Runnable {
       relay(() -> LOG.warn("witness sockets stay in the process's descriptor table ({}): a killed process's "
           + "death is seen only after the kernel has freed its memory", why));
     }
+    rehearsed = ProbeRehearsal.run(this, clock);
     try {
       while (!closed) {
         try {
