@@ -50,7 +50,7 @@ final class ProbeRehearsal {
       return 0;
     }
     EarlyProbes early = new EarlyProbes();
-    Memory pollFd = new Memory(8);
+    Memory pollFd = new Memory(WitnessLoop.POLLFD);
     int answered = 0;
     long end = clock.nanoTime() + BUDGET_NANOS;
     try {
@@ -61,11 +61,9 @@ final class ProbeRehearsal {
           break;
         }
         if (p.start(now)) {
-          pollFd.setInt(0, p.fd());
-          pollFd.setShort(4, Libc.POLLOUT);
-          pollFd.setShort(6, (short) 0);
+          WitnessLoop.put(pollFd, 0, p.fd(), Libc.POLLOUT);
           Libc.INSTANCE.poll(pollFd, 1, POLL_TIMEOUT_MILLIS);
-          if (pollFd.getShort(6) != 0) {
+          if (WitnessLoop.revents(pollFd, 0) != 0) {
             p.ready();
           } else {
             p.expire();

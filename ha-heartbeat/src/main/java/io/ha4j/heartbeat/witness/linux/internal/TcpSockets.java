@@ -98,8 +98,7 @@ public final class TcpSockets {
   /** Binds {@code fd} to {@code address} (with {@code SO_REUSEADDR}, for a restart) and listens. */
   public static void listen(int fd, InetSocketAddress address) {
     setInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
-    byte[] raw = SocketAddresses.sockaddr(address);
-    Libc.INSTANCE.bind(fd, raw, raw.length);
+    bind(fd, address);
     Libc.INSTANCE.listen(fd, 16);
   }
 

@@ -36,7 +36,8 @@ public final class WitnessLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(WitnessLoop.class);
   /** A keyed connect whose handshake does not finish in this time ends as timed out. */
   private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(3).toNanos();
-  private static final int POLLFD = 8;
+  /** The size of a {@code struct pollfd}. */
+  static final int POLLFD = 8;
   private static final Memory NOTHING = new Memory(POLLFD);
 
   private final Clock clock;
@@ -479,14 +480,16 @@ public final class WitnessLoop implements Runnable {
     return fds.size() >= (long) count * POLLFD ? fds : new Memory((long) count * 2 * POLLFD);
   }
 
-  private static int put(Memory fds, int i, int fd, short events) {
+  /** Sets entry {@code i} of the {@code struct pollfd} array {@code fds}; returns {@code i + 1}. */
+  static int put(Memory fds, int i, int fd, short events) {
     fds.setInt((long) i * POLLFD, fd);
     fds.setShort((long) i * POLLFD + 4, events);
     fds.setShort((long) i * POLLFD + 6, (short) 0);
     return i + 1;
   }
 
-  private static short revents(Memory fds, int i) {
+  /** The events the kernel returned in entry {@code i} of {@code fds}. */
+  static short revents(Memory fds, int i) {
     return fds.getShort((long) i * POLLFD + 6);
   }
 }
